@@ -1,0 +1,164 @@
+//! Login, logout, registration and "who am I" as server functions, plus the server-side helpers
+//! every other server function uses to check the caller's role.
+
+use crate::error::AppError;
+use domain::Role;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// The logged-in user as pages see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserInfo {
+    pub id: i64,
+    pub name: String,
+    pub role: Role,
+}
+
+#[server(prefix = "/rpc")]
+pub async fn current_user() -> Result<Option<UserInfo>, AppError> {
+    Ok(ssr::authenticated().await?.map(|a| UserInfo {
+        id: a.principal.id,
+        name: a.principal.name,
+        role: a.principal.role,
+    }))
+}
+
+#[server(prefix = "/rpc")]
+pub async fn login(username: String, password: String) -> Result<(), AppError> {
+    let services = ssr::services()?;
+    let success = services
+        .auth
+        .login(&username, password.into(), ssr::client_ip().await)
+        .await?;
+    ssr::start_browser_session(&services, &success.authenticated.session_id).await?;
+    leptos_axum::redirect(success.authenticated.principal.role.home_path());
+    Ok(())
+}
+
+#[server(prefix = "/rpc")]
+pub async fn logout() -> Result<(), AppError> {
+    let services = ssr::services()?;
+    ssr::end_browser_session(&services).await?;
+    leptos_axum::redirect("/login");
+    Ok(())
+}
+
+#[server(prefix = "/rpc")]
+pub async fn register(
+    name: String,
+    whatsapp: String,
+    email: String,
+    password: String,
+) -> Result<(), AppError> {
+    let services = ssr::services()?;
+    services
+        .auth
+        .register(billing::auth::Registration {
+            name,
+            whatsapp,
+            email,
+            password: password.into(),
+        })
+        .await?;
+    leptos_axum::redirect("/login?registered=1");
+    Ok(())
+}
+
+#[cfg(feature = "ssr")]
+pub mod ssr {
+    use super::*;
+    use billing::Services;
+    use billing::auth::{AuthError, Authenticated};
+    use tower_sessions::Session;
+
+    /// The key under which a browser's cookie session keeps its login session id.
+    pub const SESSION_KEY: &str = "login_session";
+
+    pub fn services() -> Result<Services, AppError> {
+        use_context::<Services>().ok_or_else(|| {
+            tracing::error!("Services missing from the Leptos context");
+            AppError::Internal
+        })
+    }
+
+    fn session_error(error: impl std::fmt::Display) -> AppError {
+        tracing::error!(error = %error, "cookie session store failed");
+        AppError::Internal
+    }
+
+    async fn cookie_session() -> Result<Session, AppError> {
+        leptos_axum::extract::<Session>().await.map_err(session_error)
+    }
+
+    pub async fn client_ip() -> Option<std::net::IpAddr> {
+        use axum::extract::ConnectInfo;
+        leptos_axum::extract::<ConnectInfo<std::net::SocketAddr>>()
+            .await
+            .ok()
+            .map(|ConnectInfo(addr)| addr.ip())
+    }
+
+    /// Resolves a browser's cookie session to the login behind it.
+    pub async fn authenticated_by(
+        services: &Services,
+        session: &Session,
+    ) -> Result<Option<Authenticated>, AuthError> {
+        let Some(session_id) = session.get::<String>(SESSION_KEY).await.ok().flatten() else {
+            return Ok(None);
+        };
+        match services.auth.authenticate_session(&session_id).await {
+            Ok(authenticated) => Ok(Some(authenticated)),
+            Err(AuthError::Unauthenticated) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    pub async fn authenticated() -> Result<Option<Authenticated>, AppError> {
+        let services = services()?;
+        let session = cookie_session().await?;
+        Ok(authenticated_by(&services, &session).await?)
+    }
+
+    /// The caller, if logged in with one of `roles`; every protected server function starts here.
+    pub async fn require(roles: &[Role]) -> Result<Authenticated, AppError> {
+        let authenticated = authenticated().await?.ok_or(AppError::Unauthenticated)?;
+        authenticated.principal.require(roles)?;
+        Ok(authenticated)
+    }
+
+    /// Binds the browser's cookie session to a login session (a fresh cookie id, against fixation).
+    pub async fn bind_login(session: &Session, services: &Services, session_id: &str) -> Result<(), AuthError> {
+        if let Some(previous) = session.get::<String>(SESSION_KEY).await.ok().flatten() {
+            services.auth.logout(&previous).await?;
+        }
+        if let Err(e) = session.cycle_id().await {
+            tracing::error!(error = %e, "cannot renew the cookie session id");
+        }
+        if let Err(e) = session.insert(SESSION_KEY, session_id).await {
+            tracing::error!(error = %e, "cannot store the login in the cookie session");
+            return Err(AuthError::Unauthenticated);
+        }
+        Ok(())
+    }
+
+    /// Revokes the login session behind the browser's cookie and clears the cookie session.
+    pub async fn unbind_login(session: &Session, services: &Services) -> Result<(), AuthError> {
+        if let Some(session_id) = session.get::<String>(SESSION_KEY).await.ok().flatten() {
+            services.auth.logout(&session_id).await?;
+        }
+        if let Err(e) = session.flush().await {
+            tracing::error!(error = %e, "cannot clear the cookie session");
+        }
+        Ok(())
+    }
+
+    pub async fn start_browser_session(services: &Services, session_id: &str) -> Result<(), AppError> {
+        let session = cookie_session().await?;
+        Ok(bind_login(&session, services, session_id).await?)
+    }
+
+    pub async fn end_browser_session(services: &Services) -> Result<(), AppError> {
+        let session = cookie_session().await?;
+        Ok(unbind_login(&session, services).await?)
+    }
+}

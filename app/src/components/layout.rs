@@ -1,0 +1,134 @@
+//! Page frames: the admin console (sidebar on desktop, a menu button on phones), the cashier's
+//! sales screen, and the customer portal (phone first).
+
+use super::LanguageSwitch;
+use crate::auth::{Logout, current_user};
+use crate::i18n::*;
+use leptos::prelude::*;
+use leptos_router::components::{A, Outlet};
+
+/// The sections of the admin console, in menu order: (path, label).
+fn admin_sections(i18n: leptos_i18n::I18nContext<Locale>) -> Vec<(&'static str, String)> {
+    vec![
+        ("/admin", t_string!(i18n, nav_dashboard).to_string()),
+        ("/admin/customers", t_string!(i18n, nav_customers).to_string()),
+        ("/admin/routers", t_string!(i18n, nav_routers).to_string()),
+        ("/admin/plans", t_string!(i18n, nav_plans).to_string()),
+        ("/admin/vouchers", t_string!(i18n, nav_vouchers).to_string()),
+        ("/admin/invoices", t_string!(i18n, nav_invoices).to_string()),
+        ("/admin/payments", t_string!(i18n, nav_payments).to_string()),
+        ("/admin/whatsapp", t_string!(i18n, nav_whatsapp).to_string()),
+        ("/admin/backups", t_string!(i18n, nav_backups).to_string()),
+        ("/admin/reports", t_string!(i18n, nav_reports).to_string()),
+        ("/admin/settings", t_string!(i18n, nav_settings).to_string()),
+        ("/admin/audit", t_string!(i18n, nav_audit).to_string()),
+        ("/pos", t_string!(i18n, nav_pos).to_string()),
+    ]
+}
+
+/// The translated label of an admin section, by its path segment.
+pub fn admin_section_label(i18n: leptos_i18n::I18nContext<Locale>, segment: &str) -> Option<String> {
+    let path = format!("/admin/{segment}");
+    admin_sections(i18n)
+        .into_iter()
+        .find(|(p, _)| *p == path)
+        .map(|(_, label)| label)
+}
+
+/// The logged-in user's name and the logout button.
+#[component]
+fn UserBox() -> impl IntoView {
+    let i18n = use_i18n();
+    let user = Resource::new(|| (), |_| current_user());
+    let logout = ServerAction::<Logout>::new();
+    view! {
+        <div class="user-box">
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    user.await.ok().flatten().map(|u| view! { <span class="user-name">{u.name}</span> })
+                })}
+            </Suspense>
+            <ActionForm action=logout>
+                <button type="submit" class="button button-quiet">{t!(i18n, logout)}</button>
+            </ActionForm>
+        </div>
+    }
+}
+
+#[component]
+pub fn AdminLayout() -> impl IntoView {
+    let i18n = use_i18n();
+    let (menu_open, set_menu_open) = signal(false);
+    view! {
+        <div class="admin" class:menu-open=menu_open>
+            <header class="topbar">
+                <button
+                    type="button"
+                    class="menu-toggle"
+                    aria-controls="admin-nav"
+                    aria-expanded=move || menu_open.get().to_string()
+                    on:click=move |_| set_menu_open.update(|open| *open = !*open)
+                >
+                    <span aria-hidden="true">"☰"</span>
+                    <span class="visually-hidden">{t!(i18n, menu)}</span>
+                </button>
+                <a class="brand" href="/admin">{t!(i18n, app_name)}</a>
+                <LanguageSwitch />
+                <UserBox />
+            </header>
+            <nav id="admin-nav" class="sidebar" on:click=move |_| set_menu_open.set(false)>
+                <ul>
+                    {move || {
+                        admin_sections(i18n)
+                            .into_iter()
+                            .map(|(href, label)| {
+                                view! {
+                                    <li>
+                                        <A href=href exact=true>{label}</A>
+                                    </li>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </ul>
+            </nav>
+            <main class="content">
+                <Outlet />
+            </main>
+        </div>
+    }
+}
+
+#[component]
+pub fn PosLayout() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="pos">
+            <header class="topbar">
+                <a class="brand" href="/pos">{t!(i18n, pos_title)}</a>
+                <LanguageSwitch />
+                <UserBox />
+            </header>
+            <main class="content">
+                <Outlet />
+            </main>
+        </div>
+    }
+}
+
+#[component]
+pub fn PortalLayout() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="portal">
+            <header class="topbar">
+                <a class="brand" href="/portal">{t!(i18n, app_name)}</a>
+                <LanguageSwitch />
+                <UserBox />
+            </header>
+            <main class="content narrow">
+                <Outlet />
+            </main>
+        </div>
+    }
+}

@@ -1,0 +1,91 @@
+//! The one error type the browser sees from server functions. It never carries internals:
+//! database and Redis failures become `Internal` after being logged on the server.
+
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// Bad input in one field; `code` picks the translated message.
+    #[error("{field}: {message}")]
+    Invalid {
+        field: String,
+        code: String,
+        message: String,
+    },
+    #[error("wrong username or password")]
+    InvalidCredentials,
+    #[error("too many failed attempts; try again in {retry_after_seconds} seconds")]
+    RateLimited { retry_after_seconds: u64 },
+    #[error("not logged in")]
+    Unauthenticated,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("internal error")]
+    Internal,
+    /// Transport and encoding failures between browser and server.
+    #[error("request failed: {0}")]
+    Transport(String),
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::Transport(value.to_string())
+    }
+}
+
+impl AppError {
+    /// The field a form should mark, if the error is about one.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            AppError::Invalid { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<billing::auth::AuthError> for AppError {
+    fn from(error: billing::auth::AuthError) -> Self {
+        use billing::auth::AuthError as E;
+        match error {
+            E::Invalid {
+                field,
+                code,
+                message,
+            } => AppError::Invalid {
+                field: field.to_owned(),
+                code: code.to_owned(),
+                message,
+            },
+            E::Duplicate {
+                field,
+                code,
+                message,
+            } => AppError::Invalid {
+                field: field.to_owned(),
+                code: code.to_owned(),
+                message: message.to_owned(),
+            },
+            E::InvalidCredentials => AppError::InvalidCredentials,
+            E::RateLimited {
+                retry_after_seconds,
+            } => AppError::RateLimited {
+                retry_after_seconds,
+            },
+            E::Unauthenticated => AppError::Unauthenticated,
+            E::Forbidden => AppError::Forbidden,
+            E::Database(e) => {
+                tracing::error!(error = %e, "database error in a server function");
+                AppError::Internal
+            }
+            E::Redis(e) => {
+                tracing::error!(error = %e, "redis error in a server function");
+                AppError::Internal
+            }
+        }
+    }
+}

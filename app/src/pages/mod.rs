@@ -1,0 +1,8 @@
+//! One module per page or page family.
+
+pub mod admin;
+pub mod errors;
+pub mod login;
+pub mod pos;
+pub mod portal;
+pub mod register;

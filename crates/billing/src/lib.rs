@@ -1,0 +1,58 @@
+//! Services of Mikrotik Billing. Everything here is callable from a test with a real PostgreSQL
+//! and Redis; nothing here knows about Leptos or HTTP.
+
+pub mod accounts;
+pub mod audit;
+pub mod auth;
+pub mod config;
+pub mod crypto;
+pub mod db;
+pub mod demo;
+pub mod health;
+pub mod redis;
+
+pub use config::Config;
+
+/// The migrations of `migrations/`, embedded in the binary and applied at start-up.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations");
+
+use std::sync::Arc;
+
+/// Everything a request or a job needs, cheap to clone: built once at start-up (or per test).
+#[derive(Clone, Debug)]
+pub struct Services {
+    pub config: Arc<Config>,
+    pub pool: sqlx::PgPool,
+    pub redis: redis::RedisPool,
+    pub auth: auth::AuthService,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("cannot connect to PostgreSQL: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("cannot apply database migrations: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("cannot connect to Redis: {0}")]
+    Redis(#[from] fred::error::Error),
+}
+
+impl Services {
+    pub fn new(config: Config, pool: sqlx::PgPool, redis: redis::RedisPool) -> Self {
+        let auth = auth::AuthService::new(&config, pool.clone(), redis.clone());
+        Services {
+            config: Arc::new(config),
+            pool,
+            redis,
+            auth,
+        }
+    }
+
+    /// Connects to PostgreSQL and Redis and brings the schema up to date.
+    pub async fn start(config: Config) -> Result<Self, StartupError> {
+        let pool = db::connect(&config.database).await?;
+        db::migrate(&pool).await?;
+        let redis = redis::connect(&config.redis).await?;
+        Ok(Services::new(config, pool, redis))
+    }
+}

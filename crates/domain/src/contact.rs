@@ -1,0 +1,254 @@
+//! Validated contact details. Each type parses its input once; holding one proves it is valid.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Why a piece of contact input was refused. The message is meant for the person who typed it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ContactError {
+    #[error("name must not be empty")]
+    EmptyName,
+    #[error("name must be at most {max} characters")]
+    NameTooLong { max: usize },
+    #[error("name must not contain control characters")]
+    NameHasControlCharacters,
+    #[error("WhatsApp number may contain only digits, spaces, dashes, dots, parentheses and a leading +")]
+    WhatsappInvalidCharacters,
+    #[error("WhatsApp number must be an Indonesian mobile number such as 0812 3456 7890 or +62 812 3456 7890")]
+    WhatsappNotIndonesianMobile,
+    #[error("WhatsApp number must have 10 to 13 digits after the leading 0")]
+    WhatsappWrongLength,
+    #[error("email address is not valid")]
+    EmailInvalid,
+}
+
+impl ContactError {
+    /// A stable identifier of the problem, for clients that show their own translated message.
+    pub const fn code(&self) -> &'static str {
+        match self {
+            ContactError::EmptyName => "name_empty",
+            ContactError::NameTooLong { .. } => "name_too_long",
+            ContactError::NameHasControlCharacters => "name_control_characters",
+            ContactError::WhatsappInvalidCharacters => "whatsapp_invalid_characters",
+            ContactError::WhatsappNotIndonesianMobile => "whatsapp_not_indonesian_mobile",
+            ContactError::WhatsappWrongLength => "whatsapp_wrong_length",
+            ContactError::EmailInvalid => "email_invalid",
+        }
+    }
+}
+
+/// A person's display name: trimmed, 1–100 characters, no control characters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct PersonName(String);
+
+impl PersonName {
+    pub const MAX_CHARS: usize = 100;
+
+    pub fn parse(input: &str) -> Result<Self, ContactError> {
+        let trimmed = input.trim();
+        if trimmed.is_empty() {
+            return Err(ContactError::EmptyName);
+        }
+        if trimmed.chars().count() > Self::MAX_CHARS {
+            return Err(ContactError::NameTooLong { max: Self::MAX_CHARS });
+        }
+        if trimmed.chars().any(char::is_control) {
+            return Err(ContactError::NameHasControlCharacters);
+        }
+        Ok(PersonName(trimmed.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for PersonName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// An Indonesian mobile number in the international form WhatsApp uses: `62` followed by the
+/// subscriber number without its leading zero, digits only (e.g. `6281234567890`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct WhatsappNumber(String);
+
+impl WhatsappNumber {
+    /// Accepts the ways people write their number: `0812-3456-7890`, `+62 812 3456 7890`,
+    /// `62812…`, `812…`.
+    pub fn parse(input: &str) -> Result<Self, ContactError> {
+        let trimmed = input.trim();
+        let (plus, rest) = match trimmed.strip_prefix('+') {
+            Some(rest) => (true, rest),
+            None => (false, trimmed),
+        };
+        let mut digits = String::with_capacity(rest.len());
+        for c in rest.chars() {
+            match c {
+                '0'..='9' => digits.push(c),
+                ' ' | '-' | '.' | '(' | ')' => {}
+                _ => return Err(ContactError::WhatsappInvalidCharacters),
+            }
+        }
+        let national = if let Some(national) = digits.strip_prefix("62") {
+            national
+        } else if plus {
+            // Another country code: WhatsApp billing here is for Indonesian numbers.
+            return Err(ContactError::WhatsappNotIndonesianMobile);
+        } else if let Some(national) = digits.strip_prefix('0') {
+            national
+        } else {
+            digits.as_str()
+        };
+        if !national.starts_with('8') {
+            return Err(ContactError::WhatsappNotIndonesianMobile);
+        }
+        // Indonesian mobile numbers are 10–13 digits with the trunk 0 (08xx…), so 9–12 without.
+        if !(9..=12).contains(&national.len()) {
+            return Err(ContactError::WhatsappWrongLength);
+        }
+        Ok(WhatsappNumber(format!("62{national}")))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for WhatsappNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// An email address, lower-cased so that lookups and uniqueness ignore case.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct EmailAddress(String);
+
+impl EmailAddress {
+    pub fn parse(input: &str) -> Result<Self, ContactError> {
+        let normalised = input.trim().to_lowercase();
+        let parsed = email_address::EmailAddress::parse_with_options(
+            &normalised,
+            email_address::Options::default().without_display_text(),
+        )
+        .map_err(|_| ContactError::EmailInvalid)?;
+        // A deliverable address needs a dotted domain; `user@localhost` is not one a customer has.
+        if !parsed.domain().contains('.') {
+            return Err(ContactError::EmailInvalid);
+        }
+        Ok(EmailAddress(normalised))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for EmailAddress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn normalises_the_usual_ways_of_writing_a_number() {
+        for input in [
+            "081234567890",
+            "0812-3456-7890",
+            "+62 812 3456 7890",
+            "62812.3456.7890",
+            "(0812) 3456 7890",
+            "81234567890",
+            "  6281234567890 ",
+        ] {
+            assert_eq!(
+                WhatsappNumber::parse(input).unwrap().as_str(),
+                "6281234567890",
+                "{input}"
+            );
+        }
+    }
+
+    #[test]
+    fn refuses_numbers_that_are_not_indonesian_mobiles() {
+        assert_eq!(
+            WhatsappNumber::parse("+1 415 555 0100"),
+            Err(ContactError::WhatsappNotIndonesianMobile)
+        );
+        assert_eq!(
+            WhatsappNumber::parse("0215551234"),
+            Err(ContactError::WhatsappNotIndonesianMobile)
+        );
+        assert_eq!(
+            WhatsappNumber::parse("0812"),
+            Err(ContactError::WhatsappWrongLength)
+        );
+        assert_eq!(
+            WhatsappNumber::parse("08123456789012345"),
+            Err(ContactError::WhatsappWrongLength)
+        );
+        assert_eq!(
+            WhatsappNumber::parse("0812abc4567"),
+            Err(ContactError::WhatsappInvalidCharacters)
+        );
+        assert_eq!(
+            WhatsappNumber::parse(""),
+            Err(ContactError::WhatsappNotIndonesianMobile)
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn every_local_form_normalises_to_the_same_number(subscriber in "8[0-9]{8,11}") {
+            let expected = format!("62{subscriber}");
+            for written in [format!("0{subscriber}"), format!("+62{subscriber}"), expected.clone(), subscriber.clone()] {
+                let parsed = WhatsappNumber::parse(&written).unwrap();
+                prop_assert_eq!(parsed.as_str(), expected.as_str());
+            }
+        }
+
+        #[test]
+        fn a_parsed_number_is_canonical_and_parses_to_itself(input in "\\+?[0-9 ().-]{0,20}") {
+            if let Ok(number) = WhatsappNumber::parse(&input) {
+                let text = number.as_str();
+                prop_assert!(text.starts_with("628"));
+                prop_assert!(text.chars().all(|c| c.is_ascii_digit()));
+                prop_assert!((11..=14).contains(&text.len()));
+                prop_assert_eq!(WhatsappNumber::parse(text).unwrap(), number.clone());
+            }
+        }
+
+        #[test]
+        fn names_are_trimmed_and_bounded(input in "\\PC{0,120}") {
+            match PersonName::parse(&input) {
+                Ok(name) => {
+                    prop_assert_eq!(name.as_str(), input.trim());
+                    prop_assert!(!name.as_str().is_empty());
+                    prop_assert!(name.as_str().chars().count() <= PersonName::MAX_CHARS);
+                }
+                Err(_) => prop_assert!(input.trim().is_empty() || input.trim().chars().count() > PersonName::MAX_CHARS),
+            }
+        }
+    }
+
+    #[test]
+    fn emails_are_lower_cased_and_need_a_real_domain() {
+        assert_eq!(
+            EmailAddress::parse(" Budi@Example.CO.ID ").unwrap().as_str(),
+            "budi@example.co.id"
+        );
+        assert!(EmailAddress::parse("budi").is_err());
+        assert!(EmailAddress::parse("budi@localhost").is_err());
+        assert!(EmailAddress::parse("Budi <budi@example.com>").is_err());
+    }
+}

@@ -1,0 +1,35 @@
+//! Client ↔ simulator integration tests. One test binary (with modules) keeps link time down.
+
+mod faults;
+mod login;
+mod menus;
+mod pipelining;
+mod streams;
+mod tls;
+mod wire;
+
+use routeros::sim::{Simulator, SimulatorBuilder};
+use routeros::{Client, ClientConfig, Reconnect};
+use std::time::Duration;
+
+pub const PASSWORD: &str = "s3cret=with=equals";
+
+pub fn builder() -> SimulatorBuilder {
+    Simulator::builder().credentials("admin", PASSWORD)
+}
+
+pub fn config_for(sim: &Simulator) -> ClientConfig {
+    ClientConfig::new(sim.addr().ip().to_string(), "admin", PASSWORD)
+        .port(sim.addr().port())
+        .reconnect(Reconnect {
+            attempts: 3,
+            initial_delay: Duration::from_millis(10),
+            max_delay: Duration::from_millis(50),
+        })
+}
+
+pub async fn connect(sim: &Simulator) -> Client {
+    Client::connect(config_for(sim))
+        .await
+        .expect("client connects to the simulator")
+}

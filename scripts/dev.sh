@@ -1,0 +1,238 @@
+#!/usr/bin/env bash
+# One entry point for developers and CI:
+#   scripts/dev.sh run        set everything up, then serve the app with demo data at http://localhost:3000
+#   scripts/dev.sh test       set everything up, then run the whole test suite
+#   scripts/dev.sh services   only start the throw-away PostgreSQL and Redis under .data/
+#   scripts/dev.sh setup      only install the missing tools
+#   scripts/dev.sh stop       stop the local services and a running dev server
+# Every verb is idempotent. It installs only from Debian's packages, crates.io and npm.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+DATA="$ROOT/.data"
+PG_PORT="${PG_PORT:-55432}"
+REDIS_PORT="${REDIS_PORT:-56379}"
+APP_PORT=3000
+CARGO_LEPTOS_VERSION=0.3.10
+BIN="$HOME/.cargo/bin"
+export PATH="$BIN:$ROOT/end2end/node_modules/.bin:$PATH"
+
+log() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
+die() { printf '\033[1;31merror:\033[0m %s\n' "$*" >&2; exit 1; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+apt_install() {
+  log "installing Debian packages: $*"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$@" \
+    || { as_root apt-get update && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$@"; }
+}
+
+pg_bin() {
+  local dir
+  dir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+  [ -n "$dir" ] && echo "$dir"
+}
+
+# The wasm-bindgen CLI must match the library version in Cargo.lock exactly.
+wasm_bindgen_version() {
+  awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[" ]/, "", $0); sub(/version=/, "", $0); print; exit }' Cargo.lock
+}
+
+# cargo-leptos is installed with `no_downloads`, so it never fetches its own tools from the internet.
+cargo_leptos_ok() {
+  [ -x "$BIN/cargo-leptos" ] \
+    && "$BIN/cargo-leptos" --version 2>/dev/null | grep -q " $CARGO_LEPTOS_VERSION" \
+    && grep -q '"cargo-leptos '"$CARGO_LEPTOS_VERSION"'[^"]*":{[^}]*"features":\["no_downloads"\]' "$HOME/.cargo/.crates2.json" 2>/dev/null
+}
+
+setup() {
+  local missing=()
+  [ -n "$(pg_bin)" ] || missing+=(postgresql)
+  command -v redis-server >/dev/null || missing+=(redis-server)
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  command -v node >/dev/null || missing+=(nodejs npm)
+  [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
+
+  rustup target list --installed | grep -q wasm32-unknown-unknown || {
+    log "adding the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown
+  }
+  cargo_leptos_ok || {
+    log "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 13 minutes on 2 cores, once)"
+    cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --features no_downloads --force
+  }
+  local wbv
+  wbv=$(wasm_bindgen_version)
+  [ -n "$wbv" ] || die "wasm-bindgen is missing from Cargo.lock"
+  if ! "$BIN/wasm-bindgen" --version 2>/dev/null | grep -q " $wbv\$"; then
+    log "installing wasm-bindgen-cli $wbv to match Cargo.lock"
+    # Not --locked: the CLI's own lock file pins a yanked crate.
+    cargo install wasm-bindgen-cli --version "$wbv" --force
+  fi
+  if [ ! -x end2end/node_modules/.bin/wasm-opt ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
+    log "installing the end-to-end test packages (playwright-core, binaryen's wasm-opt)"
+    (cd end2end && npm ci --no-audit --no-fund)
+  fi
+}
+
+start_postgres() {
+  local bin pgdata="$DATA/postgres" runas=()
+  bin=$(pg_bin) || die "PostgreSQL is not installed"
+  mkdir -p "$DATA"
+  chmod 755 "$DATA"
+  # PostgreSQL refuses to run as root: run the throw-away cluster as the postgres user.
+  if [ "$(id -u)" = 0 ]; then runas=(runuser -u postgres --); fi
+  if [ ! -s "$pgdata/PG_VERSION" ]; then
+    log "creating a throw-away PostgreSQL cluster in $pgdata"
+    rm -rf "$pgdata"
+    mkdir -p "$pgdata"
+    [ "$(id -u)" = 0 ] && chown postgres:postgres "$pgdata"
+    "${runas[@]}" "$bin/initdb" -D "$pgdata" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >/dev/null
+    cat >> "$pgdata/postgresql.conf" <<EOF
+listen_addresses = '127.0.0.1'
+port = $PG_PORT
+unix_socket_directories = ''
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+max_connections = 200
+EOF
+  fi
+  if ! "${runas[@]}" "$bin/pg_ctl" -D "$pgdata" status >/dev/null 2>&1; then
+    log "starting PostgreSQL on 127.0.0.1:$PG_PORT"
+    rm -f "$pgdata/postmaster.pid"
+    "${runas[@]}" "$bin/pg_ctl" -D "$pgdata" -l "$pgdata/server.log" -w start >/dev/null
+  fi
+  local db
+  for db in mikrotik_billing; do
+    psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1 \
+      || psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "CREATE DATABASE $db"
+  done
+}
+
+start_redis() {
+  mkdir -p "$DATA/redis"
+  if ! redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; then
+    log "starting Redis on 127.0.0.1:$REDIS_PORT"
+    redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no \
+      --dir "$DATA/redis" --daemonize yes --pidfile "$DATA/redis/redis.pid" --logfile "$DATA/redis/redis.log"
+    for _ in $(seq 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+  fi
+}
+
+services() {
+  if [ -z "${DATABASE_URL:-}" ]; then
+    start_postgres
+    export DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/mikrotik_billing"
+  fi
+  if [ -z "${REDIS_URL:-}" ]; then
+    start_redis
+    export REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
+  fi
+  export APP_DATABASE__URL="$DATABASE_URL" APP_REDIS__URL="$REDIS_URL"
+  log "DATABASE_URL=$DATABASE_URL REDIS_URL=$REDIS_URL"
+}
+
+# sqlx checks every query at compile time against a database holding the schema. It gets one of
+# its own, rebuilt from migrations/ on each run; the queries seen are written to target/sqlx-seen
+# and compared with the committed .sqlx/ (which offline builds use) by check_sqlx_offline_data.
+schema_db() {
+  local base="${DATABASE_URL%/*}" db=mikrotik_billing_schema
+  psql "$base/postgres" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db"
+  local f
+  for f in migrations/*.sql; do
+    psql "$base/$db" -q -v ON_ERROR_STOP=1 -f "$f" >/dev/null
+  done
+  # The app itself uses APP_DATABASE__URL; DATABASE_URL is for sqlx's macros and #[sqlx::test].
+  export DATABASE_URL="$base/$db" SQLX_OFFLINE=false SQLX_OFFLINE_DIR="$ROOT/target/sqlx-seen"
+  mkdir -p "$SQLX_OFFLINE_DIR"
+}
+
+# Every query the build saw must be in .sqlx/ with the same description.
+check_sqlx_offline_data() {
+  local f stale=0
+  for f in "$ROOT"/target/sqlx-seen/query-*.json; do
+    [ -e "$f" ] || continue
+    cmp -s "$f" ".sqlx/$(basename "$f")" || { echo "stale or missing: .sqlx/$(basename "$f")" >&2; stale=1; }
+  done
+  [ "$stale" = 0 ] || die ".sqlx/ is out of date: run 'scripts/dev.sh sqlx-prepare' and commit .sqlx/"
+}
+
+# Regenerates .sqlx/ from a clean compile of the crates that hold queries.
+sqlx_prepare() {
+  setup
+  services
+  schema_db
+  rm -rf .sqlx "$SQLX_OFFLINE_DIR"
+  mkdir -p .sqlx "$SQLX_OFFLINE_DIR"
+  touch crates/billing/src/lib.rs
+  cargo check -p billing --tests
+  cp "$SQLX_OFFLINE_DIR"/query-*.json .sqlx/
+  log "wrote $(ls .sqlx | wc -l) query descriptions to .sqlx/"
+}
+
+# A dev server left over from an earlier run holds port 3000: stop it rather than fail.
+stop_stale_server() {
+  local pids
+  pids=$(ss -ltnpH "sport = :$APP_PORT" 2>/dev/null | grep -o 'pid=[0-9]*' | cut -d= -f2 | sort -u || true)
+  if [ -n "$pids" ]; then
+    log "stopping a stale server on port $APP_PORT (pid $pids)"
+    kill $pids 2>/dev/null || true
+    sleep 1
+  fi
+}
+
+stop() {
+  stop_stale_server
+  local bin
+  bin=$(pg_bin) || true
+  if [ -n "$bin" ] && [ -s "$DATA/postgres/PG_VERSION" ]; then
+    if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$bin/pg_ctl" -D "$DATA/postgres" stop -m fast || true
+    else "$bin/pg_ctl" -D "$DATA/postgres" stop -m fast || true; fi
+  fi
+  redis-cli -p "$REDIS_PORT" shutdown nosave 2>/dev/null || true
+}
+
+run() {
+  setup
+  services
+  stop_stale_server
+  export APP_MODE=development
+  log "building (the first build takes several minutes)"
+  cargo leptos build
+  ./target/debug/server migrate
+  ./target/debug/server seed-demo
+  log "serving at http://localhost:$APP_PORT  (Ctrl-C to stop)"
+  exec cargo leptos serve
+}
+
+test_all() {
+  setup
+  services
+  stop_stale_server
+  export APP_MODE=development
+  # cargo-leptos builds with this flag; tests use it too so the dependency tree compiles once.
+  export RUSTFLAGS="--cfg erase_components"
+  log "formatting and lints"
+  cargo fmt --all -- --check
+  log "building the site"
+  cargo leptos build
+  log "unit, property, database and HTTP tests"
+  cargo nextest run --workspace --no-fail-fast
+  cargo test --workspace --doc
+  log "end-to-end tests in headless Chromium"
+  cargo leptos end-to-end
+}
+
+case "${1:-}" in
+  run) run ;;
+  test) test_all ;;
+  services) setup; services ;;
+  setup) setup ;;
+  stop) stop ;;
+  *) die "usage: scripts/dev.sh run|test|services|setup|stop" ;;
+esac

@@ -1,0 +1,299 @@
+//! `/api/v2/auth`: register, login, logout, me; and the extractor that authenticates requests.
+
+use super::error::{ApiError, ApiJson, ErrorBody};
+use crate::state::AppState;
+use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::IntoResponse;
+use billing::auth::{Authenticated, PrincipalKind, Registration};
+use billing::{Services, accounts};
+use domain::{CustomerId, Role, StaffUserId};
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+use tower_sessions::Session;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(register))
+        .routes(routes!(login))
+        .routes(routes!(logout))
+        .routes(routes!(me))
+}
+
+/// An authenticated caller: by `Authorization: Bearer <token>` (API clients) or by the cookie
+/// session (the browser). Rejects with 401 otherwise.
+#[derive(Debug, Clone)]
+pub struct AuthUser(pub Authenticated);
+
+impl AuthUser {
+    /// 403 unless the caller has one of `roles`.
+    pub fn require(&self, roles: &[Role]) -> Result<&Authenticated, ApiError> {
+        self.0.principal.require(roles)?;
+        Ok(&self.0)
+    }
+}
+
+impl FromRequestParts<AppState> for AuthUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let services = &state.services;
+        if let Some(value) = parts.headers.get(axum::http::header::AUTHORIZATION) {
+            let token = value
+                .to_str()
+                .ok()
+                .and_then(|v| v.strip_prefix("Bearer "))
+                .ok_or(ApiError::Unauthenticated)?;
+            return Ok(AuthUser(services.auth.authenticate_token(token.trim()).await?));
+        }
+        let session = Session::from_request_parts(parts, state)
+            .await
+            .map_err(|_| ApiError::Unauthenticated)?;
+        app::auth::ssr::authenticated_by(services, &session)
+            .await?
+            .map(AuthUser)
+            .ok_or(ApiError::Unauthenticated)
+    }
+}
+
+/// The peer address of the connection, when the server was started with connect info.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientIp(pub Option<std::net::IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientIp(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|ConnectInfo(addr)| addr.ip()),
+        ))
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct RegisterRequest {
+    /// Full name, 1–100 characters.
+    #[schema(example = "Budi Santoso")]
+    pub name: String,
+    /// Indonesian mobile number in any usual form; stored as 62…
+    #[schema(example = "0812-3456-7890")]
+    pub whatsapp: String,
+    #[schema(example = "budi@example.com")]
+    pub email: String,
+    /// At least 8 characters.
+    #[schema(example = "rahasia123")]
+    pub password: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CustomerResponse {
+    pub id: i64,
+    pub name: String,
+    /// Normalised: 62 followed by the subscriber number.
+    #[schema(example = "6281234567890")]
+    pub whatsapp: String,
+    pub email: Option<String>,
+    pub status: String,
+    /// Credit (positive) or debt (negative), whole rupiah.
+    pub balance: i64,
+}
+
+impl From<accounts::Customer> for CustomerResponse {
+    fn from(c: accounts::Customer) -> Self {
+        CustomerResponse {
+            id: c.id.0,
+            name: c.name,
+            whatsapp: c.whatsapp,
+            email: c.email,
+            status: c.status,
+            balance: c.balance,
+        }
+    }
+}
+
+/// Registers a customer (spec 3.1).
+#[utoipa::path(
+    post,
+    path = "/api/v2/auth/register",
+    tag = "auth",
+    request_body = RegisterRequest,
+    responses(
+        (status = 201, description = "Registered", body = CustomerResponse),
+        (status = 400, description = "Body is not JSON", body = ErrorBody),
+        (status = 409, description = "WhatsApp number or email already registered", body = ErrorBody),
+        (status = 422, description = "A field is invalid", body = ErrorBody),
+    )
+)]
+async fn register(
+    State(services): State<Services>,
+    ApiJson(body): ApiJson<RegisterRequest>,
+) -> Result<(StatusCode, axum::Json<CustomerResponse>), ApiError> {
+    let customer = services
+        .auth
+        .register(Registration {
+            name: body.name,
+            whatsapp: body.whatsapp,
+            email: body.email,
+            password: body.password.into(),
+        })
+        .await?;
+    Ok((StatusCode::CREATED, axum::Json(customer.into())))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct LoginRequest {
+    /// A staff username, or a customer's email or WhatsApp number.
+    #[schema(example = "admin")]
+    pub username: String,
+    #[schema(example = "admin12345")]
+    pub password: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LoginResponse {
+    /// Send as `Authorization: Bearer <token>`.
+    pub token: String,
+    #[schema(example = "Bearer")]
+    pub token_type: String,
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+    pub user: MeResponse,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeResponse {
+    pub id: i64,
+    pub name: String,
+    /// `admin`, `staff` or `customer`.
+    #[schema(value_type = String, example = "admin")]
+    pub role: Role,
+    /// Where the web interface starts for this role.
+    #[schema(example = "/admin")]
+    pub home: String,
+    /// Staff only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// Customers only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub whatsapp: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub balance: Option<i64>,
+}
+
+async fn me_of(services: &Services, auth: &Authenticated) -> Result<MeResponse, ApiError> {
+    let principal = &auth.principal;
+    let mut me = MeResponse {
+        id: principal.id,
+        name: principal.name.clone(),
+        role: principal.role,
+        home: principal.role.home_path().to_owned(),
+        username: None,
+        whatsapp: None,
+        email: None,
+        balance: None,
+    };
+    match principal.kind {
+        PrincipalKind::Staff => {
+            let staff = accounts::staff_user(&services.pool, StaffUserId(principal.id))
+                .await?
+                .ok_or(ApiError::Unauthenticated)?;
+            me.name = staff.name;
+            me.username = Some(staff.username);
+        }
+        PrincipalKind::Customer => {
+            let customer = accounts::customer(&services.pool, CustomerId(principal.id))
+                .await?
+                .ok_or(ApiError::Unauthenticated)?;
+            me.name = customer.name;
+            me.whatsapp = Some(customer.whatsapp);
+            me.email = customer.email;
+            me.balance = Some(customer.balance);
+        }
+    }
+    Ok(me)
+}
+
+/// Logs in (spec 3.2): returns a bearer token and also starts the browser's cookie session.
+/// Failed attempts are limited per username and per client address (429 with `Retry-After`).
+#[utoipa::path(
+    post,
+    path = "/api/v2/auth/login",
+    tag = "auth",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Logged in", body = LoginResponse),
+        (status = 400, description = "Body is not JSON", body = ErrorBody),
+        (status = 401, description = "Wrong username or password", body = ErrorBody),
+        (status = 422, description = "Username or password empty", body = ErrorBody),
+        (status = 429, description = "Too many failed attempts", body = ErrorBody,
+         headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    )
+)]
+async fn login(
+    State(services): State<Services>,
+    ClientIp(client_ip): ClientIp,
+    session: Session,
+    ApiJson(body): ApiJson<LoginRequest>,
+) -> Result<axum::Json<LoginResponse>, ApiError> {
+    let success = services
+        .auth
+        .login(&body.username, body.password.into(), client_ip)
+        .await?;
+    app::auth::ssr::bind_login(&session, &services, &success.authenticated.session_id).await?;
+    let user = me_of(&services, &success.authenticated).await?;
+    Ok(axum::Json(LoginResponse {
+        token: success.token,
+        token_type: "Bearer".to_owned(),
+        expires_at: success.expires_at,
+        user,
+    }))
+}
+
+/// Logs out: the token and the cookie session of this login stop working at once.
+#[utoipa::path(
+    post,
+    path = "/api/v2/auth/logout",
+    tag = "auth",
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 204, description = "Logged out"),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+    )
+)]
+async fn logout(
+    State(services): State<Services>,
+    AuthUser(auth): AuthUser,
+    session: Session,
+) -> Result<impl IntoResponse, ApiError> {
+    services.auth.logout(&auth.session_id).await?;
+    if let Err(e) = session.flush().await {
+        tracing::warn!(error = %e, "cannot clear the cookie session");
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The caller's own account.
+#[utoipa::path(
+    get,
+    path = "/api/v2/auth/me",
+    tag = "auth",
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "The caller", body = MeResponse),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+    )
+)]
+async fn me(
+    State(services): State<Services>,
+    AuthUser(auth): AuthUser,
+) -> Result<axum::Json<MeResponse>, ApiError> {
+    Ok(axum::Json(me_of(&services, &auth).await?))
+}

@@ -1,0 +1,156 @@
+//! REST errors: a status and a JSON body with a readable reason. Internals are logged, never sent.
+
+use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use billing::auth::AuthError;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// The body of every error response.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// A sentence for people.
+    pub error: String,
+    /// A stable identifier for programs (e.g. `whatsapp_taken`, `invalid_credentials`).
+    pub code: String,
+    /// The request field the error is about, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{message}")]
+    BadRequest { code: &'static str, message: String },
+    #[error("{message}")]
+    Unprocessable {
+        field: Option<String>,
+        code: String,
+        message: String,
+    },
+    #[error("{message}")]
+    Conflict {
+        field: String,
+        code: String,
+        message: String,
+    },
+    #[error("wrong username or password")]
+    InvalidCredentials,
+    #[error("authentication required: log in and send the token as `Authorization: Bearer …`")]
+    Unauthenticated,
+    #[error("your role may not use this route")]
+    Forbidden,
+    #[error("no such route")]
+    NotFound,
+    #[error("this route does not accept that HTTP method; see /api/v2/openapi.json")]
+    MethodNotAllowed,
+    #[error("too many failed logins; retry after {retry_after_seconds} seconds")]
+    RateLimited { retry_after_seconds: u64 },
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl ApiError {
+    fn status_and_code(&self) -> (StatusCode, String) {
+        match self {
+            ApiError::BadRequest { code, .. } => (StatusCode::BAD_REQUEST, (*code).to_owned()),
+            ApiError::Unprocessable { code, .. } => (StatusCode::UNPROCESSABLE_ENTITY, code.clone()),
+            ApiError::Conflict { code, .. } => (StatusCode::CONFLICT, code.clone()),
+            ApiError::InvalidCredentials => (StatusCode::UNAUTHORIZED, "invalid_credentials".into()),
+            ApiError::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated".into()),
+            ApiError::Forbidden => (StatusCode::FORBIDDEN, "forbidden".into()),
+            ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found".into()),
+            ApiError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed".into()),
+            ApiError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited".into()),
+            ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal".into()),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code) = self.status_and_code();
+        let field = match &self {
+            ApiError::Unprocessable { field, .. } => field.clone(),
+            ApiError::Conflict { field, .. } => Some(field.clone()),
+            _ => None,
+        };
+        let error = match &self {
+            ApiError::Internal(detail) => {
+                tracing::error!(detail = %detail, "internal error");
+                "internal error; it has been logged".to_owned()
+            }
+            other => other.to_string(),
+        };
+        let mut response = (status, Json(ErrorBody { error, code, field })).into_response();
+        if let ApiError::RateLimited { retry_after_seconds } = self {
+            response.headers_mut().insert(
+                header::RETRY_AFTER,
+                HeaderValue::from(retry_after_seconds),
+            );
+        }
+        if matches!(self, ApiError::Unauthenticated | ApiError::InvalidCredentials) {
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        response
+    }
+}
+
+impl From<AuthError> for ApiError {
+    fn from(error: AuthError) -> Self {
+        match error {
+            AuthError::Invalid { field, code, message } => ApiError::Unprocessable {
+                field: Some(field.to_owned()),
+                code: code.to_owned(),
+                message: format!("{field}: {message}"),
+            },
+            AuthError::Duplicate { field, code, message } => ApiError::Conflict {
+                field: field.to_owned(),
+                code: code.to_owned(),
+                message: message.to_owned(),
+            },
+            AuthError::InvalidCredentials => ApiError::InvalidCredentials,
+            AuthError::RateLimited { retry_after_seconds } => ApiError::RateLimited { retry_after_seconds },
+            AuthError::Unauthenticated => ApiError::Unauthenticated,
+            AuthError::Forbidden => ApiError::Forbidden,
+            AuthError::Database(e) => ApiError::Internal(format!("database: {e}")),
+            AuthError::Redis(e) => ApiError::Internal(format!("redis: {e}")),
+        }
+    }
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(error: sqlx::Error) -> Self {
+        ApiError::Internal(format!("database: {error}"))
+    }
+}
+
+/// A malformed JSON body: wrong content type, broken syntax, or fields of the wrong shape.
+impl From<JsonRejection> for ApiError {
+    fn from(rejection: JsonRejection) -> Self {
+        match rejection {
+            JsonRejection::JsonDataError(e) => ApiError::Unprocessable {
+                field: None,
+                code: "invalid_body".into(),
+                message: e.body_text(),
+            },
+            JsonRejection::MissingJsonContentType(_) => ApiError::BadRequest {
+                code: "expected_json",
+                message: "send the body as JSON with `Content-Type: application/json`".into(),
+            },
+            other => ApiError::BadRequest {
+                code: "malformed_json",
+                message: other.body_text(),
+            },
+        }
+    }
+}
+
+/// `axum::Json`, with rejections turned into [`ApiError`]s.
+#[derive(Debug, axum::extract::FromRequest)]
+#[from_request(via(axum::Json), rejection(ApiError))]
+pub struct ApiJson<T>(pub T);

@@ -1,0 +1,107 @@
+//! The REST API under `/api/v2`, plus `/health`, each route documented in one OpenAPI document.
+
+pub mod admin;
+pub mod auth;
+pub mod error;
+pub mod health;
+
+use crate::state::AppState;
+use axum::extract::{Request, State};
+use axum::response::IntoResponse;
+use error::ApiError;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Mikrotik Billing API",
+        version = "2",
+        description = "Billing and provisioning for ISPs running MikroTik routers. Errors have the \
+                       body {error, code, field?}."
+    ),
+    modifiers(&SecuritySchemes),
+    tags(
+        (name = "auth", description = "Registration, login, logout"),
+        (name = "admin", description = "Administration"),
+        (name = "operations", description = "Health and the API document"),
+        (name = "web", description = "Internals of the web interface"),
+    )
+)]
+struct ApiDoc;
+
+struct SecuritySchemes;
+
+impl Modify for SecuritySchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "cookie",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(crate::SESSION_COOKIE))),
+        );
+    }
+}
+
+/// Every route with its documentation. The server functions of the web UI are one route here too.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(auth::routes())
+        .merge(admin::routes())
+        .merge(health::routes())
+        .routes(routes!(openapi_document))
+        .routes(routes!(server_function))
+}
+
+/// This document.
+#[utoipa::path(
+    get,
+    path = "/api/v2/openapi.json",
+    tag = "operations",
+    responses((status = 200, description = "The OpenAPI 3.1 document", body = serde_json::Value))
+)]
+async fn openapi_document(State(state): State<AppState>) -> impl IntoResponse {
+    axum::Json(state.openapi.as_ref().clone())
+}
+
+/// The server functions of the web interface (Leptos), form- or JSON-encoded, authenticated by
+/// the cookie session. They serve the UI and are not a stable API: use the `/api/v2` routes.
+#[utoipa::path(
+    post,
+    path = "/rpc/{function}",
+    tag = "web",
+    params(("function" = String, Path, description = "Server function name")),
+    responses(
+        (status = 200, description = "The function's result"),
+        (status = 400, description = "Unknown function or bad arguments"),
+    )
+)]
+async fn server_function(State(state): State<AppState>, request: Request) -> axum::response::Response {
+    let services = state.services.clone();
+    leptos_axum::handle_server_fns_with_context(
+        move || leptos::prelude::provide_context(services.clone()),
+        request,
+    )
+    .await
+    .into_response()
+}
+
+/// JSON 404 for unknown routes under `/api/`.
+pub async fn not_found() -> ApiError {
+    ApiError::NotFound
+}
+
+/// JSON 405 for a known route called with the wrong method.
+pub async fn method_not_allowed() -> ApiError {
+    ApiError::MethodNotAllowed
+}

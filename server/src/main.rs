@@ -1,0 +1,148 @@
+//! `server`: runs the web server (default), applies migrations, seeds demo data, creates admins.
+
+use anyhow::{Context, Result, bail};
+use billing::{Config, Services};
+use clap::{Parser, Subcommand};
+use domain::Role;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use tracing_subscriber::EnvFilter;
+
+#[derive(Parser)]
+#[command(version, about = "Mikrotik Billing server")]
+struct Cli {
+    /// TOML configuration file; `APP_*` environment variables override it (APP_DATABASE__URL…).
+    #[arg(long, env = "APP_CONFIG")]
+    config: Option<PathBuf>,
+    /// The site's runtime settings (Leptos); LEPTOS_* environment variables override it.
+    #[arg(long, env = "LEPTOS_CONFIG", default_value = "Leptos.toml")]
+    leptos_config: PathBuf,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web site and API (the default).
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Load the demo data (idempotent) and print its logins.
+    SeedDemo,
+    /// Create an admin (or cashier) account. The password is read from the environment variable
+    /// NEW_USER_PASSWORD or, if unset, from the first line of standard input.
+    CreateAdmin {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        name: String,
+        /// `admin` or `staff` (cashier).
+        #[arg(long, default_value = "admin")]
+        role: String,
+    },
+}
+
+#[tokio::main]
+async fn main() {
+    let cli = Cli::parse();
+    if let Err(error) = run(cli).await {
+        eprintln!("error: {error:#}");
+        std::process::exit(1);
+    }
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    let config = Config::load(cli.config.as_deref()).context("invalid configuration")?;
+    init_tracing(&config);
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(config, &cli.leptos_config).await,
+        Command::Migrate => {
+            Services::start(config).await?;
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::SeedDemo => {
+            let services = Services::start(config).await?;
+            billing::demo::seed(&services.pool).await?;
+            println!("demo data loaded; logins (username / password):");
+            for login in billing::demo::logins() {
+                println!("  {:<9} {:<20} {}", login.role.as_str(), login.username, login.password);
+            }
+            Ok(())
+        }
+        Command::CreateAdmin { username, name, role } => {
+            let role: Role = role.parse()?;
+            let password = match std::env::var("NEW_USER_PASSWORD") {
+                Ok(p) => p,
+                Err(_) => {
+                    let mut line = String::new();
+                    std::io::stdin().read_line(&mut line)?;
+                    line.trim_end_matches(['\r', '\n']).to_owned()
+                }
+            };
+            if password.is_empty() {
+                bail!("no password given: set NEW_USER_PASSWORD or pipe it on standard input");
+            }
+            let services = Services::start(config).await?;
+            let user = billing::accounts::create_staff(&services.pool, &username, &name, password.into(), role).await?;
+            println!("created {} `{}` (id {})", user.role, user.username, user.id);
+            Ok(())
+        }
+    }
+}
+
+fn init_tracing(config: &Config) {
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_sessions=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    if config.mode == billing::config::Mode::Production {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+async fn serve(config: Config, leptos_config: &std::path::Path) -> Result<()> {
+    let leptos_options = if leptos_config.exists() {
+        leptos::config::get_configuration(Some(&leptos_config.to_string_lossy()))
+    } else {
+        leptos::config::get_configuration(None)
+    }
+    .context("invalid Leptos site settings")?
+    .leptos_options;
+    let addr = leptos_options.site_addr;
+    let services = Services::start(config).await?;
+    let app = server::router(services, leptos_options);
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}"))?;
+    tracing::info!("listening on http://{addr}");
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM; in-flight requests then finish before the server stops.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,67 @@
+//! Role checks for page routes, before anything renders: `/admin` is for admins, `/pos` for
+//! cashiers and admins, `/portal` for customers. Anonymous visitors go to the login page; a
+//! logged-in user without the role gets the 403 page. `/` and `/login` send a logged-in user
+//! to their own start page.
+
+use crate::state::AppState;
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use domain::Role;
+use tower_sessions::Session;
+
+fn required_roles(path: &str) -> Option<&'static [Role]> {
+    let under = |prefix: &str| path == prefix || path.starts_with(&format!("{prefix}/"));
+    if under("/admin") {
+        Some(&[Role::Admin])
+    } else if under("/pos") {
+        Some(&[Role::Admin, Role::Staff])
+    } else if under("/portal") {
+        Some(&[Role::Customer])
+    } else {
+        None
+    }
+}
+
+pub async fn guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_owned();
+    let required = required_roles(&path);
+    let is_entry = path == "/" || path == "/login";
+    if required.is_none() && !is_entry {
+        return next.run(request).await;
+    }
+    let role = match request.extensions().get::<Session>() {
+        Some(session) => match app::auth::ssr::authenticated_by(&state.services, session).await {
+            Ok(authenticated) => authenticated.map(|a| a.principal.role),
+            Err(e) => {
+                tracing::error!(error = %e, "cannot check the login session");
+                return axum::http::StatusCode::SERVICE_UNAVAILABLE.into_response();
+            }
+        },
+        None => None,
+    };
+    match (required, role) {
+        (Some(roles), Some(role)) if roles.contains(&role) => next.run(request).await,
+        (Some(_), Some(_)) => Redirect::to("/forbidden").into_response(),
+        (Some(_), None) => Redirect::to("/login").into_response(),
+        (None, Some(role)) => Redirect::to(role.home_path()).into_response(),
+        (None, None) if path == "/" => Redirect::to("/login").into_response(),
+        (None, None) => next.run(request).await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sections_require_their_roles() {
+        assert_eq!(required_roles("/admin"), Some(&[Role::Admin][..]));
+        assert_eq!(required_roles("/admin/routers"), Some(&[Role::Admin][..]));
+        assert_eq!(required_roles("/administrator"), None);
+        assert_eq!(required_roles("/pos"), Some(&[Role::Admin, Role::Staff][..]));
+        assert_eq!(required_roles("/portal"), Some(&[Role::Customer][..]));
+        assert_eq!(required_roles("/login"), None);
+        assert_eq!(required_roles("/pkg/app.wasm"), None);
+    }
+}
