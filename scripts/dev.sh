@@ -2,6 +2,8 @@
 # One entry point for developers and CI:
 #   scripts/dev.sh run        set everything up, then serve the app with demo data at http://localhost:3000
 #   scripts/dev.sh test       set everything up, then run the whole test suite
+#   scripts/dev.sh release-check   build the release site (wasm-opt) and check in Chromium that it hydrates
+#   scripts/dev.sh sqlx-prepare    regenerate .sqlx/ (offline query data) after changing a query
 #   scripts/dev.sh services   only start the throw-away PostgreSQL and Redis under .data/
 #   scripts/dev.sh setup      only install the missing tools
 #   scripts/dev.sh stop       stop the local services and a running dev server
@@ -188,6 +190,7 @@ stop_stale_server() {
 
 stop() {
   stop_stale_server
+  [ -s "$DATA/routeros-sim.pid" ] && kill "$(cat "$DATA/routeros-sim.pid")" 2>/dev/null || true
   local bin
   bin=$(pg_bin) || true
   if [ -n "$bin" ] && [ -s "$DATA/postgres/PG_VERSION" ]; then
@@ -197,42 +200,89 @@ stop() {
   redis-cli -p "$REDIS_PORT" shutdown nosave 2>/dev/null || true
 }
 
+# The simulated MikroTik router of the demo: it speaks the RouterOS API on a local port.
+SIM_PORT="${SIM_PORT:-18728}"
+start_router_simulator() {
+  local pidfile="$DATA/routeros-sim.pid"
+  if [ -s "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+    kill "$(cat "$pidfile")" 2>/dev/null || true
+    sleep 0.3
+  fi
+  ./target/debug/routeros-sim --listen "127.0.0.1:$SIM_PORT" --user admin --password demo-router --users 25 \
+    >"$DATA/routeros-sim.log" 2>&1 &
+  echo $! >"$pidfile"
+  log "simulated MikroTik router on 127.0.0.1:$SIM_PORT (API user admin / demo-router)"
+}
+
 run() {
   setup
   services
+  schema_db
   stop_stale_server
-  export APP_MODE=development
+  export APP_MODE=development RUSTFLAGS="--cfg erase_components" LEPTOS_OUTPUT_NAME=mikrotik_billing
   log "building (the first build takes several minutes)"
   cargo leptos build
+  cargo build -p routeros --bin routeros-sim
+  start_router_simulator
   ./target/debug/server migrate
   ./target/debug/server seed-demo
-  log "serving at http://localhost:$APP_PORT  (Ctrl-C to stop)"
+  log "serving at http://localhost:$APP_PORT  (Ctrl-C to stop; the logins are above)"
   exec cargo leptos serve
 }
 
 test_all() {
   setup
   services
+  schema_db
   stop_stale_server
-  export APP_MODE=development
-  # cargo-leptos builds with this flag; tests use it too so the dependency tree compiles once.
-  export RUSTFLAGS="--cfg erase_components"
-  log "formatting and lints"
+  # cargo-leptos builds with this flag and output name; the tests use the same so that the
+  # dependency tree compiles once.
+  export APP_MODE=development RUSTFLAGS="--cfg erase_components" LEPTOS_OUTPUT_NAME=mikrotik_billing
+  # The browser tests get a database of their own, fresh on every run, and their own Redis keys.
+  local base="${APP_DATABASE__URL%/*}"
+  psql "$base/postgres" -qc "DROP DATABASE IF EXISTS mikrotik_billing_e2e WITH (FORCE)" -c "CREATE DATABASE mikrotik_billing_e2e"
+  export APP_DATABASE__URL="$base/mikrotik_billing_e2e" APP_REDIS__KEY_PREFIX="e2e:$(date +%s):"
+
+  log "formatting"
   cargo fmt --all -- --check
   log "building the site"
   cargo leptos build
+  check_sqlx_offline_data
   log "unit, property, database and HTTP tests"
   cargo nextest run --workspace --no-fail-fast
-  cargo test --workspace --doc
+  log "a third-party RouterOS client against the simulator"
+  cargo build -p routeros --bin routeros-sim
+  ROUTEROS_SIM_BIN="$ROOT/target/debug/routeros-sim" crates/routeros/interop/run.sh
   log "end-to-end tests in headless Chromium"
+  ./target/debug/server seed-demo >/dev/null
   cargo leptos end-to-end
+}
+
+# Builds the release site (wasm-release profile, wasm-opt) and proves in Chromium that it hydrates.
+release_check() {
+  setup
+  services
+  schema_db
+  stop_stale_server
+  export APP_MODE=development LEPTOS_OUTPUT_NAME=mikrotik_billing
+  unset RUSTFLAGS
+  cargo leptos build --release
+  ./target/release/server seed-demo >/dev/null
+  LEPTOS_SITE_ADDR=127.0.0.1:3100 ./target/release/server >"$DATA/release-server.log" 2>&1 &
+  local pid=$!
+  trap 'kill $pid 2>/dev/null || true' RETURN
+  for _ in $(seq 100); do curl -sf http://127.0.0.1:3100/health >/dev/null && break; sleep 0.2; done
+  ls -l target/site/pkg/
+  (cd end2end && BASE_URL=http://127.0.0.1:3100 node --test release.test.mjs)
 }
 
 case "${1:-}" in
   run) run ;;
   test) test_all ;;
+  release-check) release_check ;;
+  sqlx-prepare) sqlx_prepare ;;
   services) setup; services ;;
   setup) setup ;;
   stop) stop ;;
-  *) die "usage: scripts/dev.sh run|test|services|setup|stop" ;;
+  *) die "usage: scripts/dev.sh run|test|release-check|sqlx-prepare|services|setup|stop" ;;
 esac

@@ -87,7 +87,9 @@ pub mod ssr {
     }
 
     async fn cookie_session() -> Result<Session, AppError> {
-        leptos_axum::extract::<Session>().await.map_err(session_error)
+        leptos_axum::extract::<Session>()
+            .await
+            .map_err(session_error)
     }
 
     pub async fn client_ip() -> Option<std::net::IpAddr> {
@@ -127,7 +129,11 @@ pub mod ssr {
     }
 
     /// Binds the browser's cookie session to a login session (a fresh cookie id, against fixation).
-    pub async fn bind_login(session: &Session, services: &Services, session_id: &str) -> Result<(), AuthError> {
+    pub async fn bind_login(
+        session: &Session,
+        services: &Services,
+        session_id: &str,
+    ) -> Result<(), AuthError> {
         if let Some(previous) = session.get::<String>(SESSION_KEY).await.ok().flatten() {
             services.auth.logout(&previous).await?;
         }
@@ -152,7 +158,10 @@ pub mod ssr {
         Ok(())
     }
 
-    pub async fn start_browser_session(services: &Services, session_id: &str) -> Result<(), AppError> {
+    pub async fn start_browser_session(
+        services: &Services,
+        session_id: &str,
+    ) -> Result<(), AppError> {
         let session = cookie_session().await?;
         Ok(bind_login(&session, services, session_id).await?)
     }

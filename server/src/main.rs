@@ -66,11 +66,20 @@ async fn run(cli: Cli) -> Result<()> {
             billing::demo::seed(&services.pool).await?;
             println!("demo data loaded; logins (username / password):");
             for login in billing::demo::logins() {
-                println!("  {:<9} {:<20} {}", login.role.as_str(), login.username, login.password);
+                println!(
+                    "  {:<9} {:<20} {}",
+                    login.role.as_str(),
+                    login.username,
+                    login.password
+                );
             }
             Ok(())
         }
-        Command::CreateAdmin { username, name, role } => {
+        Command::CreateAdmin {
+            username,
+            name,
+            role,
+        } => {
             let role: Role = role.parse()?;
             let password = match std::env::var("NEW_USER_PASSWORD") {
                 Ok(p) => p,
@@ -84,7 +93,14 @@ async fn run(cli: Cli) -> Result<()> {
                 bail!("no password given: set NEW_USER_PASSWORD or pipe it on standard input");
             }
             let services = Services::start(config).await?;
-            let user = billing::accounts::create_staff(&services.pool, &username, &name, password.into(), role).await?;
+            let user = billing::accounts::create_staff(
+                &services.pool,
+                &username,
+                &name,
+                password.into(),
+                role,
+            )
+            .await?;
             println!("created {} `{}` (id {})", user.role, user.username, user.id);
             Ok(())
         }
@@ -117,9 +133,12 @@ async fn serve(config: Config, leptos_config: &std::path::Path) -> Result<()> {
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;
     tracing::info!("listening on http://{addr}");
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     tracing::info!("stopped");
     Ok(())
 }

@@ -59,7 +59,10 @@ mod tests {
         assert_eq!(required_roles("/admin"), Some(&[Role::Admin][..]));
         assert_eq!(required_roles("/admin/routers"), Some(&[Role::Admin][..]));
         assert_eq!(required_roles("/administrator"), None);
-        assert_eq!(required_roles("/pos"), Some(&[Role::Admin, Role::Staff][..]));
+        assert_eq!(
+            required_roles("/pos"),
+            Some(&[Role::Admin, Role::Staff][..])
+        );
         assert_eq!(required_roles("/portal"), Some(&[Role::Customer][..]));
         assert_eq!(required_roles("/login"), None);
         assert_eq!(required_roles("/pkg/app.wasm"), None);

@@ -11,7 +11,10 @@ use leptos_router::components::{A, Outlet};
 fn admin_sections(i18n: leptos_i18n::I18nContext<Locale>) -> Vec<(&'static str, String)> {
     vec![
         ("/admin", t_string!(i18n, nav_dashboard).to_string()),
-        ("/admin/customers", t_string!(i18n, nav_customers).to_string()),
+        (
+            "/admin/customers",
+            t_string!(i18n, nav_customers).to_string(),
+        ),
         ("/admin/routers", t_string!(i18n, nav_routers).to_string()),
         ("/admin/plans", t_string!(i18n, nav_plans).to_string()),
         ("/admin/vouchers", t_string!(i18n, nav_vouchers).to_string()),
@@ -27,7 +30,10 @@ fn admin_sections(i18n: leptos_i18n::I18nContext<Locale>) -> Vec<(&'static str, 
 }
 
 /// The translated label of an admin section, by its path segment.
-pub fn admin_section_label(i18n: leptos_i18n::I18nContext<Locale>, segment: &str) -> Option<String> {
+pub fn admin_section_label(
+    i18n: leptos_i18n::I18nContext<Locale>,
+    segment: &str,
+) -> Option<String> {
     let path = format!("/admin/{segment}");
     admin_sections(i18n)
         .into_iter()

@@ -51,8 +51,12 @@ pub fn error_message(i18n: leptos_i18n::I18nContext<Locale>, error: &AppError) -
             "name_empty" => t_string!(i18n, err_name_empty).to_string(),
             "name_too_long" => t_string!(i18n, err_name_too_long).to_string(),
             "name_control_characters" => t_string!(i18n, err_name_control_characters).to_string(),
-            "whatsapp_invalid_characters" => t_string!(i18n, err_whatsapp_invalid_characters).to_string(),
-            "whatsapp_not_indonesian_mobile" => t_string!(i18n, err_whatsapp_not_indonesian_mobile).to_string(),
+            "whatsapp_invalid_characters" => {
+                t_string!(i18n, err_whatsapp_invalid_characters).to_string()
+            }
+            "whatsapp_not_indonesian_mobile" => {
+                t_string!(i18n, err_whatsapp_not_indonesian_mobile).to_string()
+            }
             "whatsapp_wrong_length" => t_string!(i18n, err_whatsapp_wrong_length).to_string(),
             "whatsapp_taken" => t_string!(i18n, err_whatsapp_taken).to_string(),
             "email_invalid" => t_string!(i18n, err_email_invalid).to_string(),
@@ -64,7 +68,9 @@ pub fn error_message(i18n: leptos_i18n::I18nContext<Locale>, error: &AppError) -
             _ => message.clone(),
         },
         AppError::InvalidCredentials => t_string!(i18n, err_invalid_credentials).to_string(),
-        AppError::RateLimited { retry_after_seconds } => {
+        AppError::RateLimited {
+            retry_after_seconds,
+        } => {
             let seconds = *retry_after_seconds;
             t_string!(i18n, err_rate_limited, seconds).to_string()
         }

@@ -3,6 +3,6 @@
 pub mod admin;
 pub mod errors;
 pub mod login;
-pub mod pos;
 pub mod portal;
+pub mod pos;
 pub mod register;

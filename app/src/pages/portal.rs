@@ -19,10 +19,11 @@ pub async fn my_account() -> Result<AccountSummary, AppError> {
     use billing::auth::AuthError;
     let caller = require(&[domain::Role::Customer]).await?;
     let services = services()?;
-    let customer = billing::accounts::customer(&services.pool, domain::CustomerId(caller.principal.id))
-        .await
-        .map_err(AuthError::from)?
-        .ok_or(AppError::Unauthenticated)?;
+    let customer =
+        billing::accounts::customer(&services.pool, domain::CustomerId(caller.principal.id))
+            .await
+            .map_err(AuthError::from)?
+            .ok_or(AppError::Unauthenticated)?;
     Ok(AccountSummary {
         name: customer.name,
         whatsapp: customer.whatsapp,

@@ -9,7 +9,11 @@ pub fn RegisterPage() -> impl IntoView {
     let register = ServerAction::<Register>::new();
     let error = Signal::derive(move || register.value().get().and_then(Result::err));
     let invalid = move |field: &'static str| {
-        move || error.with(|e| e.as_ref().and_then(|e| e.field()) == Some(field)).to_string()
+        move || {
+            error
+                .with(|e| e.as_ref().and_then(|e| e.field()) == Some(field))
+                .to_string()
+        }
     };
     view! {
         <main class="centered auth-page">

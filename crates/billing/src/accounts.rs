@@ -233,16 +233,18 @@ pub(crate) async fn find_login(
     } else {
         None
     };
-    Ok(customer.map(|(id, name, password_hash, status)| LoginCandidate {
-        principal: Principal {
-            kind: PrincipalKind::Customer,
-            id,
-            role: Role::Customer,
-            name,
-        },
-        password_hash,
-        may_log_in: status != "inactive",
-    }))
+    Ok(
+        customer.map(|(id, name, password_hash, status)| LoginCandidate {
+            principal: Principal {
+                kind: PrincipalKind::Customer,
+                id,
+                role: Role::Customer,
+                name,
+            },
+            password_hash,
+            may_log_in: status != "inactive",
+        }),
+    )
 }
 
 pub(crate) async fn touch_last_login(
@@ -251,14 +253,20 @@ pub(crate) async fn touch_last_login(
 ) -> Result<(), sqlx::Error> {
     match principal.kind {
         PrincipalKind::Staff => {
-            sqlx::query!("UPDATE staff_users SET last_login_at = now() WHERE id = $1", principal.id)
-                .execute(executor)
-                .await?
+            sqlx::query!(
+                "UPDATE staff_users SET last_login_at = now() WHERE id = $1",
+                principal.id
+            )
+            .execute(executor)
+            .await?
         }
         PrincipalKind::Customer => {
-            sqlx::query!("UPDATE customers SET last_login_at = now() WHERE id = $1", principal.id)
-                .execute(executor)
-                .await?
+            sqlx::query!(
+                "UPDATE customers SET last_login_at = now() WHERE id = $1",
+                principal.id
+            )
+            .execute(executor)
+            .await?
         }
     };
     Ok(())

@@ -64,7 +64,9 @@ pub struct AuthConfig {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("missing setting `{key}`: set it in the config file or as the environment variable {env}")]
+    #[error(
+        "missing setting `{key}`: set it in the config file or as the environment variable {env}"
+    )]
     Missing { key: &'static str, env: String },
     #[error("setting `{key}` is malformed: {reason}")]
     Malformed { key: &'static str, reason: String },
@@ -200,7 +202,9 @@ impl Config {
         }
 
         let mut secrets = raw.secrets;
-        if mode == Mode::Development && (secrets.jwt_secret.is_none() || secrets.encryption_key.is_none()) {
+        if mode == Mode::Development
+            && (secrets.jwt_secret.is_none() || secrets.encryption_key.is_none())
+        {
             let generated = development_secrets(&data_dir)?;
             secrets.jwt_secret = secrets.jwt_secret.or(generated.jwt_secret);
             secrets.encryption_key = secrets.encryption_key.or(generated.encryption_key);
@@ -228,12 +232,12 @@ impl Config {
             session_ttl_seconds: raw.auth.session_ttl_seconds.unwrap_or(7 * 24 * 3600),
             login_max_failures: raw.auth.login_max_failures.unwrap_or(5),
             login_window_seconds: raw.auth.login_window_seconds.unwrap_or(15 * 60),
-            secure_cookies: raw
-                .auth
-                .secure_cookies
-                .unwrap_or(mode == Mode::Production),
+            secure_cookies: raw.auth.secure_cookies.unwrap_or(mode == Mode::Production),
         };
-        if auth.session_ttl_seconds == 0 || auth.login_max_failures == 0 || auth.login_window_seconds == 0 {
+        if auth.session_ttl_seconds == 0
+            || auth.login_max_failures == 0
+            || auth.login_window_seconds == 0
+        {
             return Err(ConfigError::Malformed {
                 key: "auth",
                 reason: "session_ttl_seconds, login_max_failures and login_window_seconds must be positive".to_owned(),
@@ -384,8 +388,13 @@ mod tests {
 
     #[test]
     fn names_the_missing_database_url() {
-        let err = Config::from_raw(RawConfig::default()).unwrap_err().to_string();
-        assert!(err.contains("database.url") && err.contains("APP_DATABASE__URL"), "{err}");
+        let err = Config::from_raw(RawConfig::default())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("database.url") && err.contains("APP_DATABASE__URL"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -397,7 +406,12 @@ mod tests {
 
         let mut raw = raw_with_urls();
         raw.mode = Some("staging".into());
-        assert!(Config::from_raw(raw).unwrap_err().to_string().contains("`mode`"));
+        assert!(
+            Config::from_raw(raw)
+                .unwrap_err()
+                .to_string()
+                .contains("`mode`")
+        );
 
         let mut raw = raw_with_urls();
         raw.mode = Some("production".into());

@@ -86,7 +86,10 @@ mod tests {
         let mut tampered = sealed.clone();
         *tampered.last_mut().unwrap() ^= 1;
         assert!(SecretBox::new(&[1u8; 32]).open(&tampered).is_err());
-        assert!(matches!(SecretBox::new(&[1u8; 32]).open(&[0; 4]), Err(CryptoError::Truncated)));
+        assert!(matches!(
+            SecretBox::new(&[1u8; 32]).open(&[0; 4]),
+            Err(CryptoError::Truncated)
+        ));
     }
 
     #[test]

@@ -20,9 +20,24 @@ pub const STAFF: [(&str, &str, &str, Role); 2] = [
 
 /// (name, WhatsApp, email, password)
 pub const CUSTOMERS: [(&str, &str, &str, &str); 3] = [
-    ("Budi Santoso", "081234567801", "budi@example.com", "budi12345"),
-    ("Siti Rahayu", "081234567802", "siti@example.com", "siti12345"),
-    ("Agus Wijaya", "081234567803", "agus@example.com", "agus12345"),
+    (
+        "Budi Santoso",
+        "081234567801",
+        "budi@example.com",
+        "budi12345",
+    ),
+    (
+        "Siti Rahayu",
+        "081234567802",
+        "siti@example.com",
+        "siti12345",
+    ),
+    (
+        "Agus Wijaya",
+        "081234567803",
+        "agus@example.com",
+        "agus12345",
+    ),
 ];
 
 pub fn logins() -> Vec<DemoLogin> {
@@ -55,8 +70,12 @@ pub async fn seed(pool: &PgPool) -> Result<(), sqlx::Error> {
         let email = EmailAddress::parse(email).expect("demo email is valid");
         let hash = password::hash(SecretString::from(pass)).await;
         let mut conn = pool.acquire().await?;
-        match accounts::insert_customer(&mut conn, &name, &whatsapp, Some(&email), Some(&hash)).await {
-            Ok(_) | Err(InsertCustomerError::DuplicateWhatsapp | InsertCustomerError::DuplicateEmail) => {}
+        match accounts::insert_customer(&mut conn, &name, &whatsapp, Some(&email), Some(&hash))
+            .await
+        {
+            Ok(_)
+            | Err(InsertCustomerError::DuplicateWhatsapp | InsertCustomerError::DuplicateEmail) => {
+            }
             Err(InsertCustomerError::Database(e)) => return Err(e),
         }
     }

@@ -64,7 +64,10 @@ where
 pub async fn check(pool: &PgPool, redis: &RedisPool) -> HealthReport {
     let (database, redis) = tokio::join!(
         timed("database", true, async {
-            sqlx::query_scalar!("SELECT 1 AS \"one!\"").fetch_one(pool).await.map(|_| ())
+            sqlx::query_scalar!("SELECT 1 AS \"one!\"")
+                .fetch_one(pool)
+                .await
+                .map(|_| ())
         }),
         timed("redis", true, async {
             redis.ping::<String>(None).await.map(|_| ())
@@ -110,11 +113,17 @@ mod tests {
     fn a_failing_critical_check_is_unhealthy_and_a_minor_one_degraded() {
         assert_eq!(overall(&[check(true, Status::Healthy)]), Status::Healthy);
         assert_eq!(
-            overall(&[check(true, Status::Healthy), check(false, Status::Unhealthy)]),
+            overall(&[
+                check(true, Status::Healthy),
+                check(false, Status::Unhealthy)
+            ]),
             Status::Degraded
         );
         assert_eq!(
-            overall(&[check(true, Status::Unhealthy), check(false, Status::Healthy)]),
+            overall(&[
+                check(true, Status::Unhealthy),
+                check(false, Status::Healthy)
+            ]),
             Status::Unhealthy
         );
     }

@@ -12,9 +12,13 @@ pub enum ContactError {
     NameTooLong { max: usize },
     #[error("name must not contain control characters")]
     NameHasControlCharacters,
-    #[error("WhatsApp number may contain only digits, spaces, dashes, dots, parentheses and a leading +")]
+    #[error(
+        "WhatsApp number may contain only digits, spaces, dashes, dots, parentheses and a leading +"
+    )]
     WhatsappInvalidCharacters,
-    #[error("WhatsApp number must be an Indonesian mobile number such as 0812 3456 7890 or +62 812 3456 7890")]
+    #[error(
+        "WhatsApp number must be an Indonesian mobile number such as 0812 3456 7890 or +62 812 3456 7890"
+    )]
     WhatsappNotIndonesianMobile,
     #[error("WhatsApp number must have 10 to 13 digits after the leading 0")]
     WhatsappWrongLength,
@@ -51,7 +55,9 @@ impl PersonName {
             return Err(ContactError::EmptyName);
         }
         if trimmed.chars().count() > Self::MAX_CHARS {
-            return Err(ContactError::NameTooLong { max: Self::MAX_CHARS });
+            return Err(ContactError::NameTooLong {
+                max: Self::MAX_CHARS,
+            });
         }
         if trimmed.chars().any(char::is_control) {
             return Err(ContactError::NameHasControlCharacters);
@@ -244,7 +250,9 @@ mod tests {
     #[test]
     fn emails_are_lower_cased_and_need_a_real_domain() {
         assert_eq!(
-            EmailAddress::parse(" Budi@Example.CO.ID ").unwrap().as_str(),
+            EmailAddress::parse(" Budi@Example.CO.ID ")
+                .unwrap()
+                .as_str(),
             "budi@example.co.id"
         );
         assert!(EmailAddress::parse("budi").is_err());

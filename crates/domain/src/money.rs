@@ -5,7 +5,9 @@ use std::fmt;
 use std::ops::{Add, Neg, Sub};
 
 /// An amount of whole rupiah. Negative amounts exist (a debt in the balance ledger).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
 #[serde(transparent)]
 pub struct Rupiah(i64);
 
@@ -60,7 +62,7 @@ impl fmt::Display for Rupiah {
         let digits = self.0.unsigned_abs().to_string();
         let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
         for (i, digit) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
                 grouped.push('.');
             }
             grouped.push(digit);
@@ -92,7 +94,10 @@ mod tests {
     #[test]
     fn serialises_as_a_plain_integer() {
         assert_eq!(serde_json::to_string(&Rupiah::new(5000)).unwrap(), "5000");
-        assert_eq!(serde_json::from_str::<Rupiah>("-7").unwrap(), Rupiah::new(-7));
+        assert_eq!(
+            serde_json::from_str::<Rupiah>("-7").unwrap(),
+            Rupiah::new(-7)
+        );
     }
 
     proptest! {

@@ -48,7 +48,9 @@ impl FromRequestParts<AppState> for AuthUser {
                 .ok()
                 .and_then(|v| v.strip_prefix("Bearer "))
                 .ok_or(ApiError::Unauthenticated)?;
-            return Ok(AuthUser(services.auth.authenticate_token(token.trim()).await?));
+            return Ok(AuthUser(
+                services.auth.authenticate_token(token.trim()).await?,
+            ));
         }
         let session = Session::from_request_parts(parts, state)
             .await

@@ -56,13 +56,19 @@ impl ApiError {
     fn status_and_code(&self) -> (StatusCode, String) {
         match self {
             ApiError::BadRequest { code, .. } => (StatusCode::BAD_REQUEST, (*code).to_owned()),
-            ApiError::Unprocessable { code, .. } => (StatusCode::UNPROCESSABLE_ENTITY, code.clone()),
+            ApiError::Unprocessable { code, .. } => {
+                (StatusCode::UNPROCESSABLE_ENTITY, code.clone())
+            }
             ApiError::Conflict { code, .. } => (StatusCode::CONFLICT, code.clone()),
-            ApiError::InvalidCredentials => (StatusCode::UNAUTHORIZED, "invalid_credentials".into()),
+            ApiError::InvalidCredentials => {
+                (StatusCode::UNAUTHORIZED, "invalid_credentials".into())
+            }
             ApiError::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated".into()),
             ApiError::Forbidden => (StatusCode::FORBIDDEN, "forbidden".into()),
             ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found".into()),
-            ApiError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed".into()),
+            ApiError::MethodNotAllowed => {
+                (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed".into())
+            }
             ApiError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited".into()),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal".into()),
         }
@@ -85,13 +91,18 @@ impl IntoResponse for ApiError {
             other => other.to_string(),
         };
         let mut response = (status, Json(ErrorBody { error, code, field })).into_response();
-        if let ApiError::RateLimited { retry_after_seconds } = self {
-            response.headers_mut().insert(
-                header::RETRY_AFTER,
-                HeaderValue::from(retry_after_seconds),
-            );
+        if let ApiError::RateLimited {
+            retry_after_seconds,
+        } = self
+        {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_seconds));
         }
-        if matches!(self, ApiError::Unauthenticated | ApiError::InvalidCredentials) {
+        if matches!(
+            self,
+            ApiError::Unauthenticated | ApiError::InvalidCredentials
+        ) {
             response
                 .headers_mut()
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
@@ -103,18 +114,30 @@ impl IntoResponse for ApiError {
 impl From<AuthError> for ApiError {
     fn from(error: AuthError) -> Self {
         match error {
-            AuthError::Invalid { field, code, message } => ApiError::Unprocessable {
+            AuthError::Invalid {
+                field,
+                code,
+                message,
+            } => ApiError::Unprocessable {
                 field: Some(field.to_owned()),
                 code: code.to_owned(),
                 message: format!("{field}: {message}"),
             },
-            AuthError::Duplicate { field, code, message } => ApiError::Conflict {
+            AuthError::Duplicate {
+                field,
+                code,
+                message,
+            } => ApiError::Conflict {
                 field: field.to_owned(),
                 code: code.to_owned(),
                 message: message.to_owned(),
             },
             AuthError::InvalidCredentials => ApiError::InvalidCredentials,
-            AuthError::RateLimited { retry_after_seconds } => ApiError::RateLimited { retry_after_seconds },
+            AuthError::RateLimited {
+                retry_after_seconds,
+            } => ApiError::RateLimited {
+                retry_after_seconds,
+            },
             AuthError::Unauthenticated => ApiError::Unauthenticated,
             AuthError::Forbidden => ApiError::Forbidden,
             AuthError::Database(e) => ApiError::Internal(format!("database: {e}")),

@@ -86,7 +86,10 @@ async fn openapi_document(State(state): State<AppState>) -> impl IntoResponse {
         (status = 400, description = "Unknown function or bad arguments"),
     )
 )]
-async fn server_function(State(state): State<AppState>, request: Request) -> axum::response::Response {
+async fn server_function(
+    State(state): State<AppState>,
+    request: Request,
+) -> axum::response::Response {
     let services = state.services.clone();
     leptos_axum::handle_server_fns_with_context(
         move || leptos::prelude::provide_context(services.clone()),

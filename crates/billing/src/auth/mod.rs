@@ -155,7 +155,10 @@ impl AuthService {
                 redis,
                 prefix,
                 "ip",
-                config.auth.login_max_failures.saturating_mul(IP_LIMIT_FACTOR),
+                config
+                    .auth
+                    .login_max_failures
+                    .saturating_mul(IP_LIMIT_FACTOR),
                 config.auth.login_window_seconds,
             ),
             keys: TokenKeys::new(config.secrets.jwt_secret.expose_secret().as_bytes()),
@@ -165,29 +168,36 @@ impl AuthService {
     /// Spec 3.1: validates, rejects a duplicate WhatsApp number or email, inserts the customer.
     pub async fn register(&self, input: Registration) -> Result<accounts::Customer, AuthError> {
         let name = PersonName::parse(&input.name).map_err(|e| AuthError::contact("name", e))?;
-        let whatsapp =
-            WhatsappNumber::parse(&input.whatsapp).map_err(|e| AuthError::contact("whatsapp", e))?;
-        let email = EmailAddress::parse(&input.email).map_err(|e| AuthError::contact("email", e))?;
+        let whatsapp = WhatsappNumber::parse(&input.whatsapp)
+            .map_err(|e| AuthError::contact("whatsapp", e))?;
+        let email =
+            EmailAddress::parse(&input.email).map_err(|e| AuthError::contact("email", e))?;
         password::check_policy(&input.password)
             .map_err(|e| AuthError::invalid("password", e.code(), e))?;
         let password_hash = password::hash(input.password).await;
 
         let mut tx = self.pool.begin().await?;
-        let customer = accounts::insert_customer(&mut tx, &name, &whatsapp, Some(&email), Some(&password_hash))
-            .await
-            .map_err(|e| match e {
-                accounts::InsertCustomerError::DuplicateWhatsapp => AuthError::Duplicate {
-                    field: "whatsapp",
-                    code: "whatsapp_taken",
-                    message: "a customer with this WhatsApp number is already registered",
-                },
-                accounts::InsertCustomerError::DuplicateEmail => AuthError::Duplicate {
-                    field: "email",
-                    code: "email_taken",
-                    message: "a customer with this email address is already registered",
-                },
-                accounts::InsertCustomerError::Database(e) => AuthError::Database(e),
-            })?;
+        let customer = accounts::insert_customer(
+            &mut tx,
+            &name,
+            &whatsapp,
+            Some(&email),
+            Some(&password_hash),
+        )
+        .await
+        .map_err(|e| match e {
+            accounts::InsertCustomerError::DuplicateWhatsapp => AuthError::Duplicate {
+                field: "whatsapp",
+                code: "whatsapp_taken",
+                message: "a customer with this WhatsApp number is already registered",
+            },
+            accounts::InsertCustomerError::DuplicateEmail => AuthError::Duplicate {
+                field: "email",
+                code: "email_taken",
+                message: "a customer with this email address is already registered",
+            },
+            accounts::InsertCustomerError::Database(e) => AuthError::Database(e),
+        })?;
         audit::record(
             &mut *tx,
             Actor::Customer(customer.id.0),
@@ -209,10 +219,18 @@ impl AuthService {
     ) -> Result<LoginSuccess, AuthError> {
         let username = username.trim();
         if username.is_empty() {
-            return Err(AuthError::invalid("username", "username_empty", "must not be empty"));
+            return Err(AuthError::invalid(
+                "username",
+                "username_empty",
+                "must not be empty",
+            ));
         }
         if password.expose_secret().is_empty() {
-            return Err(AuthError::invalid("password", "password_empty", "must not be empty"));
+            return Err(AuthError::invalid(
+                "password",
+                "password_empty",
+                "must not be empty",
+            ));
         }
         let user_subject = normalised_username(username);
         let ip_subject = client_ip.map(|ip| ip.to_string());
@@ -221,7 +239,9 @@ impl AuthService {
             blocked = blocked.max(self.ip_limiter.blocked_for(ip).await?);
         }
         if let Some(retry_after_seconds) = blocked {
-            return Err(AuthError::RateLimited { retry_after_seconds });
+            return Err(AuthError::RateLimited {
+                retry_after_seconds,
+            });
         }
 
         let candidate = accounts::find_login(&self.pool, username).await?;

@@ -1,7 +1,7 @@
 //! Argon2id password hashes. Hashing is CPU-heavy, so it runs on the blocking pool.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use secrecy::{ExposeSecret, SecretString};
 
 pub const MIN_LEN: usize = 8;
@@ -77,8 +77,7 @@ pub async fn verify(password: SecretString, stored: Option<String>) -> bool {
 }
 
 /// An argon2id hash of a random string nobody knows, with the default parameters.
-const DUMMY_HASH: &str =
-    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$qQ0vZiTq1RzG1Zl3w4G8Ae4Q3N2y6f0R7oC9lYqkFmU";
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$qQ0vZiTq1RzG1Zl3w4G8Ae4Q3N2y6f0R7oC9lYqkFmU";
 
 #[cfg(test)]
 mod tests {

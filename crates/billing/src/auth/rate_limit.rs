@@ -14,7 +14,13 @@ pub struct LoginLimiter {
 
 impl LoginLimiter {
     /// `scope` separates counters with different limits (per username, per client address).
-    pub fn new(redis: RedisPool, prefix: &str, scope: &str, max_failures: u32, window_seconds: u64) -> Self {
+    pub fn new(
+        redis: RedisPool,
+        prefix: &str,
+        scope: &str,
+        max_failures: u32,
+        window_seconds: u64,
+    ) -> Self {
         LoginLimiter {
             redis,
             prefix: format!("{prefix}login-failures:{scope}:"),
@@ -35,7 +41,9 @@ impl LoginLimiter {
             return Ok(None);
         }
         let ttl: i64 = self.redis.ttl(&key).await?;
-        Ok(Some(u64::try_from(ttl).unwrap_or(self.window_seconds).max(1)))
+        Ok(Some(
+            u64::try_from(ttl).unwrap_or(self.window_seconds).max(1),
+        ))
     }
 
     pub async fn record_failure(&self, subject: &str) -> Result<(), fred::error::Error> {

@@ -482,21 +482,20 @@ impl RouterState {
                 ));
             }
         }
-        if let (Some(name), Some(message)) = (values.get("name"), spec.duplicate_name) {
-            if self
+        if let (Some(name), Some(message)) = (values.get("name"), spec.duplicate_name)
+            && self
                 .find_by_name(spec.path, name)
                 .is_some_and(|(id, _)| Some(id) != except_id)
-            {
-                return Err(Outcome::trap(message, None));
-            }
+        {
+            return Err(Outcome::trap(message, None));
         }
-        if let (Some(profile), Some(profiles)) = (values.get("profile"), spec.profiles) {
-            if self.find_by_name(profiles, profile).is_none() {
-                return Err(Outcome::trap(
-                    "input does not match any value of profile",
-                    Some(TrapCategory::ArgumentValue),
-                ));
-            }
+        if let (Some(profile), Some(profiles)) = (values.get("profile"), spec.profiles)
+            && self.find_by_name(profiles, profile).is_none()
+        {
+            return Err(Outcome::trap(
+                "input does not match any value of profile",
+                Some(TrapCategory::ArgumentValue),
+            ));
         }
         for (name, value) in values.iter() {
             let is_interval =

@@ -1,0 +1,268 @@
+//! The authentication service against a real PostgreSQL (a fresh database per test) and Redis.
+
+use billing::auth::{AuthError, PrincipalKind, Registration};
+use billing::{Config, Services, accounts};
+use domain::Role;
+use secrecy::SecretString;
+use sqlx::PgPool;
+
+async fn services(pool: PgPool) -> Services {
+    let redis_url =
+        std::env::var("REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:56379".to_owned());
+    let config = Config::for_tests("postgres://unused-the-pool-is-given", &redis_url);
+    let redis = billing::redis::connect(&config.redis)
+        .await
+        .expect("test Redis is running");
+    Services::new(config, pool, redis)
+}
+
+fn registration(whatsapp: &str, email: &str) -> Registration {
+    Registration {
+        name: "Dewi Lestari".into(),
+        whatsapp: whatsapp.into(),
+        email: email.into(),
+        password: SecretString::from("rahasia123"),
+    }
+}
+
+#[sqlx::test(migrator = "billing::MIGRATOR")]
+async fn registration_stores_an_argon2_hash_and_an_audit_row(pool: PgPool) {
+    let services = services(pool.clone()).await;
+    let customer = services
+        .auth
+        .register(registration("0857 1234 5678", "dewi@example.com"))
+        .await
+        .unwrap();
+    assert_eq!(customer.whatsapp, "6285712345678");
+
+    let hash: String = sqlx::query_scalar("SELECT password_hash FROM customers WHERE id = $1")
+        .bind(customer.id.0)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert!(hash.starts_with("$argon2id$"), "{hash}");
+    assert!(!hash.contains("rahasia123"));
+
+    let audits: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_logs WHERE action = 'customer.register' AND entity_id = $1",
+    )
+    .bind(customer.id.0.to_string())
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(audits, 1);
+}
+
+#[sqlx::test(migrator = "billing::MIGRATOR")]
+async fn a_refused_registration_leaves_no_trace(pool: PgPool) {
+    let services = services(pool.clone()).await;
+    services
+        .auth
+        .register(registration("081200000001", "one@example.com"))
+        .await
+        .unwrap();
+    let err = services
+        .auth
+        .register(registration("+6281200000001", "two@example.com"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            AuthError::Duplicate {
+                code: "whatsapp_taken",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    let (customers, audits): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM customers), (SELECT count(*) FROM audit_logs WHERE action = 'customer.register')",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!((customers, audits), (1, 1));
+}
+
+#[sqlx::test(migrator = "billing::MIGRATOR")]
+async fn login_resolves_staff_and_customers_and_sessions_are_revocable(pool: PgPool) {
+    let services = services(pool.clone()).await;
+    accounts::create_staff(
+        &pool,
+        "Kasir.Satu",
+        "Kasir Satu",
+        SecretString::from("kasir12345"),
+        Role::Staff,
+    )
+    .await
+    .unwrap();
+    services
+        .auth
+        .register(registration("081200000002", "dewi@example.com"))
+        .await
+        .unwrap();
+
+    let staff = services
+        .auth
+        .login("kasir.satu", SecretString::from("kasir12345"), None)
+        .await
+        .unwrap();
+    assert_eq!(staff.authenticated.principal.role, Role::Staff);
+    assert_eq!(staff.authenticated.principal.kind, PrincipalKind::Staff);
+
+    let customer = services
+        .auth
+        .login("081200000002", SecretString::from("rahasia123"), None)
+        .await
+        .unwrap();
+    assert_eq!(customer.authenticated.principal.role, Role::Customer);
+
+    let by_token = services
+        .auth
+        .authenticate_token(&customer.token)
+        .await
+        .unwrap();
+    assert_eq!(by_token, customer.authenticated);
+    services
+        .auth
+        .logout(&customer.authenticated.session_id)
+        .await
+        .unwrap();
+    assert!(matches!(
+        services.auth.authenticate_token(&customer.token).await,
+        Err(AuthError::Unauthenticated)
+    ));
+    // The other login is untouched.
+    assert!(services.auth.authenticate_token(&staff.token).await.is_ok());
+}
+
+#[sqlx::test(migrator = "billing::MIGRATOR")]
+async fn disabled_accounts_cannot_log_in(pool: PgPool) {
+    let services = services(pool.clone()).await;
+    accounts::create_staff(
+        &pool,
+        "mantan",
+        "Mantan Staf",
+        SecretString::from("mantan12345"),
+        Role::Staff,
+    )
+    .await
+    .unwrap();
+    sqlx::query("UPDATE staff_users SET active = FALSE WHERE username = 'mantan'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let err = services
+        .auth
+        .login("mantan", SecretString::from("mantan12345"), None)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, AuthError::InvalidCredentials), "{err:?}");
+}
+
+#[sqlx::test(migrator = "billing::MIGRATOR")]
+async fn staff_creation_validates_and_refuses_duplicates(pool: PgPool) {
+    let ok = accounts::create_staff(
+        &pool,
+        "Admin",
+        "Admin",
+        SecretString::from("admin12345"),
+        Role::Admin,
+    )
+    .await
+    .unwrap();
+    assert_eq!(ok.username, "admin");
+    let dup = accounts::create_staff(
+        &pool,
+        "ADMIN",
+        "Admin 2",
+        SecretString::from("admin12345"),
+        Role::Admin,
+    )
+    .await;
+    assert!(matches!(
+        dup,
+        Err(accounts::CreateStaffError::DuplicateUsername)
+    ));
+    let bad = accounts::create_staff(
+        &pool,
+        "a b",
+        "X",
+        SecretString::from("admin12345"),
+        Role::Admin,
+    )
+    .await;
+    assert!(matches!(
+        bad,
+        Err(accounts::CreateStaffError::InvalidUsername)
+    ));
+    let weak =
+        accounts::create_staff(&pool, "weak", "X", SecretString::from("123"), Role::Admin).await;
+    assert!(matches!(
+        weak,
+        Err(accounts::CreateStaffError::InvalidPassword(_))
+    ));
+    let customer = accounts::create_staff(
+        &pool,
+        "cust",
+        "X",
+        SecretString::from("admin12345"),
+        Role::Customer,
+    )
+    .await;
+    assert!(matches!(
+        customer,
+        Err(accounts::CreateStaffError::InvalidRole)
+    ));
+}
+
+#[sqlx::test(migrator = "billing::MIGRATOR")]
+async fn a_successful_login_clears_the_failure_count(pool: PgPool) {
+    let services = services(pool.clone()).await;
+    accounts::create_staff(
+        &pool,
+        "admin",
+        "Admin",
+        SecretString::from("admin12345"),
+        Role::Admin,
+    )
+    .await
+    .unwrap();
+    for round in 0..3 {
+        for _ in 0..4 {
+            let err = services
+                .auth
+                .login("admin", SecretString::from("wrong"), None)
+                .await
+                .unwrap_err();
+            assert!(
+                matches!(err, AuthError::InvalidCredentials),
+                "round {round}: {err:?}"
+            );
+        }
+        services
+            .auth
+            .login("admin", SecretString::from("admin12345"), None)
+            .await
+            .unwrap_or_else(|e| panic!("round {round}: {e:?}"));
+    }
+}
+
+#[sqlx::test(migrator = "billing::MIGRATOR")]
+async fn the_demo_seed_is_idempotent(pool: PgPool) {
+    billing::demo::seed(&pool).await.unwrap();
+    billing::demo::seed(&pool).await.unwrap();
+    let counts = accounts::counts(&pool).await.unwrap();
+    assert_eq!(counts.customers, billing::demo::CUSTOMERS.len() as i64);
+    assert_eq!(counts.staff, billing::demo::STAFF.len() as i64);
+    let services = services(pool).await;
+    for login in billing::demo::logins() {
+        let success = services
+            .auth
+            .login(login.username, SecretString::from(login.password), None)
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e:?}", login.username));
+        assert_eq!(success.authenticated.principal.role, login.role);
+    }
+}

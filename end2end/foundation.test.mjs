@@ -1,0 +1,297 @@
+// The foundation in a real browser: logins for every role land on their own pages, the pages are
+// hydrated (the language switch works in place), the phone layouts hold, registration works end
+// to end, role checks and logout hold.
+//
+// Runs against the app at BASE_URL with the demo accounts seeded. The database persists between
+// runs, so registration uses a fresh WhatsApp number and email every time. Each run records one
+// failed login (the wrong-password test); the server blocks an address after 25 failures in
+// 15 minutes, so do not loop the suite more often than that.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomInt } from 'node:crypto';
+import {
+  DESKTOP,
+  PHONE,
+  TABLET,
+  documentWidth,
+  login,
+  pathOf,
+  screenshot,
+  submitLogin,
+  visit,
+  waitForHydration,
+  withBrowser,
+} from './support.mjs';
+
+const TEST_TIMEOUT_MS = 60_000;
+
+const ADMIN = { username: 'admin', password: 'admin12345', name: 'Admin Demo' };
+const CASHIER = { username: 'kasir', password: 'kasir12345' };
+const BUDI = { whatsapp: '081234567801', password: 'budi12345', name: 'Budi Santoso' };
+const SITI = { email: 'siti@example.com', password: 'siti12345', name: 'Siti Rahayu' };
+
+// Every admin menu entry, in order, with its Indonesian label.
+const ADMIN_NAV = [
+  ['/admin', 'Dasbor'],
+  ['/admin/customers', 'Pelanggan'],
+  ['/admin/routers', 'Router'],
+  ['/admin/plans', 'Paket'],
+  ['/admin/vouchers', 'Voucher'],
+  ['/admin/invoices', 'Tagihan'],
+  ['/admin/payments', 'Pembayaran'],
+  ['/admin/whatsapp', 'WhatsApp'],
+  ['/admin/backups', 'Cadangan'],
+  ['/admin/reports', 'Laporan'],
+  ['/admin/settings', 'Pengaturan'],
+  ['/admin/audit', 'Log audit'],
+  ['/pos', 'Kasir'],
+];
+
+const text = async (locator) => (await locator.innerText()).trim();
+
+async function assertFitsWidth(page, viewport) {
+  const width = await documentWidth(page);
+  assert.ok(width <= viewport.width, `${pathOf(page)} is ${width}px wide on a ${viewport.width}px screen`);
+}
+
+test('admin logs in on a desktop and sees the dashboard shell', { timeout: TEST_TIMEOUT_MS }, () =>
+  withBrowser(DESKTOP, async (page, browser) => {
+    await login(page, ADMIN.username, ADMIN.password);
+    assert.equal(pathOf(page), '/admin');
+
+    await page.locator('.topbar').waitFor();
+    assert.equal(await text(page.locator('h1')), `Selamat datang, ${ADMIN.name}`);
+
+    const nav = page.locator('#admin-nav');
+    assert.ok(await nav.isVisible(), 'the sidebar is always visible on a desktop');
+    assert.ok(!(await page.locator('.menu-toggle').isVisible()), 'no menu button on a desktop');
+    const links = await nav.locator('a').evaluateAll((anchors) =>
+      anchors.map((a) => [a.getAttribute('href'), a.textContent.trim()]),
+    );
+    assert.deepEqual(links, ADMIN_NAV);
+    assert.equal(await nav.locator('a[aria-current="page"]').getAttribute('href'), '/admin');
+
+    assert.equal(await page.locator('.stat').count(), 3);
+    const customers = Number(await text(page.locator('[data-stat="customers"]')));
+    assert.ok(customers >= 3, `the three demo customers are counted, got ${customers}`);
+
+    const health = page.locator('section.card', { hasText: 'Kesehatan sistem' });
+    assert.equal(await text(health.locator('.badge')), 'Sehat');
+    for (const check of ['database', 'redis']) {
+      const row = health.locator('tr', { has: page.locator('th', { hasText: check }) });
+      assert.equal(await row.count(), 1, `a health row for ${check}`);
+      assert.equal(await row.locator('.dot-ok').count(), 1, `${check} is healthy`);
+      assert.match(await text(row.locator('td.numeric')), /^\d+\.\d ms$/);
+    }
+    assert.equal(await text(page.locator('.user-box .user-name')), ADMIN.name);
+
+    await screenshot(page, 'admin-dashboard-desktop');
+    assert.deepEqual(browser.pageErrors, [], 'no uncaught errors in the page');
+  }),
+);
+
+test('the language switch changes the login page in place, without a reload', { timeout: TEST_TIMEOUT_MS }, () =>
+  withBrowser(DESKTOP, async (page, browser) => {
+    await visit(page, '/login');
+    const heading = page.locator('h1');
+    assert.equal(await text(heading), 'Masuk');
+
+    // A document load would wipe this marker and fire `load` again.
+    await page.evaluate(() => {
+      window.__sameDocument = true;
+    });
+    let loads = 0;
+    page.on('load', () => loads++);
+
+    await page.locator('button[data-locale="en"]').click();
+    await page.waitForFunction(() => document.querySelector('h1')?.textContent.trim() === 'Log in');
+    assert.equal(await page.locator('button[data-locale="en"]').getAttribute('aria-pressed'), 'true');
+    assert.equal(await page.locator('button[data-locale="id"]').getAttribute('aria-pressed'), 'false');
+    assert.equal(await text(page.locator('form button[type="submit"]')), 'Log in');
+    await screenshot(page, 'login-english-desktop');
+
+    await page.locator('button[data-locale="id"]').click();
+    await page.waitForFunction(() => document.querySelector('h1')?.textContent.trim() === 'Masuk');
+    assert.equal(await page.locator('button[data-locale="id"]').getAttribute('aria-pressed'), 'true');
+
+    assert.equal(pathOf(page), '/login');
+    assert.equal(loads, 0, 'no new document was loaded');
+    assert.equal(await page.evaluate(() => window.__sameDocument), true, 'still the same document');
+    assert.deepEqual(browser.pageErrors, [], 'no uncaught errors in the page');
+  }),
+);
+
+test('the chosen language is remembered across page loads', { timeout: TEST_TIMEOUT_MS }, () =>
+  withBrowser(DESKTOP, async (page) => {
+    await visit(page, '/login');
+    await page.locator('button[data-locale="en"]').click();
+    await page.waitForFunction(() => document.querySelector('h1')?.textContent.trim() === 'Log in');
+
+    // A full page load: the server renders the language kept in the cookie.
+    await visit(page, '/register');
+    assert.equal(await text(page.locator('h1')), 'Customer registration');
+    await page.reload();
+    await waitForHydration(page);
+    assert.equal(await text(page.locator('h1')), 'Customer registration');
+  }),
+);
+
+test('a customer logs in with a WhatsApp number on a phone and sees the portal', { timeout: TEST_TIMEOUT_MS }, () =>
+  withBrowser(PHONE, async (page, browser) => {
+    await visit(page, '/login');
+    await assertFitsWidth(page, PHONE);
+    await screenshot(page, 'login-phone');
+
+    await submitLogin(page, BUDI.whatsapp, BUDI.password);
+    await page.waitForURL('**/portal');
+    await waitForHydration(page);
+
+    assert.equal(await text(page.locator('h1')), `Halo, ${BUDI.name}`);
+    assert.equal(await text(page.locator('.balance')), 'Rp 0');
+    assert.equal(await page.locator('.balance').getAttribute('data-balance'), '0');
+    assert.equal(await text(page.locator('.details dd').first()), '6281234567801');
+    await assertFitsWidth(page, PHONE);
+
+    await screenshot(page, 'portal-phone');
+    assert.deepEqual(browser.pageErrors, [], 'no uncaught errors in the page');
+  }),
+);
+
+test('on a phone the admin menu opens from the menu button and its links navigate', { timeout: TEST_TIMEOUT_MS }, () =>
+  withBrowser(PHONE, async (page, browser) => {
+    await login(page, ADMIN.username, ADMIN.password);
+    assert.equal(pathOf(page), '/admin');
+    await page.locator('h1').waitFor();
+    await assertFitsWidth(page, PHONE);
+    await screenshot(page, 'admin-dashboard-phone');
+
+    const toggle = page.locator('.menu-toggle');
+    const nav = page.locator('#admin-nav');
+    assert.ok(await toggle.isVisible(), 'the menu button is shown on a phone');
+    assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
+    assert.ok(!(await nav.isVisible()), 'the menu starts closed');
+
+    await toggle.tap();
+    assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
+    await nav.waitFor({ state: 'visible' });
+    await screenshot(page, 'admin-menu-open-phone');
+
+    await nav.getByRole('link', { name: 'Pelanggan', exact: true }).tap();
+    await page.waitForURL('**/admin/customers');
+    assert.equal(await text(page.locator('h1')), 'Pelanggan');
+    assert.equal(await text(page.locator('.empty-state h2')), 'Segera hadir');
+    assert.equal(await toggle.getAttribute('aria-expanded'), 'false', 'choosing a link closes the menu');
+    await nav.waitFor({ state: 'hidden' });
+    await assertFitsWidth(page, PHONE);
+    await screenshot(page, 'admin-section-phone');
+    assert.deepEqual(browser.pageErrors, [], 'no uncaught errors in the page');
+  }),
+);
+
+test('admin sections show a coming-soon card on a tablet', { timeout: TEST_TIMEOUT_MS }, () =>
+  withBrowser(TABLET, async (page) => {
+    await login(page, ADMIN.username, ADMIN.password);
+    await visit(page, '/admin/routers');
+    assert.equal(await text(page.locator('h1')), 'Router');
+    assert.equal(await text(page.locator('.empty-state h2')), 'Segera hadir');
+    await assertFitsWidth(page, TABLET);
+    await screenshot(page, 'admin-section-tablet');
+  }),
+);
+
+test('a wrong password shows the translated error and stays on the login page', { timeout: TEST_TIMEOUT_MS }, () =>
+  withBrowser(DESKTOP, async (page) => {
+    await visit(page, '/login');
+    await submitLogin(page, SITI.email, 'not-her-password');
+
+    const error = page.locator('.form-error');
+    await error.waitFor();
+    assert.equal(await text(error), 'Nama pengguna atau kata sandi salah.');
+    assert.equal(pathOf(page), '/login');
+    await screenshot(page, 'login-wrong-password-desktop');
+
+    // The right password still works afterwards (and resets her failure count).
+    await submitLogin(page, SITI.email, SITI.password);
+    await page.waitForURL('**/portal');
+    assert.equal(await text(page.locator('h1')), `Halo, ${SITI.name}`);
+  }),
+);
+
+test('a new customer registers on a phone and then logs in', { timeout: TEST_TIMEOUT_MS }, () =>
+  withBrowser(PHONE, async (page, browser) => {
+    // Unique per run: the database keeps earlier runs' customers.
+    const subscriber = String(randomInt(0, 100_000_000)).padStart(8, '0');
+    const customer = {
+      name: `Pelanggan Uji ${subscriber}`,
+      whatsapp: `0812${subscriber}`,
+      email: `uji-${subscriber}-${Date.now()}@example.com`,
+      password: 'rahasia-uji-123',
+    };
+
+    await visit(page, '/register');
+    await assertFitsWidth(page, PHONE);
+    await page.locator('input[name="name"]').fill(customer.name);
+    await page.locator('input[name="whatsapp"]').fill('021 555 1234');
+    await page.locator('input[name="email"]').fill(customer.email);
+    await page.locator('input[name="password"]').fill(customer.password);
+    await page.locator('form button[type="submit"]').tap();
+
+    const error = page.locator('.form-error');
+    await error.waitFor();
+    assert.equal(await text(error), 'Masukkan nomor HP Indonesia, misalnya 0812 3456 7890.');
+    assert.equal(await page.locator('input[name="whatsapp"]').getAttribute('aria-invalid'), 'true');
+    assert.equal(await page.locator('input[name="email"]').getAttribute('aria-invalid'), 'false');
+    assert.equal(pathOf(page), '/register');
+    await assertFitsWidth(page, PHONE);
+    await screenshot(page, 'register-invalid-whatsapp-phone');
+
+    await page.locator('input[name="whatsapp"]').fill(customer.whatsapp);
+    await page.locator('form button[type="submit"]').tap();
+    await page.waitForURL('**/login?registered=1');
+    await waitForHydration(page);
+    assert.equal(await text(page.locator('.notice')), 'Pendaftaran berhasil. Silakan masuk.');
+    await screenshot(page, 'login-registered-phone');
+
+    await submitLogin(page, customer.email, customer.password);
+    await page.waitForURL('**/portal');
+    assert.equal(await text(page.locator('h1')), `Halo, ${customer.name}`);
+    assert.equal(await text(page.locator('.balance')), 'Rp 0');
+    assert.deepEqual(browser.pageErrors, [], 'no uncaught errors in the page');
+  }),
+);
+
+test('the cashier lands on the point of sale and is refused the admin console', { timeout: TEST_TIMEOUT_MS }, () =>
+  withBrowser(TABLET, async (page) => {
+    await login(page, CASHIER.username, CASHIER.password);
+    assert.equal(pathOf(page), '/pos');
+    assert.equal(await text(page.locator('h1')), 'Penjualan voucher');
+    await screenshot(page, 'pos-tablet');
+
+    const response = await page.goto('/admin');
+    assert.equal(pathOf(page), '/forbidden');
+    assert.equal(response.status(), 403);
+    assert.equal(await text(page.locator('h1')), 'Akses ditolak');
+    await screenshot(page, 'forbidden-tablet');
+  }),
+);
+
+test('logging out ends the session', { timeout: TEST_TIMEOUT_MS }, () =>
+  withBrowser(DESKTOP, async (page, browser) => {
+    await login(page, ADMIN.username, ADMIN.password);
+    assert.equal(pathOf(page), '/admin');
+    const loggedInCookies = await browser.context.cookies();
+
+    await page.locator('.user-box').getByRole('button', { name: 'Keluar' }).click();
+    await page.waitForURL('**/login');
+
+    await page.goto('/admin');
+    assert.equal(pathOf(page), '/login', 'the admin console asks for a login again');
+
+    // The session is revoked on the server, not just forgotten by this browser.
+    await browser.context.clearCookies();
+    await browser.context.addCookies(loggedInCookies);
+    await page.goto('/admin');
+    assert.equal(pathOf(page), '/login', 'the old session cookie no longer works');
+  }),
+);

@@ -1,0 +1,133 @@
+// Shared helpers for the end-to-end tests: a fresh headless Debian Chromium per test, the
+// running app's address, and the steps every test repeats (wait for hydration, log in).
+
+import { chromium } from 'playwright-core';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const BASE_URL = (process.env.BASE_URL ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
+
+export const PHONE = { width: 375, height: 812 };
+export const TABLET = { width: 768, height: 1024 };
+export const DESKTOP = { width: 1280, height: 800 };
+
+// A broken app should fail a test in seconds, not hang the suite until node's own timeout.
+export const STEP_TIMEOUT_MS = 15_000;
+
+const SCREENSHOT_DIR = join(dirname(fileURLToPath(import.meta.url)), 'screenshots');
+
+// Debian's Chromium, not a Playwright download (the machines cannot reach Playwright's CDN).
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/**
+ * Starts Chromium with a fresh, empty profile (no cookies, no language choice) sized to
+ * `viewport`; phone-sized viewports also get a touch screen and the mobile meta-viewport
+ * behaviour. Returns the page and a `close()` that stops the browser and deletes the profile.
+ */
+export async function openBrowser(viewport = DESKTOP) {
+  const profile = await mkdtemp(join(tmpdir(), 'mikrotik-billing-e2e-'));
+  const phone = viewport.width < 600;
+  let context;
+  try {
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport,
+      isMobile: phone,
+      hasTouch: phone,
+      baseURL: BASE_URL,
+      timeout: STEP_TIMEOUT_MS,
+    });
+  } catch (error) {
+    await rm(profile, { recursive: true, force: true });
+    throw error;
+  }
+  context.setDefaultTimeout(STEP_TIMEOUT_MS);
+  context.setDefaultNavigationTimeout(STEP_TIMEOUT_MS);
+  const page = context.pages()[0] ?? (await context.newPage());
+  const pageErrors = [];
+  page.on('pageerror', (error) => pageErrors.push(error));
+  return {
+    context,
+    page,
+    // Uncaught exceptions in the page (a WASM panic shows up here).
+    pageErrors,
+    async close() {
+      await context.close();
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Runs `body(page, browser)` in a fresh browser and always closes it, so one failing test
+ * cannot leak a logged-in session or a Chromium process into the next.
+ */
+export async function withBrowser(viewport, body) {
+  const browser = await openBrowser(viewport);
+  try {
+    return await body(browser.page, browser);
+  } finally {
+    await browser.close();
+  }
+}
+
+/** Waits until the WASM has taken over the server-rendered page: clicks before that are lost. */
+export async function waitForHydration(page) {
+  await page.locator('body[data-hydrated="true"]').waitFor({ state: 'attached' });
+}
+
+/** Opens `path` (relative to BASE_URL) and waits for hydration. */
+export async function visit(page, path) {
+  await page.goto(path);
+  await waitForHydration(page);
+}
+
+/**
+ * Logs in through the login form and waits until the app has left /login. Returns nothing:
+ * callers assert where they landed, since that is usually what they test.
+ */
+export async function login(page, username, password) {
+  await visit(page, '/login');
+  await submitLogin(page, username, password);
+  await page.waitForURL((url) => url.pathname !== '/login');
+  await waitForHydration(page);
+}
+
+/** Fills and submits the login form on the current (hydrated) login page. */
+export async function submitLogin(page, username, password) {
+  await page.locator('input[name="username"]').fill(username);
+  await page.locator('input[name="password"]').fill(password);
+  await page.locator('form button[type="submit"]').click();
+}
+
+/** Saves a full-page screenshot to end2end/screenshots/<name>.png (git-ignored) for review. */
+export async function screenshot(page, name) {
+  await mkdir(SCREENSHOT_DIR, { recursive: true });
+  const path = join(SCREENSHOT_DIR, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+/** The page's path plus query, e.g. `/login?registered=1`. */
+export function pathOf(page) {
+  const url = new URL(page.url());
+  return url.pathname + url.search;
+}
+
+/** The width of the whole document; wider than the viewport means the user scrolls sideways. */
+export async function documentWidth(page) {
+  return page.evaluate(() => document.documentElement.scrollWidth);
+}

@@ -1,0 +1,150 @@
+//! A test app over a fresh database (from `#[sqlx::test]`) and the shared test Redis, driven
+//! through `Router::oneshot`, so requests take exactly the production path.
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use billing::{Config, Services};
+use http_body_util::BodyExt;
+use leptos::prelude::LeptosOptions;
+use serde_json::Value;
+use sqlx::PgPool;
+use tower::ServiceExt;
+
+pub struct TestApp {
+    pub router: Router,
+    pub services: Services,
+}
+
+pub struct Response {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: Value,
+    pub text: String,
+}
+
+impl Response {
+    /// The `name=value` part of the session cookie the response set.
+    pub fn session_cookie(&self) -> Option<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with(server::SESSION_COOKIE))
+            .and_then(|v| v.split(';').next())
+            .map(str::to_owned)
+    }
+}
+
+/// What a request carries to authenticate itself.
+#[derive(Clone, Copy)]
+pub enum Auth<'a> {
+    None,
+    Bearer(&'a str),
+    Cookie(&'a str),
+}
+
+impl TestApp {
+    pub async fn new(pool: PgPool) -> TestApp {
+        let redis_url =
+            std::env::var("REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:56379".to_owned());
+        let mut config = Config::for_tests("postgres://unused-the-pool-is-given", &redis_url);
+        config.auth.login_max_failures = 5;
+        let redis = billing::redis::connect(&config.redis)
+            .await
+            .expect("the test Redis is running (scripts/dev.sh services)");
+        let services = Services::new(config, pool, redis);
+        let options = LeptosOptions::builder()
+            .output_name("mikrotik_billing")
+            .build();
+        TestApp {
+            router: server::router(services.clone(), options),
+            services,
+        }
+    }
+
+    pub async fn request(
+        &self,
+        method: &str,
+        uri: &str,
+        auth: Auth<'_>,
+        body: Option<Value>,
+    ) -> Response {
+        let mut builder = Request::builder().method(method).uri(uri);
+        match auth {
+            Auth::None => {}
+            Auth::Bearer(token) => {
+                builder = builder.header(header::AUTHORIZATION, format!("Bearer {token}"))
+            }
+            Auth::Cookie(cookie) => builder = builder.header(header::COOKIE, cookie),
+        }
+        let body = match body {
+            Some(json) => {
+                builder = builder.header(header::CONTENT_TYPE, "application/json");
+                Body::from(json.to_string())
+            }
+            None => Body::empty(),
+        };
+        self.send(builder.body(body).unwrap()).await
+    }
+
+    pub async fn send(&self, request: Request<Body>) -> Response {
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        Response {
+            status,
+            headers,
+            body,
+            text,
+        }
+    }
+
+    pub async fn register(
+        &self,
+        name: &str,
+        whatsapp: &str,
+        email: &str,
+        password: &str,
+    ) -> Response {
+        self.request(
+            "POST",
+            "/api/v2/auth/register",
+            Auth::None,
+            Some(serde_json::json!({ "name": name, "whatsapp": whatsapp, "email": email, "password": password })),
+        )
+        .await
+    }
+
+    pub async fn login(&self, username: &str, password: &str) -> Response {
+        self.request(
+            "POST",
+            "/api/v2/auth/login",
+            Auth::None,
+            Some(serde_json::json!({ "username": username, "password": password })),
+        )
+        .await
+    }
+
+    /// Logs in and returns the bearer token, failing the test if login fails.
+    pub async fn token(&self, username: &str, password: &str) -> String {
+        let response = self.login(username, password).await;
+        assert_eq!(response.status, StatusCode::OK, "{}", response.text);
+        response.body["token"].as_str().unwrap().to_owned()
+    }
+
+    pub async fn create_staff(&self, username: &str, password: &str, role: domain::Role) {
+        billing::accounts::create_staff(
+            &self.services.pool,
+            username,
+            "Test Staff",
+            password.to_owned().into(),
+            role,
+        )
+        .await
+        .unwrap();
+    }
+}
