@@ -50,6 +50,17 @@ const ADMIN_NAV = [
 
 const text = async (locator) => (await locator.innerText()).trim();
 
+// A control is tappable when a tap on its centre reaches it, not a neighbour drawn over it or a
+// parent that clips it away.
+async function assertTappable(locator, label) {
+  const reached = await locator.evaluate((element) => {
+    const box = element.getBoundingClientRect();
+    const hit = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
+    return { ok: element.contains(hit), hit: hit ? `${hit.tagName.toLowerCase()}.${hit.className}` : 'nothing' };
+  });
+  assert.ok(reached.ok, `${label}: a tap on it lands on ${reached.hit}`);
+}
+
 async function assertFitsWidth(page, viewport) {
   const width = await documentWidth(page);
   assert.ok(width <= viewport.width, `${pathOf(page)} is ${width}px wide on a ${viewport.width}px screen`);
@@ -128,12 +139,13 @@ test('the chosen language is remembered across page loads', { timeout: TEST_TIME
     await page.locator('button[data-locale="en"]').click();
     await page.waitForFunction(() => document.querySelector('h1')?.textContent.trim() === 'Log in');
 
-    // A full page load: the server renders the language kept in the cookie.
+    // The server renders the language kept in the cookie, before any WASM runs.
+    const html = await (await page.request.get('/register')).text();
+    assert.match(html, /<h1>Customer registration/);
+
     await visit(page, '/register');
     assert.equal(await text(page.locator('h1')), 'Customer registration');
-    await page.reload();
-    await waitForHydration(page);
-    assert.equal(await text(page.locator('h1')), 'Customer registration');
+    assert.equal(await page.locator('button[data-locale="en"]').getAttribute('aria-pressed'), 'true');
   }),
 );
 
@@ -150,7 +162,9 @@ test('a customer logs in with a WhatsApp number on a phone and sees the portal',
     assert.equal(await text(page.locator('h1')), `Halo, ${BUDI.name}`);
     assert.equal(await text(page.locator('.balance')), 'Rp 0');
     assert.equal(await page.locator('.balance').getAttribute('data-balance'), '0');
-    assert.equal(await text(page.locator('.details dd').first()), '6281234567801');
+    // His own number, however it is formatted for reading.
+    const whatsapp = await text(page.locator('.details dd').first());
+    assert.equal(whatsapp.replace(/\D/g, ''), '6281234567801', `shown as ${whatsapp}`);
     await assertFitsWidth(page, PHONE);
 
     await screenshot(page, 'portal-phone');
@@ -188,6 +202,25 @@ test('on a phone the admin menu opens from the menu button and its links navigat
     assert.deepEqual(browser.pageErrors, [], 'no uncaught errors in the page');
   }),
 );
+
+for (const [role, user, layout] of [
+  ['admin', ADMIN, 'admin'],
+  ['cashier', CASHIER, 'pos'],
+  ['customer', { username: SITI.email, password: SITI.password }, 'portal'],
+]) {
+  test(`every top-bar control of the ${role}'s pages can be tapped on a phone`, { timeout: TEST_TIMEOUT_MS }, () =>
+    withBrowser(PHONE, async (page) => {
+      await login(page, user.username, user.password);
+      await screenshot(page, `${layout}-topbar-phone`);
+      const controls = page.locator('.topbar').locator('button:visible, a:visible');
+      assert.ok((await controls.count()) >= 4, 'brand, two languages and logout at least');
+      for (const control of await controls.all()) {
+        await assertTappable(control, `${(await control.innerText()).trim() || 'menu'} on /${layout}`);
+      }
+      await assertFitsWidth(page, PHONE);
+    }),
+  );
+}
 
 test('admin sections show a coming-soon card on a tablet', { timeout: TEST_TIMEOUT_MS }, () =>
   withBrowser(TABLET, async (page) => {

@@ -30,10 +30,14 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
+// What went wrong in each page, to explain a page that does not hydrate.
+const diagnostics = new WeakMap();
+
 /**
- * Starts Chromium with a fresh, empty profile (no cookies, no language choice) sized to
- * `viewport`; phone-sized viewports also get a touch screen and the mobile meta-viewport
- * behaviour. Returns the page and a `close()` that stops the browser and deletes the profile.
+ * Starts Chromium with a fresh, empty profile (no cookies, no language choice) that asks for
+ * Indonesian, sized to `viewport`; phone-sized viewports also get a touch screen and the mobile
+ * meta-viewport behaviour. Returns the page, its uncaught errors, and a `close()` that stops the
+ * browser and deletes the profile.
  */
 export async function openBrowser(viewport = DESKTOP) {
   const profile = await mkdtemp(join(tmpdir(), 'mikrotik-billing-e2e-'));
@@ -45,6 +49,9 @@ export async function openBrowser(viewport = DESKTOP) {
       headless: true,
       args: CHROMIUM_ARGS,
       viewport,
+      // The app follows Accept-Language when no language was chosen; the tests speak for the
+      // app's audience, whose browsers ask for Indonesian.
+      locale: 'id-ID',
       isMobile: phone,
       hasTouch: phone,
       baseURL: BASE_URL,
@@ -59,10 +66,21 @@ export async function openBrowser(viewport = DESKTOP) {
   const page = context.pages()[0] ?? (await context.newPage());
   const pageErrors = [];
   page.on('pageerror', (error) => pageErrors.push(error));
+  const failedAssets = [];
+  page.on('response', (response) => {
+    if (response.status() >= 400 && response.url().includes('/pkg/')) {
+      failedAssets.push(`${response.status()} ${response.url()}`);
+    }
+  });
+  // A Rust panic's message reaches the console (console_error_panic_hook), not `pageerror`.
+  const consoleErrors = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(message.text());
+  });
+  diagnostics.set(page, { pageErrors, failedAssets, consoleErrors });
   return {
     context,
     page,
-    // Uncaught exceptions in the page (a WASM panic shows up here).
     pageErrors,
     async close() {
       await context.close();
@@ -84,9 +102,27 @@ export async function withBrowser(viewport, body) {
   }
 }
 
-/** Waits until the WASM has taken over the server-rendered page: clicks before that are lost. */
+/**
+ * Waits until the WASM has taken over the server-rendered page (clicks before that are lost), and
+ * fails at once when hydration panicked: the marker is set by an effect that can run before a
+ * later part of the page panics.
+ */
 export async function waitForHydration(page) {
-  await page.locator('body[data-hydrated="true"]').waitFor({ state: 'attached' });
+  const { pageErrors = [], failedAssets = [], consoleErrors = [] } = diagnostics.get(page) ?? {};
+  const explain = () =>
+    [...failedAssets, ...pageErrors.map((e) => e.message), ...consoleErrors].join('; ') ||
+    'no page errors';
+  try {
+    await page.locator('body[data-hydrated="true"]').waitFor({ state: 'attached' });
+  } catch (error) {
+    error.message = `${pathOf(page)} never hydrated (${explain()})\n${error.message}`;
+    throw error;
+  }
+  // Let the rest of the hydration pass run before judging it.
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve))));
+  if (pageErrors.length > 0) {
+    throw new Error(`${pathOf(page)} failed while hydrating: ${explain()}`);
+  }
 }
 
 /** Opens `path` (relative to BASE_URL) and waits for hydration. */
@@ -96,13 +132,20 @@ export async function visit(page, path) {
 }
 
 /**
- * Logs in through the login form and waits until the app has left /login. Returns nothing:
- * callers assert where they landed, since that is usually what they test.
+ * Logs in through the login form and waits until the app has left /login; a refused login fails
+ * at once with the page's error message. Callers assert where they landed.
  */
 export async function login(page, username, password) {
   await visit(page, '/login');
   await submitLogin(page, username, password);
-  await page.waitForURL((url) => url.pathname !== '/login');
+  const error = page.locator('.form-error');
+  const refusal = await Promise.race([
+    page.waitForURL((url) => url.pathname !== '/login').then(() => null),
+    error.waitFor().then(() => error.innerText()),
+  ]);
+  if (refusal !== null) {
+    throw new Error(`login as ${username} was refused: ${refusal.trim()}`);
+  }
   await waitForHydration(page);
 }
 

@@ -269,11 +269,13 @@ release_check() {
   cargo leptos build --release
   ./target/release/server seed-demo >/dev/null
   LEPTOS_SITE_ADDR=127.0.0.1:3100 ./target/release/server >"$DATA/release-server.log" 2>&1 &
-  local pid=$!
-  trap 'kill $pid 2>/dev/null || true' RETURN
+  local pid=$! status=0
   for _ in $(seq 100); do curl -sf http://127.0.0.1:3100/health >/dev/null && break; sleep 0.2; done
   ls -l target/site/pkg/
-  (cd end2end && BASE_URL=http://127.0.0.1:3100 node --test release.test.mjs)
+  (cd end2end && BASE_URL=http://127.0.0.1:3100 node --test release-check.mjs) || status=$?
+  kill "$pid" 2>/dev/null || true
+  log "the release site is in target/site: run 'cargo leptos build' before serving a debug build again"
+  return "$status"
 }
 
 case "${1:-}" in

@@ -52,6 +52,7 @@ pub fn router(services: Services, leptos_options: LeptosOptions) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
         .method_not_allowed_fallback(api::method_not_allowed)
         .layer(from_fn_with_state(state.clone(), pages_guard::guard))
+        .layer(axum::middleware::from_fn(api::server_function_status))
         .layer(sessions)
         .layer(
             TraceLayer::new_for_http().make_span_with(|request: &Request| {

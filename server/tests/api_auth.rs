@@ -435,3 +435,42 @@ async fn pages_check_the_role_before_rendering(pool: PgPool) {
     assert_eq!(login_page.status, StatusCode::OK);
     assert!(login_page.text.contains("Masuk"));
 }
+
+#[sqlx::test(migrator = "billing::MIGRATOR")]
+async fn server_functions_answer_errors_with_4xx_statuses(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    app.create_staff("admin", "admin12345", Role::Admin).await;
+    use leptos::server_fn::ServerFn;
+    let login = app::auth::Login::PATH;
+    let register = app::auth::Register::PATH;
+    let dashboard = app::pages::admin::DashboardSummary::PATH;
+    let rpc = |uri: &str, body: &str| {
+        axum::http::Request::post(uri.to_owned())
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "application/json")
+            .body(axum::body::Body::from(body.to_owned()))
+            .unwrap()
+    };
+
+    let wrong = app.send(rpc(login, "username=admin&password=nope")).await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED, "{}", wrong.text);
+    assert!(wrong.text.contains("InvalidCredentials"), "{}", wrong.text);
+
+    let missing = app.send(rpc(login, "username=admin")).await;
+    assert_eq!(missing.status, StatusCode::BAD_REQUEST, "{}", missing.text);
+
+    let invalid = app
+        .send(rpc(
+            register,
+            "name=A&whatsapp=123&email=a%40example.com&password=rahasia123",
+        ))
+        .await;
+    assert_eq!(invalid.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", invalid.text);
+    assert!(invalid.text.contains("whatsapp_not_indonesian_mobile"), "{}", invalid.text);
+
+    let anonymous = app.send(rpc(dashboard, "")).await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED, "{}", anonymous.text);
+
+    let ok = app.send(rpc(login, "username=admin&password=admin12345")).await;
+    assert!(ok.status.is_success() || ok.status.is_redirection(), "{}", ok.text);
+}

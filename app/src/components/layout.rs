@@ -43,7 +43,7 @@ pub fn admin_section_label(
 
 /// The logged-in user's name and the logout button.
 #[component]
-fn UserBox() -> impl IntoView {
+pub fn UserBox() -> impl IntoView {
     let i18n = use_i18n();
     let user = Resource::new(|| (), |_| current_user());
     let logout = ServerAction::<Logout>::new();
@@ -111,7 +111,7 @@ pub fn PosLayout() -> impl IntoView {
     view! {
         <div class="pos">
             <header class="topbar">
-                <a class="brand" href="/pos">{t!(i18n, pos_title)}</a>
+                <a class="brand" href="/pos">{t!(i18n, app_name)}</a>
                 <LanguageSwitch />
                 <UserBox />
             </header>

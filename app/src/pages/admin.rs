@@ -92,15 +92,32 @@ pub fn Dashboard() -> impl IntoView {
                                 <span class=format!("badge badge-{}", s.health)>{health_label}</span>
                             </h2>
                             <table class="table">
+                                <thead>
+                                    <tr>
+                                        <th scope="col"><span class="visually-hidden">{t!(i18n, component)}</span></th>
+                                        <th scope="col">{t!(i18n, status)}</th>
+                                        <th scope="col" class="numeric">{t!(i18n, latency)}</th>
+                                    </tr>
+                                </thead>
                                 <tbody>
-                                    {s.checks.into_iter().map(|c| view! {
-                                        <tr>
-                                            <th scope="row">{c.name}</th>
-                                            <td>
-                                                <span class=if c.healthy { "dot dot-ok" } else { "dot dot-bad" }></span>
-                                            </td>
-                                            <td class="numeric">{format!("{:.1} ms", c.latency_ms)}</td>
-                                        </tr>
+                                    {s.checks.into_iter().map(|c| {
+                                        let label = if c.healthy {
+                                            t_string!(i18n, status_healthy).to_string()
+                                        } else {
+                                            t_string!(i18n, status_unhealthy).to_string()
+                                        };
+                                        view! {
+                                            <tr>
+                                                <th scope="row">{c.name}</th>
+                                                <td>
+                                                    <span class="status">
+                                                        <span class=if c.healthy { "dot dot-ok" } else { "dot dot-bad" } aria-hidden="true"></span>
+                                                        {label}
+                                                    </span>
+                                                </td>
+                                                <td class="numeric">{format!("{:.1} ms", c.latency_ms)}</td>
+                                            </tr>
+                                        }
                                     }).collect_view()}
                                 </tbody>
                             </table>

@@ -31,6 +31,7 @@ pub fn Forbidden() -> impl IntoView {
                 <h1>{t!(i18n, forbidden_title)}</h1>
                 <p>{t!(i18n, forbidden_body)}</p>
                 <p><a href="/">{t!(i18n, back_home)}</a></p>
+                <crate::components::layout::UserBox />
             </section>
         </main>
     }

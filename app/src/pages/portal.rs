@@ -26,7 +26,9 @@ pub async fn my_account() -> Result<AccountSummary, AppError> {
             .ok_or(AppError::Unauthenticated)?;
     Ok(AccountSummary {
         name: customer.name,
-        whatsapp: customer.whatsapp,
+        whatsapp: domain::WhatsappNumber::parse(&customer.whatsapp)
+            .map(|n| n.readable())
+            .unwrap_or(customer.whatsapp),
         email: customer.email,
         balance: Rupiah::new(customer.balance),
     })
@@ -42,18 +44,19 @@ pub fn PortalHome() -> impl IntoView {
                 account.await.map(|a| {
                     let name = a.name.clone();
                     let debt = a.balance.is_negative();
+                    let hint = if debt {
+                        Some(t_string!(i18n, balance_debt_hint).to_string())
+                    } else if a.balance == Rupiah::ZERO {
+                        None
+                    } else {
+                        Some(t_string!(i18n, balance_credit_hint).to_string())
+                    };
                     view! {
                         <h1>{t!(i18n, portal_greeting, name = name.clone())}</h1>
                         <section class="card balance-card" class:debt=debt>
                             <span class="stat-label">{t!(i18n, balance)}</span>
                             <span class="balance" data-balance=a.balance.amount()>{a.balance.to_string()}</span>
-                            <p class="muted small">
-                                {if debt {
-                                    t_string!(i18n, balance_debt_hint).to_string()
-                                } else {
-                                    t_string!(i18n, balance_credit_hint).to_string()
-                                }}
-                            </p>
+                            {hint.map(|hint| view! { <p class="muted small">{hint}</p> })}
                         </section>
                         <section class="card">
                             <h2>{t!(i18n, my_invoices)}</h2>

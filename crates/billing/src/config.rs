@@ -70,7 +70,7 @@ pub enum ConfigError {
     Missing { key: &'static str, env: String },
     #[error("setting `{key}` is malformed: {reason}")]
     Malformed { key: &'static str, reason: String },
-    #[error("cannot read the configuration: {0}")]
+    #[error("cannot read the configuration")]
     Source(#[from] config::ConfigError),
     #[error("cannot store generated development secrets in {path}: {source}")]
     SecretsFile {

@@ -29,11 +29,11 @@ pub struct Services {
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
-    #[error("cannot connect to PostgreSQL: {0}")]
+    #[error("cannot connect to PostgreSQL")]
     Database(#[from] sqlx::Error),
-    #[error("cannot apply database migrations: {0}")]
+    #[error("cannot apply database migrations")]
     Migrate(#[from] sqlx::migrate::MigrateError),
-    #[error("cannot connect to Redis: {0}")]
+    #[error("cannot connect to Redis")]
     Redis(#[from] fred::error::Error),
 }
 

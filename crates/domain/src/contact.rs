@@ -122,6 +122,18 @@ impl WhatsappNumber {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The number as people read it: `+62 812-3456-7890`.
+    pub fn readable(&self) -> String {
+        let national = &self.0[2..];
+        let (operator, rest) = national.split_at(3);
+        let groups: Vec<&str> = rest
+            .as_bytes()
+            .chunks(4)
+            .map(|c| std::str::from_utf8(c).expect("digits are ASCII"))
+            .collect();
+        format!("+62 {operator}-{}", groups.join("-"))
+    }
 }
 
 impl fmt::Display for WhatsappNumber {
@@ -183,6 +195,13 @@ mod tests {
                 "{input}"
             );
         }
+    }
+
+    #[test]
+    fn reads_like_a_phone_number() {
+        let number = WhatsappNumber::parse("081234567890").unwrap();
+        assert_eq!(number.readable(), "+62 812-3456-7890");
+        assert_eq!(WhatsappNumber::parse("0812345678").unwrap().readable(), "+62 812-3456-78");
     }
 
     #[test]

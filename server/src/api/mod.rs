@@ -99,6 +99,37 @@ async fn server_function(
     .into_response()
 }
 
+/// Middleware: server functions answer every error with 500; give each its proper status, so bad
+/// input is reported as the caller's mistake (4xx) and only real failures as 500. (Each function
+/// is mounted at its own path by the Leptos integration, so this cannot live in the handler.)
+pub async fn server_function_status(
+    request: Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use app::error::AppError;
+    use axum::http::StatusCode;
+    let is_server_function = request.uri().path().starts_with("/rpc/");
+    let response = next.run(request).await;
+    if !is_server_function || response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
+        parts.status = match error {
+            AppError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::InvalidCredentials | AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Transport(_) => StatusCode::BAD_REQUEST,
+            AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+    }
+    axum::response::Response::from_parts(parts, axum::body::Body::from(bytes))
+}
+
 /// JSON 404 for unknown routes under `/api/`.
 pub async fn not_found() -> ApiError {
     ApiError::NotFound
