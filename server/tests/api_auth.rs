@@ -465,12 +465,32 @@ async fn server_functions_answer_errors_with_4xx_statuses(pool: PgPool) {
             "name=A&whatsapp=123&email=a%40example.com&password=rahasia123",
         ))
         .await;
-    assert_eq!(invalid.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", invalid.text);
-    assert!(invalid.text.contains("whatsapp_not_indonesian_mobile"), "{}", invalid.text);
+    assert_eq!(
+        invalid.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        invalid.text
+    );
+    assert!(
+        invalid.text.contains("whatsapp_not_indonesian_mobile"),
+        "{}",
+        invalid.text
+    );
 
     let anonymous = app.send(rpc(dashboard, "")).await;
-    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED, "{}", anonymous.text);
+    assert_eq!(
+        anonymous.status,
+        StatusCode::UNAUTHORIZED,
+        "{}",
+        anonymous.text
+    );
 
-    let ok = app.send(rpc(login, "username=admin&password=admin12345")).await;
-    assert!(ok.status.is_success() || ok.status.is_redirection(), "{}", ok.text);
+    let ok = app
+        .send(rpc(login, "username=admin&password=admin12345"))
+        .await;
+    assert!(
+        ok.status.is_success() || ok.status.is_redirection(),
+        "{}",
+        ok.text
+    );
 }

@@ -201,7 +201,10 @@ mod tests {
     fn reads_like_a_phone_number() {
         let number = WhatsappNumber::parse("081234567890").unwrap();
         assert_eq!(number.readable(), "+62 812-3456-7890");
-        assert_eq!(WhatsappNumber::parse("0812345678").unwrap().readable(), "+62 812-3456-78");
+        assert_eq!(
+            WhatsappNumber::parse("0812345678").unwrap().readable(),
+            "+62 812-3456-78"
+        );
     }
 
     #[test]
