@@ -33,7 +33,7 @@ pub async fn dashboard_summary() -> Result<DashboardData, AppError> {
     let counts = billing::accounts::counts(&services.pool)
         .await
         .map_err(AuthError::from)?;
-    let report = billing::health::check(&services.pool, &services.redis).await;
+    let report = services.health().await;
     let health = serde_json::to_value(report.status)
         .ok()
         .and_then(|v| v.as_str().map(str::to_owned))

@@ -61,7 +61,8 @@ where
     }
 }
 
-pub async fn check(pool: &PgPool, redis: &RedisPool) -> HealthReport {
+/// The critical checks: database and Redis.
+pub(crate) async fn check(pool: &PgPool, redis: &RedisPool) -> HealthReport {
     let (database, redis) = tokio::join!(
         timed("database", true, async {
             sqlx::query_scalar!("SELECT 1 AS \"one!\"")
@@ -73,10 +74,15 @@ pub async fn check(pool: &PgPool, redis: &RedisPool) -> HealthReport {
             redis.ping::<String>(None).await.map(|_| ())
         }),
     );
-    let checks = vec![database, redis];
-    HealthReport {
-        status: overall(&checks),
-        checks,
+    HealthReport::from_checks(vec![database, redis])
+}
+
+impl HealthReport {
+    pub fn from_checks(checks: Vec<Check>) -> Self {
+        HealthReport {
+            status: overall(&checks),
+            checks,
+        }
     }
 }
 

@@ -10,6 +10,7 @@ pub mod db;
 pub mod demo;
 pub mod health;
 pub mod redis;
+pub mod routers;
 
 pub use config::Config;
 
@@ -25,6 +26,7 @@ pub struct Services {
     pub pool: sqlx::PgPool,
     pub redis: redis::RedisPool,
     pub auth: auth::AuthService,
+    pub routers: routers::RouterService,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -40,11 +42,14 @@ pub enum StartupError {
 impl Services {
     pub fn new(config: Config, pool: sqlx::PgPool, redis: redis::RedisPool) -> Self {
         let auth = auth::AuthService::new(&config, pool.clone(), redis.clone());
+        let secrets = crypto::SecretBox::new(&config.encryption_key_bytes());
+        let routers = routers::RouterService::new(pool.clone(), secrets);
         Services {
             config: Arc::new(config),
             pool,
             redis,
             auth,
+            routers,
         }
     }
 
@@ -54,5 +59,14 @@ impl Services {
         db::migrate(&pool).await?;
         let redis = redis::connect(&config.redis).await?;
         Ok(Services::new(config, pool, redis))
+    }
+
+    /// Spec 10.2: database and Redis (critical), then every router (non-critical).
+    pub async fn health(&self) -> health::HealthReport {
+        let (core, routers) = tokio::join!(
+            health::check(&self.pool, &self.redis),
+            self.routers.health_checks()
+        );
+        health::HealthReport::from_checks(core.checks.into_iter().chain(routers).collect())
     }
 }

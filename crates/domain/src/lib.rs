@@ -5,8 +5,10 @@ pub mod contact;
 pub mod ids;
 pub mod money;
 pub mod role;
+pub mod voucher;
 
 pub use contact::{EmailAddress, PersonName, WhatsappNumber};
 pub use ids::{CustomerId, StaffUserId};
 pub use money::Rupiah;
 pub use role::Role;
+pub use voucher::{CodeSpec, PasswordMode, Validity};

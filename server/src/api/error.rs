@@ -48,6 +48,9 @@ pub enum ApiError {
     MethodNotAllowed,
     #[error("too many failed logins; retry after {retry_after_seconds} seconds")]
     RateLimited { retry_after_seconds: u64 },
+    /// A router or gateway behind this service failed; the message says how.
+    #[error("upstream failure: {0}")]
+    BadGateway(String),
     #[error("internal error")]
     Internal(String),
 }
@@ -70,6 +73,7 @@ impl ApiError {
                 (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed".into())
             }
             ApiError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited".into()),
+            ApiError::BadGateway(_) => (StatusCode::BAD_GATEWAY, "upstream_failed".into()),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal".into()),
         }
     }

@@ -25,7 +25,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     )
 )]
 async fn health(State(services): State<Services>) -> (StatusCode, axum::Json<HealthReport>) {
-    let report = billing::health::check(&services.pool, &services.redis).await;
+    let report = services.health().await;
     let status = match report.status {
         Status::Unhealthy => StatusCode::SERVICE_UNAVAILABLE,
         Status::Healthy | Status::Degraded => StatusCode::OK,

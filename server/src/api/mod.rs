@@ -4,6 +4,7 @@ pub mod admin;
 pub mod auth;
 pub mod error;
 pub mod health;
+pub mod routers;
 
 use crate::state::AppState;
 use axum::extract::{Request, State};
@@ -26,6 +27,7 @@ use utoipa_axum::routes;
     tags(
         (name = "auth", description = "Registration, login, logout"),
         (name = "admin", description = "Administration"),
+        (name = "routers", description = "MikroTik routers"),
         (name = "operations", description = "Health and the API document"),
         (name = "web", description = "Internals of the web interface"),
     )
@@ -58,6 +60,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(auth::routes())
         .merge(admin::routes())
+        .merge(routers::routes())
         .merge(health::routes())
         .routes(routes!(openapi_document))
         .routes(routes!(server_function))

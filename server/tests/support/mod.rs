@@ -1,6 +1,9 @@
 //! A test app over a fresh database (from `#[sqlx::test]`) and the shared test Redis, driven
 //! through `Router::oneshot`, so requests take exactly the production path.
 
+// Each test binary uses part of this module.
+#![allow(dead_code)]
+
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};

@@ -1,0 +1,312 @@
+//! `/api/v2/routers` against a simulated MikroTik router speaking the real API protocol.
+
+mod support;
+
+use axum::http::StatusCode;
+use domain::Role;
+use routeros::sim::Simulator;
+use serde_json::json;
+use sqlx::PgPool;
+use support::{Auth, TestApp};
+
+async fn admin(app: &TestApp) -> String {
+    app.create_staff("admin", "admin12345", Role::Admin).await;
+    app.token("admin", "admin12345").await
+}
+
+async fn simulator() -> Simulator {
+    Simulator::builder()
+        .credentials("billing", "router-secret")
+        .spawn()
+        .await
+        .unwrap()
+}
+
+fn router_body(name: &str, sim: &Simulator, password: &str) -> serde_json::Value {
+    json!({
+        "name": name,
+        "host": sim.addr().ip().to_string(),
+        "port": sim.addr().port(),
+        "username": "billing",
+        "password": password,
+    })
+}
+
+#[sqlx::test(migrator = "billing::MIGRATOR")]
+async fn registers_a_router_and_reads_its_live_status(pool: PgPool) {
+    let app = TestApp::new(pool.clone()).await;
+    let token = admin(&app).await;
+    let sim = simulator().await;
+
+    let created = app
+        .request(
+            "POST",
+            "/api/v2/routers",
+            Auth::Bearer(&token),
+            Some(router_body("Tower A", &sim, "router-secret")),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    assert!(
+        created.body.get("password").is_none(),
+        "the password is never returned"
+    );
+    assert!(!created.text.contains("router-secret"));
+    let id = created.body["id"].as_i64().unwrap();
+
+    let stored: Vec<u8> =
+        sqlx::query_scalar("SELECT password_encrypted FROM routers WHERE id = $1")
+            .bind(id)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert!(
+        !stored.windows(13).any(|w| w == b"router-secret"),
+        "stored encrypted, not in plain text"
+    );
+
+    let status = app
+        .request(
+            "GET",
+            &format!("/api/v2/routers/{id}/status"),
+            Auth::Bearer(&token),
+            None,
+        )
+        .await;
+    assert_eq!(status.status, StatusCode::OK, "{}", status.text);
+    assert_eq!(status.body["reachable"], true, "{}", status.text);
+    assert!(status.body["identity"].is_string());
+    assert!(status.body["version"].is_string());
+    assert!(status.body["latency_ms"].as_f64().unwrap() >= 0.0);
+
+    let listed = app
+        .request("GET", "/api/v2/routers", Auth::Bearer(&token), None)
+        .await;
+    assert_eq!(listed.body.as_array().unwrap().len(), 1);
+    assert!(
+        listed.body[0]["last_seen_at"].is_string(),
+        "status recorded when it was seen"
+    );
+    assert_eq!(listed.body[0]["identity"], status.body["identity"]);
+
+    let health = app.request("GET", "/health", Auth::None, None).await;
+    let check = health.body["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "router:Tower A")
+        .cloned()
+        .expect("health reports each router");
+    assert_eq!(check["status"], "healthy");
+    assert_eq!(health.body["status"], "healthy");
+}
+
+#[sqlx::test(migrator = "billing::MIGRATOR")]
+async fn an_unreachable_router_is_reported_and_degrades_health(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    let token = admin(&app).await;
+    let sim = simulator().await;
+    let wrong_password = app
+        .request(
+            "POST",
+            "/api/v2/routers",
+            Auth::Bearer(&token),
+            Some(router_body("Tower B", &sim, "wrong")),
+        )
+        .await;
+    let id = wrong_password.body["id"].as_i64().unwrap();
+
+    let status = app
+        .request(
+            "GET",
+            &format!("/api/v2/routers/{id}/status"),
+            Auth::Bearer(&token),
+            None,
+        )
+        .await;
+    assert_eq!(status.status, StatusCode::OK);
+    assert_eq!(status.body["reachable"], false);
+    assert!(
+        status.body["error"].as_str().unwrap().contains("login"),
+        "{}",
+        status.text
+    );
+
+    let health = app.request("GET", "/health", Auth::None, None).await;
+    assert_eq!(
+        health.status,
+        StatusCode::OK,
+        "a router down degrades, it does not fail the service"
+    );
+    assert_eq!(health.body["status"], "degraded");
+
+    // Fixing the password over the API makes it reachable on the next check.
+    let fixed = app
+        .request(
+            "PUT",
+            &format!("/api/v2/routers/{id}"),
+            Auth::Bearer(&token),
+            Some(router_body("Tower B", &sim, "router-secret")),
+        )
+        .await;
+    assert_eq!(fixed.status, StatusCode::OK, "{}", fixed.text);
+    let status = app
+        .request(
+            "GET",
+            &format!("/api/v2/routers/{id}/status"),
+            Auth::Bearer(&token),
+            None,
+        )
+        .await;
+    assert_eq!(status.body["reachable"], true, "{}", status.text);
+
+    // Editing without a password keeps the stored one.
+    let mut renamed = router_body("Tower B2", &sim, "");
+    renamed.as_object_mut().unwrap().remove("password");
+    let renamed = app
+        .request(
+            "PUT",
+            &format!("/api/v2/routers/{id}"),
+            Auth::Bearer(&token),
+            Some(renamed),
+        )
+        .await;
+    assert_eq!(renamed.body["name"], "Tower B2");
+    let status = app
+        .request(
+            "GET",
+            &format!("/api/v2/routers/{id}/status"),
+            Auth::Bearer(&token),
+            None,
+        )
+        .await;
+    assert_eq!(status.body["reachable"], true, "{}", status.text);
+}
+
+#[sqlx::test(migrator = "billing::MIGRATOR")]
+async fn bad_router_input_is_refused_with_reasons(pool: PgPool) {
+    let app = TestApp::new(pool.clone()).await;
+    let token = admin(&app).await;
+    let sim = simulator().await;
+    let ok = app
+        .request(
+            "POST",
+            "/api/v2/routers",
+            Auth::Bearer(&token),
+            Some(router_body("Tower A", &sim, "x")),
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::CREATED);
+
+    let duplicate = app
+        .request(
+            "POST",
+            "/api/v2/routers",
+            Auth::Bearer(&token),
+            Some(router_body("Tower A", &sim, "x")),
+        )
+        .await;
+    assert_eq!(duplicate.status, StatusCode::CONFLICT);
+    assert_eq!(duplicate.body["code"], "router_name_taken");
+
+    for (patch, field) in [
+        (json!({"host": "bad host!"}), "host"),
+        (json!({"name": ""}), "name"),
+        (json!({"username": " "}), "username"),
+        (json!({"password": ""}), "password"),
+        (
+            json!({"use_tls": false, "tls_fingerprint": "ab"}),
+            "tls_fingerprint",
+        ),
+        (
+            json!({"use_tls": true, "tls_fingerprint": "zz"}),
+            "tls_fingerprint",
+        ),
+    ] {
+        let mut body = router_body("Tower C", &sim, "x");
+        for (k, v) in patch.as_object().unwrap() {
+            body[k] = v.clone();
+        }
+        let response = app
+            .request("POST", "/api/v2/routers", Auth::Bearer(&token), Some(body))
+            .await;
+        assert_eq!(
+            response.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{field}: {}",
+            response.text
+        );
+        assert_eq!(response.body["field"], field);
+    }
+    let port_out_of_range = app
+        .request(
+            "POST",
+            "/api/v2/routers",
+            Auth::Bearer(&token),
+            Some(json!({"name": "X", "host": "10.0.0.1", "port": 70000, "username": "u", "password": "p"})),
+        )
+        .await;
+    assert_eq!(port_out_of_range.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    let missing = app
+        .request("GET", "/api/v2/routers/9999", Auth::Bearer(&token), None)
+        .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+
+    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM routers")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(count, 1, "refused input changes nothing");
+}
+
+#[sqlx::test(migrator = "billing::MIGRATOR")]
+async fn only_admins_manage_routers(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    let token = admin(&app).await;
+    app.create_staff("kasir", "kasir12345", Role::Staff).await;
+    let cashier = app.token("kasir", "kasir12345").await;
+    let sim = simulator().await;
+    let created = app
+        .request(
+            "POST",
+            "/api/v2/routers",
+            Auth::Bearer(&token),
+            Some(router_body("Tower A", &sim, "x")),
+        )
+        .await;
+    let id = created.body["id"].as_i64().unwrap();
+
+    for (method, uri) in [
+        ("GET", "/api/v2/routers".to_owned()),
+        ("GET", format!("/api/v2/routers/{id}")),
+        ("GET", format!("/api/v2/routers/{id}/status")),
+        ("DELETE", format!("/api/v2/routers/{id}")),
+    ] {
+        let denied = app
+            .request(method, &uri, Auth::Bearer(&cashier), None)
+            .await;
+        assert_eq!(denied.status, StatusCode::FORBIDDEN, "{method} {uri}");
+        let anonymous = app.request(method, &uri, Auth::None, None).await;
+        assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED, "{method} {uri}");
+    }
+
+    let removed = app
+        .request(
+            "DELETE",
+            &format!("/api/v2/routers/{id}"),
+            Auth::Bearer(&token),
+            None,
+        )
+        .await;
+    assert_eq!(removed.status, StatusCode::NO_CONTENT);
+    let gone = app
+        .request(
+            "GET",
+            &format!("/api/v2/routers/{id}"),
+            Auth::Bearer(&token),
+            None,
+        )
+        .await;
+    assert_eq!(gone.status, StatusCode::NOT_FOUND);
+}
