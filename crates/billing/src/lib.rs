@@ -2,15 +2,19 @@
 //! and Redis; nothing here knows about Leptos or HTTP.
 
 pub mod accounts;
+pub mod activation;
 pub mod audit;
 pub mod auth;
+pub mod catalog;
 pub mod config;
 pub mod crypto;
 pub mod db;
 pub mod demo;
 pub mod health;
+pub mod outbox;
 pub mod redis;
 pub mod routers;
+pub mod vouchers;
 
 pub use config::Config;
 

@@ -1,0 +1,542 @@
+//! Hotspot provisioning against a simulated MikroTik router that speaks the real API protocol:
+//! plans, voucher batches through the outbox, a router that goes away, activation and expiry.
+
+use billing::activation::{self, ExpiredAction};
+use billing::audit::Actor;
+use billing::catalog::{self, PlanInput};
+use billing::routers::RouterInput;
+use billing::vouchers::{self, BatchInput, VoucherError};
+use billing::{Config, Services, outbox};
+use chrono::{TimeZone, Utc};
+use routeros::sim::Simulator;
+use sqlx::PgPool;
+use std::time::Duration;
+
+async fn services(pool: PgPool) -> Services {
+    let redis_url =
+        std::env::var("REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:56379".to_owned());
+    let config = Config::for_tests("postgres://unused-the-pool-is-given", &redis_url);
+    let redis = billing::redis::connect(&config.redis)
+        .await
+        .expect("test Redis is running");
+    Services::new(config, pool, redis)
+}
+
+async fn simulator() -> Simulator {
+    Simulator::builder()
+        .credentials("billing", "router-secret")
+        .spawn()
+        .await
+        .unwrap()
+}
+
+async fn register_router(services: &Services, sim: &Simulator) -> i64 {
+    services
+        .routers
+        .create(
+            RouterInput {
+                name: "Tower A".into(),
+                host: sim.addr().ip().to_string(),
+                port: Some(sim.addr().port()),
+                use_tls: false,
+                tls_fingerprint: None,
+                username: "billing".into(),
+                password: Some("router-secret".into()),
+            },
+            Actor::System,
+        )
+        .await
+        .unwrap()
+        .id
+}
+
+fn plan_input(router_id: i64) -> PlanInput {
+    PlanInput {
+        router_id,
+        name: "Harian".into(),
+        price: 5_000,
+        validity: "1d".into(),
+        time_quota: Some("5h".into()),
+        data_quota_mb: None,
+        profile: "voucher-1d".into(),
+        rate_limit: Some("2M/5M".into()),
+        shared_users: Some(1),
+    }
+}
+
+fn batch(plan_id: i64, quantity: u32) -> BatchInput {
+    BatchInput {
+        plan_id,
+        quantity,
+        code_length: Some(8),
+        alphabet: None,
+        prefix: "WF".into(),
+        password_mode: None,
+        comment: None,
+    }
+}
+
+/// Runs the outbox until nothing is due.
+async fn drain(services: &Services) -> outbox::DrainOutcome {
+    let mut total = outbox::DrainOutcome::default();
+    loop {
+        let outcome = outbox::run_once(&services.pool, &services.routers, 100)
+            .await
+            .unwrap();
+        if outcome.claimed() == 0 {
+            return total;
+        }
+        total.done += outcome.done;
+        total.retrying += outcome.retrying;
+        total.failed += outcome.failed;
+        if outcome.retrying > 0 {
+            return total;
+        }
+    }
+}
+
+/// Lets jobs waiting for their backoff run now, as if the wait were over.
+async fn skip_backoff(pool: &PgPool) {
+    sqlx::query("UPDATE router_jobs SET run_after = now() WHERE status IN ('pending', 'running')")
+        .execute(pool)
+        .await
+        .unwrap();
+}
+
+fn sim_users_with_marker(sim: &Simulator) -> Vec<routeros::Attributes> {
+    sim.hotspot_users()
+        .into_iter()
+        .filter(|u| u.get("comment").is_some_and(|c| c.starts_with("mb:batch=")))
+        .collect()
+}
+
+#[sqlx::test(migrator = "billing::MIGRATOR")]
+async fn a_batch_reaches_the_router_with_its_profile(pool: PgPool) {
+    let services = services(pool.clone()).await;
+    let sim = simulator().await;
+    let router_id = register_router(&services, &sim).await;
+    let plan = catalog::create_plan(&pool, plan_input(router_id), Actor::System)
+        .await
+        .unwrap();
+    let created = vouchers::create_batch(&pool, batch(plan.id, 50), Actor::System)
+        .await
+        .unwrap();
+    assert_eq!(created.vouchers.len(), 50);
+    assert!(
+        created
+            .vouchers
+            .iter()
+            .all(|v| v.code.starts_with("WF") && v.code.len() == 10 && v.password == v.code)
+    );
+
+    let progress = vouchers::batch_progress(&pool, created.batch_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (progress.pending, progress.pushed),
+        (50, 0),
+        "nothing reaches the router before the outbox runs"
+    );
+
+    let outcome = drain(&services).await;
+    assert_eq!(outcome.failed, 0);
+    let profiles = sim.hotspot_user_profiles();
+    let profile = profiles
+        .iter()
+        .find(|p| p.get("name") == Some("voucher-1d"))
+        .expect("profile created");
+    assert_eq!(profile.get("rate-limit"), Some("2M/5M"));
+
+    let users = sim_users_with_marker(&sim);
+    assert_eq!(users.len(), 50);
+    for voucher in &created.vouchers {
+        let user = users
+            .iter()
+            .find(|u| u.get("name") == Some(voucher.code.as_str()))
+            .unwrap();
+        assert_eq!(user.get("password"), Some(voucher.password.as_str()));
+        assert_eq!(user.get("profile"), Some("voucher-1d"));
+        assert_eq!(user.get("limit-uptime"), Some("5h"));
+        assert_eq!(
+            user.get("comment"),
+            Some(outbox::voucher_comment(created.batch_id, voucher.id).as_str())
+        );
+    }
+    let progress = vouchers::batch_progress(&pool, created.batch_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (progress.pending, progress.pushed, progress.failed),
+        (0, 50, 0)
+    );
+}
+
+#[sqlx::test(migrator = "billing::MIGRATOR")]
+async fn a_router_that_is_down_gets_every_voucher_once_it_is_back(pool: PgPool) {
+    let services = services(pool.clone()).await;
+    let sim = simulator().await;
+    let router_id = register_router(&services, &sim).await;
+    let plan = catalog::create_plan(&pool, plan_input(router_id), Actor::System)
+        .await
+        .unwrap();
+    drain(&services).await;
+
+    // The router goes away: connections drop and it refuses logins.
+    sim.refuse_login(true);
+    sim.drop_connections();
+    let created = vouchers::create_batch(&pool, batch(plan.id, 300), Actor::System)
+        .await
+        .unwrap();
+    let outcome = drain(&services).await;
+    assert_eq!(outcome.retrying, 1, "the job waits for the router");
+    let progress = vouchers::batch_progress(&pool, created.batch_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(progress.pending, 300);
+    assert!(
+        progress.retry_error.is_some(),
+        "the admin sees why it waits"
+    );
+
+    // It comes back, drops the connection once in the middle of the batch, then stays up.
+    sim.refuse_login(false);
+    sim.drop_after(150);
+    skip_backoff(&pool).await;
+    drain(&services).await;
+    sim.drop_after(u64::MAX);
+    for _ in 0..5 {
+        skip_backoff(&pool).await;
+        drain(&services).await;
+    }
+
+    let users = sim_users_with_marker(&sim);
+    let mut names: Vec<&str> = users.iter().filter_map(|u| u.get("name")).collect();
+    names.sort_unstable();
+    names.dedup();
+    assert_eq!(users.len(), 300, "every voucher is on the router");
+    assert_eq!(names.len(), 300, "none twice");
+    let progress = vouchers::batch_progress(&pool, created.batch_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (progress.pending, progress.pushed, progress.failed),
+        (0, 300, 0)
+    );
+}
+
+#[sqlx::test(migrator = "billing::MIGRATOR")]
+async fn first_login_activates_and_expiry_retires_the_user(pool: PgPool) {
+    let services = services(pool.clone()).await;
+    let sim = simulator().await;
+    let router_id = register_router(&services, &sim).await;
+    let plan = catalog::create_plan(&pool, plan_input(router_id), Actor::System)
+        .await
+        .unwrap();
+    let created = vouchers::create_batch(&pool, batch(plan.id, 3), Actor::System)
+        .await
+        .unwrap();
+    drain(&services).await;
+
+    let used = &created.vouchers[0];
+    sim.login_hotspot_user(&used.code).unwrap();
+    sim.advance_clock(Duration::from_secs(600));
+    // A voucher bought on the 31st: 23:30 in Jakarta is 16:30 UTC.
+    let first_login = Utc.with_ymd_and_hms(2026, 1, 31, 16, 30, 0).unwrap();
+    let outcome = activation::run_once(
+        &pool,
+        &services.routers,
+        router_id,
+        first_login,
+        ExpiredAction::Remove,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        (outcome.matched, outcome.activated, outcome.expired),
+        (3, 1, 0)
+    );
+
+    let (status, first, expires, uptime): (
+        String,
+        chrono::DateTime<Utc>,
+        chrono::DateTime<Utc>,
+        i64,
+    ) = sqlx::query_as(
+        "SELECT status, first_login_at, expires_at, uptime_seconds FROM vouchers WHERE id = $1",
+    )
+    .bind(used.id)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(status, "active");
+    assert_eq!(first, first_login);
+    assert_eq!(
+        expires,
+        Utc.with_ymd_and_hms(2026, 2, 1, 16, 30, 0).unwrap(),
+        "24 hours across the month end"
+    );
+    assert_eq!(uptime, 600);
+
+    // An hour later nothing changes but the usage.
+    sim.advance_clock(Duration::from_secs(3600));
+    let outcome = activation::run_once(
+        &pool,
+        &services.routers,
+        router_id,
+        first_login + chrono::Duration::hours(1),
+        ExpiredAction::Remove,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        (outcome.activated, outcome.expired, outcome.usage_updated),
+        (0, 0, 1)
+    );
+
+    // Past its validity it expires; the router user is removed and the session kicked.
+    let outcome = activation::run_once(
+        &pool,
+        &services.routers,
+        router_id,
+        first_login + chrono::Duration::hours(24),
+        ExpiredAction::Remove,
+    )
+    .await
+    .unwrap();
+    assert_eq!(outcome.expired, 1);
+    drain(&services).await;
+    assert!(
+        sim.hotspot_users()
+            .iter()
+            .all(|u| u.get("name") != Some(used.code.as_str()))
+    );
+    assert!(sim.hotspot_active().is_empty(), "the session was kicked");
+    assert_eq!(sim_users_with_marker(&sim).len(), 2, "unused vouchers stay");
+    let status: String = sqlx::query_scalar("SELECT status FROM vouchers WHERE id = $1")
+        .bind(used.id)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(status, "expired");
+}
+
+#[sqlx::test(migrator = "billing::MIGRATOR")]
+async fn a_used_up_time_quota_expires_a_voucher_and_disable_keeps_the_user(pool: PgPool) {
+    let services = services(pool.clone()).await;
+    let sim = simulator().await;
+    let router_id = register_router(&services, &sim).await;
+    let plan = catalog::create_plan(&pool, plan_input(router_id), Actor::System)
+        .await
+        .unwrap();
+    let created = vouchers::create_batch(&pool, batch(plan.id, 1), Actor::System)
+        .await
+        .unwrap();
+    drain(&services).await;
+    let code = &created.vouchers[0].code;
+    sim.login_hotspot_user(code).unwrap();
+    sim.advance_clock(Duration::from_secs(60));
+    let now = Utc::now();
+    activation::run_once(
+        &pool,
+        &services.routers,
+        router_id,
+        now,
+        ExpiredAction::Disable,
+    )
+    .await
+    .unwrap();
+    sim.advance_clock(Duration::from_secs(5 * 3600));
+    let outcome = activation::run_once(
+        &pool,
+        &services.routers,
+        router_id,
+        now,
+        ExpiredAction::Disable,
+    )
+    .await
+    .unwrap();
+    assert_eq!(outcome.expired, 1, "5 h of the 5 h quota used");
+    drain(&services).await;
+    let user = sim
+        .hotspot_users()
+        .into_iter()
+        .find(|u| u.get("name") == Some(code.as_str()))
+        .unwrap();
+    assert_eq!(user.get("disabled"), Some("true"));
+}
+
+#[sqlx::test(migrator = "billing::MIGRATOR")]
+async fn codes_stay_unique_per_router_when_the_space_is_crowded(pool: PgPool) {
+    let services = services(pool.clone()).await;
+    let sim = simulator().await;
+    let router_id = register_router(&services, &sim).await;
+    let plan = catalog::create_plan(&pool, plan_input(router_id), Actor::System)
+        .await
+        .unwrap();
+    let crowded = |quantity| BatchInput {
+        code_length: Some(4),
+        alphabet: Some("0123456789".into()),
+        prefix: String::new(),
+        ..batch(plan.id, quantity)
+    };
+    let first = vouchers::create_batch(&pool, crowded(2_000), Actor::System)
+        .await
+        .unwrap();
+    let second = vouchers::create_batch(&pool, crowded(2_000), Actor::System)
+        .await
+        .unwrap();
+    assert_eq!(first.vouchers.len() + second.vouchers.len(), 4_000);
+    let distinct: i64 =
+        sqlx::query_scalar("SELECT count(DISTINCT code) FROM vouchers WHERE router_id = $1")
+            .bind(router_id)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(distinct, 4_000);
+}
+
+#[sqlx::test(migrator = "billing::MIGRATOR")]
+async fn bad_batches_are_refused_and_leave_nothing(pool: PgPool) {
+    let services = services(pool.clone()).await;
+    let sim = simulator().await;
+    let router_id = register_router(&services, &sim).await;
+    let plan = catalog::create_plan(&pool, plan_input(router_id), Actor::System)
+        .await
+        .unwrap();
+    for (input, field) in [
+        (batch(plan.id, 0), "quantity"),
+        (batch(plan.id, 10_001), "quantity"),
+        (
+            BatchInput {
+                code_length: Some(2),
+                ..batch(plan.id, 1)
+            },
+            "code_length",
+        ),
+        (
+            BatchInput {
+                alphabet: Some("AB".into()),
+                ..batch(plan.id, 1)
+            },
+            "alphabet",
+        ),
+        (
+            BatchInput {
+                prefix: "bad prefix".into(),
+                ..batch(plan.id, 1)
+            },
+            "prefix",
+        ),
+    ] {
+        match vouchers::create_batch(&pool, input, Actor::System).await {
+            Err(VoucherError::Invalid { field: f, .. }) => assert_eq!(f, field),
+            other => panic!("{field}: {other:?}"),
+        }
+    }
+    assert!(matches!(
+        vouchers::create_batch(&pool, batch(9_999, 1), Actor::System).await,
+        Err(VoucherError::PlanNotFound)
+    ));
+    let (batches, vouchers, jobs): (i64, i64, i64) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM voucher_batches), (SELECT count(*) FROM vouchers),
+                (SELECT count(*) FROM router_jobs WHERE kind = 'push_vouchers')",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!((batches, vouchers, jobs), (0, 0, 0));
+}
+
+#[sqlx::test(migrator = "billing::MIGRATOR")]
+async fn a_profile_missing_on_the_router_is_recreated_before_the_vouchers(pool: PgPool) {
+    let services = services(pool.clone()).await;
+    let sim = simulator().await;
+    let router_id = register_router(&services, &sim).await;
+    let plan = catalog::create_plan(&pool, plan_input(router_id), Actor::System)
+        .await
+        .unwrap();
+    drain(&services).await;
+    let client = services.routers.client(router_id).await.unwrap();
+    let profile = client
+        .hotspot_user_profiles()
+        .find_by_name("voucher-1d")
+        .await
+        .unwrap()
+        .unwrap();
+    client
+        .hotspot_user_profiles()
+        .remove(&profile.id)
+        .await
+        .unwrap();
+
+    let created = vouchers::create_batch(&pool, batch(plan.id, 20), Actor::System)
+        .await
+        .unwrap();
+    drain(&services).await;
+    let progress = vouchers::batch_progress(&pool, created.batch_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((progress.pushed, progress.failed), (20, 0), "{progress:?}");
+    assert!(
+        sim.hotspot_user_profiles()
+            .iter()
+            .any(|p| p.get("name") == Some("voucher-1d"))
+    );
+}
+
+#[sqlx::test(migrator = "billing::MIGRATOR")]
+async fn profile_sync_copies_the_router_and_marks_what_it_lost(pool: PgPool) {
+    let services = services(pool.clone()).await;
+    let sim = simulator().await;
+    let router_id = register_router(&services, &sim).await;
+    catalog::create_plan(&pool, plan_input(router_id), Actor::System)
+        .await
+        .unwrap();
+    drain(&services).await;
+    let client = services.routers.client(router_id).await.unwrap();
+    client
+        .hotspot_user_profiles()
+        .add(&routeros::NewHotspotUserProfile {
+            name: "manual".into(),
+            rate_limit: Some("1M/1M".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+
+    let outcome = catalog::sync_profiles(&pool, &services.routers, router_id)
+        .await
+        .unwrap();
+    assert!(outcome.hotspot_profiles >= 2);
+    let profiles = catalog::hotspot_profiles(&pool, router_id).await.unwrap();
+    let manual = profiles.iter().find(|p| p.name == "manual").unwrap();
+    assert_eq!(manual.rate_limit.as_deref(), Some("1M/1M"));
+    assert!(manual.last_sync.is_some() && !manual.deleted_on_router);
+
+    let id = client
+        .hotspot_user_profiles()
+        .find_by_name("manual")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    client.hotspot_user_profiles().remove(&id).await.unwrap();
+    let outcome = catalog::sync_profiles(&pool, &services.routers, router_id)
+        .await
+        .unwrap();
+    assert_eq!(outcome.marked_deleted, 1);
+    let profiles = catalog::hotspot_profiles(&pool, router_id).await.unwrap();
+    assert!(
+        profiles
+            .iter()
+            .find(|p| p.name == "manual")
+            .unwrap()
+            .deleted_on_router,
+        "marked, not dropped"
+    );
+}
