@@ -12,6 +12,7 @@ pub mod db;
 pub mod demo;
 pub mod health;
 pub mod outbox;
+pub mod reconcile;
 pub mod redis;
 pub mod routers;
 pub mod vouchers;

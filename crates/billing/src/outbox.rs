@@ -61,9 +61,12 @@ pub async fn enqueue(
     .await
 }
 
+/// Every router user we create carries a comment starting with this.
+pub const VOUCHER_MARKER: &str = "mb:batch=";
+
 /// The comment that marks a router user as ours, naming its batch and voucher.
 pub fn voucher_comment(batch_id: i64, voucher_id: i64) -> String {
-    format!("mb:batch={batch_id}:voucher={voucher_id}")
+    format!("{VOUCHER_MARKER}{batch_id}:voucher={voucher_id}")
 }
 
 /// What one drain did.

@@ -276,3 +276,163 @@ pub async fn batch_progress(
         retry_error,
     }))
 }
+
+/// Filters of the voucher list; all optional.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct VoucherFilter {
+    pub router_id: Option<i64>,
+    pub plan_id: Option<i64>,
+    pub batch_id: Option<i64>,
+    /// `created`, `active`, `expired`, `disabled` or `deleted`.
+    pub status: Option<String>,
+    /// The start of a code (case-insensitive).
+    pub code: Option<String>,
+    /// Keyset pagination: vouchers with a smaller id than this.
+    pub before_id: Option<i64>,
+    /// At most 500; 50 when not given.
+    pub limit: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VoucherRow {
+    pub id: i64,
+    pub batch_id: i64,
+    pub router_id: i64,
+    pub plan_id: i64,
+    pub plan_name: String,
+    pub code: String,
+    pub password: String,
+    pub price: i64,
+    pub status: String,
+    pub router_state: String,
+    pub router_error: Option<String>,
+    pub first_login_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub uptime_seconds: i64,
+    pub bytes_in: i64,
+    pub bytes_out: i64,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+const STATUSES: [&str; 5] = ["created", "active", "expired", "disabled", "deleted"];
+
+/// Newest first, one page at a time (pass the last id seen as `before_id`).
+pub async fn list(pool: &PgPool, filter: &VoucherFilter) -> Result<Vec<VoucherRow>, VoucherError> {
+    if let Some(status) = &filter.status
+        && !STATUSES.contains(&status.as_str())
+    {
+        return Err(VoucherError::Invalid {
+            field: "status",
+            code: "voucher_status",
+            message: format!("status must be one of {}", STATUSES.join(", ")),
+        });
+    }
+    let limit = filter.limit.unwrap_or(50).clamp(1, 500);
+    let code_prefix = filter
+        .code
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(|c| format!("{}%", c.to_uppercase().replace(['%', '_', '\\'], "")));
+    let rows = sqlx::query_as!(
+        VoucherRow,
+        r#"SELECT v.id, v.batch_id, v.router_id, v.plan_id, p.name AS plan_name, v.code, v.password, v.price,
+                  v.status, v.router_state, v.router_error, v.first_login_at, v.expires_at, v.uptime_seconds,
+                  v.bytes_in, v.bytes_out, v.created_at
+           FROM vouchers v JOIN plans p ON p.id = v.plan_id
+           WHERE ($1::BIGINT IS NULL OR v.router_id = $1)
+             AND ($2::BIGINT IS NULL OR v.plan_id = $2)
+             AND ($3::BIGINT IS NULL OR v.batch_id = $3)
+             AND ($4::TEXT IS NULL OR v.status = $4)
+             AND ($5::TEXT IS NULL OR v.code LIKE $5)
+             AND ($6::BIGINT IS NULL OR v.id < $6)
+           ORDER BY v.id DESC
+           LIMIT $7"#,
+        filter.router_id,
+        filter.plan_id,
+        filter.batch_id,
+        filter.status,
+        code_prefix,
+        filter.before_id,
+        limit
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows)
+}
+
+/// Disables (keeps, but unusable) or deletes vouchers, here and on their routers.
+pub async fn withdraw(pool: &PgPool, voucher_ids: &[i64], delete: bool, actor: Actor) -> Result<u64, VoucherError> {
+    let status = if delete { "deleted" } else { "disabled" };
+    let mut tx = pool.begin().await?;
+    let changed = sqlx::query!(
+        "UPDATE vouchers SET status = $2, updated_at = now()
+         WHERE id = ANY($1) AND status NOT IN ('deleted', $2)
+         RETURNING id, router_id",
+        voucher_ids,
+        status
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut by_router: std::collections::BTreeMap<i64, Vec<i64>> = std::collections::BTreeMap::new();
+    for row in &changed {
+        by_router.entry(row.router_id).or_default().push(row.id);
+    }
+    for (router_id, ids) in by_router {
+        outbox::enqueue(
+            &mut tx,
+            router_id,
+            &RouterJob::RetireVouchers {
+                voucher_ids: ids,
+                remove: delete,
+            },
+        )
+        .await?;
+    }
+    audit::record(
+        &mut *tx,
+        actor,
+        if delete { "voucher.delete" } else { "voucher.disable" },
+        None,
+        serde_json::json!({ "voucher_ids": changed.iter().map(|r| r.id).collect::<Vec<_>>() }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(changed.len() as u64)
+}
+
+/// A batch with how far it has reached its router, for the batch list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BatchSummary {
+    pub id: i64,
+    pub router_id: i64,
+    pub plan_id: i64,
+    pub plan_name: String,
+    pub quantity: i64,
+    pub pushed: i64,
+    pub pending: i64,
+    pub failed: i64,
+    pub comment: Option<String>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// The newest batches first.
+pub async fn batches(pool: &PgPool, limit: i64) -> Result<Vec<BatchSummary>, VoucherError> {
+    Ok(sqlx::query_as!(
+        BatchSummary,
+        r#"SELECT b.id, b.router_id, b.plan_id, p.name AS plan_name, b.quantity::BIGINT AS "quantity!",
+                  count(v.id) FILTER (WHERE v.router_state IN ('pushed', 'removed')) AS "pushed!",
+                  count(v.id) FILTER (WHERE v.router_state = 'pending') AS "pending!",
+                  count(v.id) FILTER (WHERE v.router_state = 'failed') AS "failed!",
+                  b.comment, b.created_at
+           FROM voucher_batches b
+           JOIN plans p ON p.id = b.plan_id
+           LEFT JOIN vouchers v ON v.batch_id = b.id
+           GROUP BY b.id, p.name
+           ORDER BY b.id DESC
+           LIMIT $1"#,
+        limit.clamp(1, 200)
+    )
+    .fetch_all(pool)
+    .await?)
+}
