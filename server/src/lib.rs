@@ -2,6 +2,7 @@
 //! server functions, health) over the billing services.
 
 pub mod api;
+pub mod background;
 pub mod pages_guard;
 pub mod state;
 

@@ -128,6 +128,12 @@ async fn serve(config: Config, leptos_config: &std::path::Path) -> Result<()> {
     .leptos_options;
     let addr = leptos_options.site_addr;
     let services = Services::start(config).await?;
+    let shutdown = tokio_util::sync::CancellationToken::new();
+    let mut scheduler = if services.config.background_jobs {
+        Some(server::background::start(services.clone(), shutdown.clone()).await?)
+    } else {
+        None
+    };
     let app = server::router(services, leptos_options);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -139,6 +145,10 @@ async fn serve(config: Config, leptos_config: &std::path::Path) -> Result<()> {
     )
     .with_graceful_shutdown(shutdown_signal())
     .await?;
+    shutdown.cancel();
+    if let Some(scheduler) = scheduler.as_mut() {
+        scheduler.shutdown().await?;
+    }
     tracing::info!("stopped");
     Ok(())
 }

@@ -28,6 +28,10 @@ pub struct Config {
     pub redis: RedisConfig,
     pub secrets: Secrets,
     pub auth: AuthConfig,
+    /// What happens on the router to an expired voucher's hotspot user.
+    pub expired_voucher_action: crate::activation::ExpiredAction,
+    /// Run the background jobs (router outbox, activation monitor, profile sync) in this process.
+    pub background_jobs: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -92,6 +96,14 @@ struct RawConfig {
     redis: RawRedis,
     secrets: RawSecrets,
     auth: RawAuth,
+    vouchers: RawVouchers,
+    background_jobs: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct RawVouchers {
+    expired_action: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -244,6 +256,17 @@ impl Config {
             });
         }
 
+        let expired_voucher_action = match raw.vouchers.expired_action.as_deref().unwrap_or("remove") {
+            "remove" => crate::activation::ExpiredAction::Remove,
+            "disable" => crate::activation::ExpiredAction::Disable,
+            other => {
+                return Err(ConfigError::Malformed {
+                    key: "vouchers.expired_action",
+                    reason: format!("expected `remove` or `disable`, got `{other}`"),
+                });
+            }
+        };
+
         Ok(Config {
             mode,
             data_dir,
@@ -262,6 +285,8 @@ impl Config {
                 encryption_key: SecretString::from(encryption_key),
             },
             auth,
+            expired_voucher_action,
+            background_jobs: raw.background_jobs.unwrap_or(true),
         })
     }
 

@@ -11,6 +11,7 @@ pub mod crypto;
 pub mod db;
 pub mod demo;
 pub mod health;
+pub mod jobs;
 pub mod outbox;
 pub mod reconcile;
 pub mod redis;
@@ -32,6 +33,8 @@ pub struct Services {
     pub redis: redis::RedisPool,
     pub auth: auth::AuthService,
     pub routers: routers::RouterService,
+    /// Wakes the router outbox worker of this process when new work was just queued.
+    pub outbox_wake: Arc<tokio::sync::Notify>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -55,6 +58,7 @@ impl Services {
             redis,
             auth,
             routers,
+            outbox_wake: Arc::new(tokio::sync::Notify::new()),
         }
     }
 

@@ -1,0 +1,69 @@
+//! Background work of this process: the router outbox worker and the scheduled jobs. The jobs
+//! themselves live in `billing::jobs`; this only decides when they run. Every replica runs the
+//! schedule; a per-tick Redis lock lets one of them do each tick's work.
+
+use billing::Services;
+use std::time::Duration;
+use tokio_cron_scheduler::{Job, JobScheduler};
+use tokio_util::sync::CancellationToken;
+
+/// One scheduled job: its name (for the lock and logs), its cron schedule (with seconds) and
+/// period, and what it runs.
+struct Schedule {
+    name: &'static str,
+    cron: &'static str,
+    period: Duration,
+    run: fn(Services) -> futures::future::BoxFuture<'static, Result<billing::jobs::TickSummary, sqlx::Error>>,
+}
+
+const SCHEDULES: [Schedule; 3] = [
+    Schedule {
+        name: "activation",
+        cron: "*/30 * * * * *",
+        period: Duration::from_secs(30),
+        run: |s| Box::pin(async move { billing::jobs::activation_tick(&s).await }),
+    },
+    Schedule {
+        name: "reconcile",
+        cron: "0 */10 * * * *",
+        period: Duration::from_secs(600),
+        run: |s| Box::pin(async move { billing::jobs::reconcile_tick(&s).await }),
+    },
+    Schedule {
+        name: "profile-sync",
+        cron: "0 5 * * * *",
+        period: Duration::from_secs(3600),
+        run: |s| Box::pin(async move { billing::jobs::profile_sync_tick(&s).await }),
+    },
+];
+
+/// Starts the workers; they stop when `shutdown` is cancelled.
+pub async fn start(services: Services, shutdown: CancellationToken) -> anyhow::Result<JobScheduler> {
+    tokio::spawn(billing::jobs::outbox_worker(
+        services.clone(),
+        shutdown.clone().cancelled_owned(),
+    ));
+    let scheduler = JobScheduler::new().await?;
+    for schedule in SCHEDULES {
+        let services = services.clone();
+        let job = Job::new_async(schedule.cron, move |_, _| {
+            let services = services.clone();
+            Box::pin(async move {
+                match billing::jobs::claim_tick(&services, schedule.name, schedule.period).await {
+                    Ok(true) => {}
+                    Ok(false) => return,
+                    Err(e) => {
+                        tracing::error!(job = schedule.name, error = %e, "cannot take the job lock");
+                        return;
+                    }
+                }
+                if let Err(e) = (schedule.run)(services).await {
+                    tracing::error!(job = schedule.name, error = %e, "scheduled job failed");
+                }
+            })
+        })?;
+        scheduler.add(job).await?;
+    }
+    scheduler.start().await?;
+    Ok(scheduler)
+}
