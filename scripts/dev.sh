@@ -208,7 +208,7 @@ start_router_simulator() {
     kill "$(cat "$pidfile")" 2>/dev/null || true
     sleep 0.3
   fi
-  ./target/debug/routeros-sim --listen "127.0.0.1:$SIM_PORT" --user admin --password demo-router --users 25 \
+  ./target/debug/routeros-sim --listen "127.0.0.1:$SIM_PORT" --user admin --password demo-router --demo-login-every 20 \
     >"$DATA/routeros-sim.log" 2>&1 &
   echo $! >"$pidfile"
   log "simulated MikroTik router on 127.0.0.1:$SIM_PORT (API user admin / demo-router)"
@@ -225,7 +225,7 @@ run() {
   cargo build -p routeros --bin routeros-sim
   start_router_simulator
   ./target/debug/server migrate
-  ./target/debug/server seed-demo
+  ./target/debug/server seed-demo --router "127.0.0.1:$SIM_PORT"
   log "serving at http://localhost:$APP_PORT  (Ctrl-C to stop; the logins are above)"
   exec cargo leptos serve
 }
@@ -256,6 +256,7 @@ test_all() {
   cargo build -p routeros --bin routeros-sim
   ROUTEROS_SIM_BIN="$ROOT/target/debug/routeros-sim" crates/routeros/interop/run.sh
   log "end-to-end tests in headless Chromium"
+  start_router_simulator
   ./target/debug/server seed-demo >/dev/null
   cargo leptos end-to-end
 }

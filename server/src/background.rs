@@ -13,7 +13,10 @@ struct Schedule {
     name: &'static str,
     cron: &'static str,
     period: Duration,
-    run: fn(Services) -> futures::future::BoxFuture<'static, Result<billing::jobs::TickSummary, sqlx::Error>>,
+    run: fn(
+        Services,
+    )
+        -> futures::future::BoxFuture<'static, Result<billing::jobs::TickSummary, sqlx::Error>>,
 }
 
 const SCHEDULES: [Schedule; 3] = [
@@ -38,7 +41,10 @@ const SCHEDULES: [Schedule; 3] = [
 ];
 
 /// Starts the workers; they stop when `shutdown` is cancelled.
-pub async fn start(services: Services, shutdown: CancellationToken) -> anyhow::Result<JobScheduler> {
+pub async fn start(
+    services: Services,
+    shutdown: CancellationToken,
+) -> anyhow::Result<JobScheduler> {
     tokio::spawn(billing::jobs::outbox_worker(
         services.clone(),
         shutdown.clone().cancelled_owned(),

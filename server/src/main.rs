@@ -27,8 +27,17 @@ enum Command {
     Serve,
     /// Apply database migrations and exit.
     Migrate,
-    /// Load the demo data (idempotent) and print its logins.
-    SeedDemo,
+    /// Load the demo data (idempotent) and print its logins. With `--router`, also register that
+    /// simulated router with demo plans and a first batch of vouchers.
+    SeedDemo {
+        /// Address of the simulated router's API, e.g. 127.0.0.1:18728.
+        #[arg(long)]
+        router: Option<std::net::SocketAddr>,
+        #[arg(long, default_value = "admin")]
+        router_user: String,
+        #[arg(long, default_value = "demo-router")]
+        router_password: String,
+    },
     /// Create an admin (or cashier) account. The password is read from the environment variable
     /// NEW_USER_PASSWORD or, if unset, from the first line of standard input.
     CreateAdmin {
@@ -61,9 +70,27 @@ async fn run(cli: Cli) -> Result<()> {
             println!("migrations applied");
             Ok(())
         }
-        Command::SeedDemo => {
+        Command::SeedDemo {
+            router,
+            router_user,
+            router_password,
+        } => {
             let services = Services::start(config).await?;
             billing::demo::seed(&services.pool).await?;
+            if let Some(router) = router {
+                let added = billing::demo::seed_router(
+                    &services,
+                    &router.ip().to_string(),
+                    router.port(),
+                    &router_user,
+                    &router_password,
+                )
+                .await
+                .map_err(|e| anyhow::anyhow!("cannot load the demo router: {e}"))?;
+                if added {
+                    println!("demo router registered: {router} with plans and 20 vouchers");
+                }
+            }
             println!("demo data loaded; logins (username / password):");
             for login in billing::demo::logins() {
                 println!(

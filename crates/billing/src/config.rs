@@ -256,16 +256,17 @@ impl Config {
             });
         }
 
-        let expired_voucher_action = match raw.vouchers.expired_action.as_deref().unwrap_or("remove") {
-            "remove" => crate::activation::ExpiredAction::Remove,
-            "disable" => crate::activation::ExpiredAction::Disable,
-            other => {
-                return Err(ConfigError::Malformed {
-                    key: "vouchers.expired_action",
-                    reason: format!("expected `remove` or `disable`, got `{other}`"),
-                });
-            }
-        };
+        let expired_voucher_action =
+            match raw.vouchers.expired_action.as_deref().unwrap_or("remove") {
+                "remove" => crate::activation::ExpiredAction::Remove,
+                "disable" => crate::activation::ExpiredAction::Disable,
+                other => {
+                    return Err(ConfigError::Malformed {
+                        key: "vouchers.expired_action",
+                        reason: format!("expected `remove` or `disable`, got `{other}`"),
+                    });
+                }
+            };
 
         Ok(Config {
             mode,

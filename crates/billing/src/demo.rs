@@ -81,3 +81,123 @@ pub async fn seed(pool: &PgPool) -> Result<(), sqlx::Error> {
     }
     Ok(())
 }
+
+/// The demo's router: the simulator the run command starts.
+pub const ROUTER_NAME: &str = "Router Demo (simulasi)";
+
+struct DemoPlan {
+    name: &'static str,
+    price: i64,
+    validity: &'static str,
+    time_quota: Option<&'static str>,
+    profile: &'static str,
+    rate_limit: &'static str,
+}
+
+const PLANS: [DemoPlan; 4] = [
+    DemoPlan {
+        name: "3 Jam",
+        price: 3_000,
+        validity: "3h",
+        time_quota: Some("3h"),
+        profile: "voucher-3h",
+        rate_limit: "1M/2M",
+    },
+    DemoPlan {
+        name: "1 Hari",
+        price: 5_000,
+        validity: "1d",
+        time_quota: None,
+        profile: "voucher-1d",
+        rate_limit: "2M/5M",
+    },
+    DemoPlan {
+        name: "7 Hari",
+        price: 25_000,
+        validity: "7d",
+        time_quota: None,
+        profile: "voucher-7d",
+        rate_limit: "3M/10M",
+    },
+    DemoPlan {
+        name: "30 Hari",
+        price: 75_000,
+        validity: "30d",
+        time_quota: None,
+        profile: "voucher-30d",
+        rate_limit: "5M/20M",
+    },
+];
+
+/// Registers the simulated router with a few plans and a first batch of vouchers, unless a router
+/// of that name exists. The server's outbox worker then creates the users on the simulator.
+pub async fn seed_router(
+    services: &crate::Services,
+    host: &str,
+    port: u16,
+    username: &str,
+    password: &str,
+) -> Result<bool, Box<dyn std::error::Error + Send + Sync>> {
+    let exists: bool = sqlx::query_scalar!(
+        "SELECT EXISTS (SELECT 1 FROM routers WHERE name = $1) AS \"e!\"",
+        ROUTER_NAME
+    )
+    .fetch_one(&services.pool)
+    .await?;
+    if exists {
+        return Ok(false);
+    }
+    let actor = crate::audit::Actor::System;
+    let router = services
+        .routers
+        .create(
+            crate::routers::RouterInput {
+                name: ROUTER_NAME.to_owned(),
+                host: host.to_owned(),
+                port: Some(port),
+                use_tls: false,
+                tls_fingerprint: None,
+                username: username.to_owned(),
+                password: Some(password.to_owned()),
+            },
+            actor,
+        )
+        .await?;
+    let mut daily_plan = None;
+    for demo in PLANS {
+        let plan = crate::catalog::create_plan(
+            &services.pool,
+            crate::catalog::PlanInput {
+                router_id: router.id,
+                name: demo.name.to_owned(),
+                price: demo.price,
+                validity: demo.validity.to_owned(),
+                time_quota: demo.time_quota.map(str::to_owned),
+                data_quota_mb: None,
+                profile: demo.profile.to_owned(),
+                rate_limit: Some(demo.rate_limit.to_owned()),
+                shared_users: Some(1),
+            },
+            actor,
+        )
+        .await?;
+        if demo.validity == "1d" {
+            daily_plan = Some(plan.id);
+        }
+    }
+    crate::vouchers::create_batch(
+        &services.pool,
+        crate::vouchers::BatchInput {
+            plan_id: daily_plan.expect("the demo has a one-day plan"),
+            quantity: 20,
+            code_length: Some(6),
+            alphabet: None,
+            prefix: "DM".to_owned(),
+            password_mode: None,
+            comment: Some("Batch demo".to_owned()),
+        },
+        actor,
+    )
+    .await?;
+    Ok(true)
+}

@@ -9,13 +9,23 @@ use std::time::Duration;
 
 /// Takes the lock for `job` in the tick that `now` falls in (ticks of `period`). Only the first
 /// replica to ask in a tick gets it; it expires with the tick, so a crashed holder blocks nothing.
-pub async fn claim_tick(services: &Services, job: &str, period: Duration) -> Result<bool, fred::error::Error> {
+pub async fn claim_tick(
+    services: &Services,
+    job: &str,
+    period: Duration,
+) -> Result<bool, fred::error::Error> {
     let period_secs = period.as_secs().max(1);
     let tick = chrono::Utc::now().timestamp() as u64 / period_secs;
     let key = format!("{}job-lock:{job}:{tick}", services.config.redis.key_prefix);
     let set: Option<String> = services
         .redis
-        .set(&key, "1", Some(Expiration::EX(period_secs as i64)), Some(SetOptions::NX), false)
+        .set(
+            &key,
+            "1",
+            Some(Expiration::EX(period_secs as i64)),
+            Some(SetOptions::NX),
+            false,
+        )
         .await?;
     Ok(set.is_some())
 }
@@ -27,7 +37,9 @@ pub struct TickSummary {
 }
 
 async fn router_ids(services: &Services) -> Result<Vec<i64>, sqlx::Error> {
-    sqlx::query_scalar!("SELECT id FROM routers ORDER BY id").fetch_all(&services.pool).await
+    sqlx::query_scalar!("SELECT id FROM routers ORDER BY id")
+        .fetch_all(&services.pool)
+        .await
 }
 
 /// Spec 4.2, every 30 s: activation and expiry on every router. One router being down does not

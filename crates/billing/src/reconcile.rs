@@ -24,7 +24,11 @@ pub enum ReconcileError {
     Database(#[from] sqlx::Error),
 }
 
-pub async fn run_once(pool: &PgPool, routers: &RouterService, router_id: i64) -> Result<ReconcileReport, ReconcileError> {
+pub async fn run_once(
+    pool: &PgPool,
+    routers: &RouterService,
+    router_id: i64,
+) -> Result<ReconcileReport, ReconcileError> {
     let client = routers.client(router_id).await?;
     let users = client
         .hotspot_users()
@@ -34,7 +38,11 @@ pub async fn run_once(pool: &PgPool, routers: &RouterService, router_id: i64) ->
     let on_router: HashSet<&str> = users.iter().map(|u| u.name.as_str()).collect();
     let ours_on_router: Vec<&str> = users
         .iter()
-        .filter(|u| u.comment.as_deref().is_some_and(|c| c.starts_with(outbox::VOUCHER_MARKER)))
+        .filter(|u| {
+            u.comment
+                .as_deref()
+                .is_some_and(|c| c.starts_with(outbox::VOUCHER_MARKER))
+        })
         .map(|u| u.name.as_str())
         .collect();
 
@@ -53,7 +61,10 @@ pub async fn run_once(pool: &PgPool, routers: &RouterService, router_id: i64) ->
     let known: HashSet<String> = sqlx::query_scalar!(
         "SELECT code FROM vouchers WHERE router_id = $1 AND code = ANY($2)",
         router_id,
-        &ours_on_router.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>()
+        &ours_on_router
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect::<Vec<_>>()
     )
     .fetch_all(pool)
     .await?

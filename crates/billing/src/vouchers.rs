@@ -144,22 +144,26 @@ pub async fn create_batch(
     .await?;
 
     let mut vouchers = Vec::with_capacity(quantity as usize);
-    let mut rng = rand::rng();
     for _ in 0..MAX_GENERATION_ROUNDS {
         let missing = quantity as usize - vouchers.len();
         if missing == 0 {
             break;
         }
-        let mut codes: Vec<String> = (0..missing).map(|_| spec.generate(&mut rng)).collect();
-        codes.sort_unstable();
-        codes.dedup();
-        let passwords: Vec<String> = codes
-            .iter()
-            .map(|code| match password_mode {
-                PasswordMode::Same => code.clone(),
-                PasswordMode::Separate => password_spec.generate(&mut rng),
-            })
-            .collect();
+        // The generator is not held across an await: it stays on this thread.
+        let (codes, passwords) = {
+            let mut rng = rand::rng();
+            let mut codes: Vec<String> = (0..missing).map(|_| spec.generate(&mut rng)).collect();
+            codes.sort_unstable();
+            codes.dedup();
+            let passwords: Vec<String> = codes
+                .iter()
+                .map(|code| match password_mode {
+                    PasswordMode::Same => code.clone(),
+                    PasswordMode::Separate => password_spec.generate(&mut rng),
+                })
+                .collect();
+            (codes, passwords)
+        };
         // Codes already used on this router are skipped by the unique index and drawn again.
         let inserted = sqlx::query!(
             "INSERT INTO vouchers (batch_id, router_id, plan_id, code, password, price)
@@ -362,7 +366,12 @@ pub async fn list(pool: &PgPool, filter: &VoucherFilter) -> Result<Vec<VoucherRo
 }
 
 /// Disables (keeps, but unusable) or deletes vouchers, here and on their routers.
-pub async fn withdraw(pool: &PgPool, voucher_ids: &[i64], delete: bool, actor: Actor) -> Result<u64, VoucherError> {
+pub async fn withdraw(
+    pool: &PgPool,
+    voucher_ids: &[i64],
+    delete: bool,
+    actor: Actor,
+) -> Result<u64, VoucherError> {
     let status = if delete { "deleted" } else { "disabled" };
     let mut tx = pool.begin().await?;
     let changed = sqlx::query!(
@@ -374,7 +383,8 @@ pub async fn withdraw(pool: &PgPool, voucher_ids: &[i64], delete: bool, actor: A
     )
     .fetch_all(&mut *tx)
     .await?;
-    let mut by_router: std::collections::BTreeMap<i64, Vec<i64>> = std::collections::BTreeMap::new();
+    let mut by_router: std::collections::BTreeMap<i64, Vec<i64>> =
+        std::collections::BTreeMap::new();
     for row in &changed {
         by_router.entry(row.router_id).or_default().push(row.id);
     }
@@ -392,7 +402,11 @@ pub async fn withdraw(pool: &PgPool, voucher_ids: &[i64], delete: bool, actor: A
     audit::record(
         &mut *tx,
         actor,
-        if delete { "voucher.delete" } else { "voucher.disable" },
+        if delete {
+            "voucher.delete"
+        } else {
+            "voucher.disable"
+        },
         None,
         serde_json::json!({ "voucher_ids": changed.iter().map(|r| r.id).collect::<Vec<_>>() }),
     )

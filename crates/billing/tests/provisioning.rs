@@ -546,13 +546,21 @@ async fn reconciliation_recreates_missing_users_and_reports_strangers(pool: PgPo
     let services = services(pool.clone()).await;
     let sim = simulator().await;
     let router_id = register_router(&services, &sim).await;
-    let plan = catalog::create_plan(&pool, plan_input(router_id), Actor::System).await.unwrap();
-    let created = vouchers::create_batch(&pool, batch(plan.id, 5), Actor::System).await.unwrap();
+    let plan = catalog::create_plan(&pool, plan_input(router_id), Actor::System)
+        .await
+        .unwrap();
+    let created = vouchers::create_batch(&pool, batch(plan.id, 5), Actor::System)
+        .await
+        .unwrap();
     drain(&services).await;
 
     let client = services.routers.client(router_id).await.unwrap();
     let users = client.hotspot_users();
-    let gone = users.find_by_name(&created.vouchers[0].code).await.unwrap().unwrap();
+    let gone = users
+        .find_by_name(&created.vouchers[0].code)
+        .await
+        .unwrap()
+        .unwrap();
     users.remove(&gone.id).await.unwrap();
     users
         .add(&routeros::NewHotspotUser {
@@ -563,12 +571,20 @@ async fn reconciliation_recreates_missing_users_and_reports_strangers(pool: PgPo
         .await
         .unwrap();
 
-    let report = billing::reconcile::run_once(&pool, &services.routers, router_id).await.unwrap();
+    let report = billing::reconcile::run_once(&pool, &services.routers, router_id)
+        .await
+        .unwrap();
     assert_eq!(report.recreated, 1);
     assert_eq!(report.unknown_on_router, vec!["STRANGER".to_owned()]);
     drain(&services).await;
-    assert!(sim.hotspot_users().iter().any(|u| u.get("name") == Some(created.vouchers[0].code.as_str())));
-    let again = billing::reconcile::run_once(&pool, &services.routers, router_id).await.unwrap();
+    assert!(
+        sim.hotspot_users()
+            .iter()
+            .any(|u| u.get("name") == Some(created.vouchers[0].code.as_str()))
+    );
+    let again = billing::reconcile::run_once(&pool, &services.routers, router_id)
+        .await
+        .unwrap();
     assert_eq!(again.recreated, 0);
 }
 
@@ -577,52 +593,128 @@ async fn the_voucher_list_filters_and_withdrawn_vouchers_leave_the_router(pool: 
     let services = services(pool.clone()).await;
     let sim = simulator().await;
     let router_id = register_router(&services, &sim).await;
-    let plan = catalog::create_plan(&pool, plan_input(router_id), Actor::System).await.unwrap();
-    let first = vouchers::create_batch(&pool, batch(plan.id, 30), Actor::System).await.unwrap();
-    let second = vouchers::create_batch(&pool, BatchInput { prefix: "ZZ".into(), ..batch(plan.id, 10) }, Actor::System)
+    let plan = catalog::create_plan(&pool, plan_input(router_id), Actor::System)
         .await
         .unwrap();
+    let first = vouchers::create_batch(&pool, batch(plan.id, 30), Actor::System)
+        .await
+        .unwrap();
+    let second = vouchers::create_batch(
+        &pool,
+        BatchInput {
+            prefix: "ZZ".into(),
+            ..batch(plan.id, 10)
+        },
+        Actor::System,
+    )
+    .await
+    .unwrap();
     drain(&services).await;
 
-    let all = vouchers::list(&pool, &vouchers::VoucherFilter { limit: Some(500), ..Default::default() }).await.unwrap();
+    let all = vouchers::list(
+        &pool,
+        &vouchers::VoucherFilter {
+            limit: Some(500),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     assert_eq!(all.len(), 40);
     assert!(all.windows(2).all(|w| w[0].id > w[1].id), "newest first");
-    let by_batch = vouchers::list(&pool, &vouchers::VoucherFilter { batch_id: Some(second.batch_id), ..Default::default() })
-        .await
-        .unwrap();
+    let by_batch = vouchers::list(
+        &pool,
+        &vouchers::VoucherFilter {
+            batch_id: Some(second.batch_id),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     assert_eq!(by_batch.len(), 10);
-    let by_code = vouchers::list(&pool, &vouchers::VoucherFilter { code: Some("zz".into()), ..Default::default() })
-        .await
-        .unwrap();
+    let by_code = vouchers::list(
+        &pool,
+        &vouchers::VoucherFilter {
+            code: Some("zz".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     assert_eq!(by_code.len(), 10);
-    let page = vouchers::list(&pool, &vouchers::VoucherFilter { limit: Some(25), ..Default::default() }).await.unwrap();
+    let page = vouchers::list(
+        &pool,
+        &vouchers::VoucherFilter {
+            limit: Some(25),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     let next = vouchers::list(
         &pool,
-        &vouchers::VoucherFilter { limit: Some(25), before_id: page.last().map(|v| v.id), ..Default::default() },
+        &vouchers::VoucherFilter {
+            limit: Some(25),
+            before_id: page.last().map(|v| v.id),
+            ..Default::default()
+        },
     )
     .await
     .unwrap();
     assert_eq!((page.len(), next.len()), (25, 15));
     assert!(matches!(
-        vouchers::list(&pool, &vouchers::VoucherFilter { status: Some("sold".into()), ..Default::default() }).await,
-        Err(VoucherError::Invalid { field: "status", .. })
+        vouchers::list(
+            &pool,
+            &vouchers::VoucherFilter {
+                status: Some("sold".into()),
+                ..Default::default()
+            }
+        )
+        .await,
+        Err(VoucherError::Invalid {
+            field: "status",
+            ..
+        })
     ));
 
     let to_delete = first.vouchers[0].id;
     let to_disable = first.vouchers[1].id;
-    assert_eq!(vouchers::withdraw(&pool, &[to_delete], true, Actor::System).await.unwrap(), 1);
-    assert_eq!(vouchers::withdraw(&pool, &[to_disable], false, Actor::System).await.unwrap(), 1);
+    assert_eq!(
+        vouchers::withdraw(&pool, &[to_delete], true, Actor::System)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        vouchers::withdraw(&pool, &[to_disable], false, Actor::System)
+            .await
+            .unwrap(),
+        1
+    );
     drain(&services).await;
-    let names: Vec<String> = sim.hotspot_users().iter().filter_map(|u| u.get("name").map(str::to_owned)).collect();
-    assert!(!names.contains(&first.vouchers[0].code), "deleted on the router too");
+    let names: Vec<String> = sim
+        .hotspot_users()
+        .iter()
+        .filter_map(|u| u.get("name").map(str::to_owned))
+        .collect();
+    assert!(
+        !names.contains(&first.vouchers[0].code),
+        "deleted on the router too"
+    );
     let disabled = sim
         .hotspot_users()
         .into_iter()
         .find(|u| u.get("name") == Some(first.vouchers[1].code.as_str()))
         .unwrap();
     assert_eq!(disabled.get("disabled"), Some("true"));
-    let deleted = vouchers::list(&pool, &vouchers::VoucherFilter { status: Some("deleted".into()), ..Default::default() })
-        .await
-        .unwrap();
+    let deleted = vouchers::list(
+        &pool,
+        &vouchers::VoucherFilter {
+            status: Some("deleted".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     assert_eq!(deleted.len(), 1);
 }

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod error;
 pub mod health;
 pub mod routers;
+pub mod vouchers;
 
 use crate::state::AppState;
 use axum::extract::{Request, State};
@@ -28,6 +29,7 @@ use utoipa_axum::routes;
         (name = "auth", description = "Registration, login, logout"),
         (name = "admin", description = "Administration"),
         (name = "routers", description = "MikroTik routers"),
+        (name = "vouchers", description = "Plans, voucher batches and vouchers"),
         (name = "operations", description = "Health and the API document"),
         (name = "web", description = "Internals of the web interface"),
     )
@@ -61,6 +63,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(auth::routes())
         .merge(admin::routes())
         .merge(routers::routes())
+        .merge(vouchers::routes())
         .merge(health::routes())
         .routes(routes!(openapi_document))
         .routes(routes!(server_function))

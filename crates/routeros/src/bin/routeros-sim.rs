@@ -33,6 +33,43 @@ struct Args {
     /// Answer /login with the pre-6.43 MD5 challenge.
     #[arg(long)]
     legacy_login: bool,
+    /// Demo mode: the router's clock follows real time, and every this many seconds a customer
+    /// logs in with one of the billing system's vouchers (users whose comment starts with
+    /// `mb:batch=`) that nobody has used yet. 0 turns it off.
+    #[arg(long, default_value_t = 0)]
+    demo_login_every: u64,
+}
+
+/// Plays customers for the demo: time passes and unused vouchers get used now and then.
+async fn play_customers(sim: &Simulator, login_every: Duration) {
+    let mut clock = tokio::time::interval(Duration::from_secs(1));
+    let mut since_login = Duration::ZERO;
+    loop {
+        clock.tick().await;
+        sim.advance_clock(Duration::from_secs(1));
+        since_login += Duration::from_secs(1);
+        if since_login < login_every {
+            continue;
+        }
+        since_login = Duration::ZERO;
+        let online: Vec<String> = sim
+            .hotspot_active()
+            .iter()
+            .filter_map(|s| s.get("user").map(str::to_owned))
+            .collect();
+        let unused = sim.hotspot_users().into_iter().find(|u| {
+            u.get("comment").is_some_and(|c| c.starts_with("mb:batch="))
+                && u.get("disabled") != Some("true")
+                && matches!(u.get("uptime"), None | Some("0s"))
+                && !u.get("name").is_some_and(|n| online.iter().any(|o| o == n))
+        });
+        if let Some(name) = unused.as_ref().and_then(|u| u.get("name")) {
+            match sim.login_hotspot_user(name) {
+                Ok(_) => tracing::info!(user = name, "demo customer logged in"),
+                Err(error) => tracing::warn!(user = name, ?error, "demo login failed"),
+            }
+        }
+    }
 }
 
 #[tokio::main]
@@ -58,6 +95,13 @@ async fn main() -> std::io::Result<()> {
     }
     // Scripts wait for exactly this line on stdout.
     println!("listening on {}", sim.addr());
-    tokio::signal::ctrl_c().await?;
+    if args.demo_login_every > 0 {
+        tokio::select! {
+            () = play_customers(&sim, Duration::from_secs(args.demo_login_every)) => {}
+            result = tokio::signal::ctrl_c() => result?,
+        }
+    } else {
+        tokio::signal::ctrl_c().await?;
+    }
     Ok(())
 }

@@ -1,0 +1,289 @@
+//! `/api/v2/plans` and `/api/v2/vouchers` against a simulated router, with the outbox drained
+//! the way the background worker does it.
+
+mod support;
+
+use axum::http::StatusCode;
+use domain::Role;
+use routeros::sim::Simulator;
+use serde_json::json;
+use sqlx::PgPool;
+use support::{Auth, TestApp};
+
+struct Setup {
+    app: TestApp,
+    admin: String,
+    plan_id: i64,
+    router_id: i64,
+    sim: Simulator,
+}
+
+async fn setup(pool: PgPool) -> Setup {
+    let app = TestApp::new(pool).await;
+    app.create_staff("admin", "admin12345", Role::Admin).await;
+    let admin = app.token("admin", "admin12345").await;
+    let sim = Simulator::builder()
+        .credentials("api", "secret")
+        .spawn()
+        .await
+        .unwrap();
+    let router = app
+        .request(
+            "POST",
+            "/api/v2/routers",
+            Auth::Bearer(&admin),
+            Some(json!({"name": "Tower", "host": "127.0.0.1", "port": sim.addr().port(), "username": "api", "password": "secret"})),
+        )
+        .await;
+    let router_id = router.body["id"].as_i64().unwrap();
+    let plan = app
+        .request(
+            "POST",
+            "/api/v2/plans",
+            Auth::Bearer(&admin),
+            Some(
+                json!({"router_id": router_id, "name": "1 Hari", "price": 5000, "validity": "1d",
+                        "profile": "voucher-1d", "rate_limit": "2M/5M"}),
+            ),
+        )
+        .await;
+    assert_eq!(plan.status, StatusCode::CREATED, "{}", plan.text);
+    assert_eq!(plan.body["validity"], "1d");
+    Setup {
+        plan_id: plan.body["id"].as_i64().unwrap(),
+        app,
+        admin,
+        router_id,
+        sim,
+    }
+}
+
+async fn drain(app: &TestApp) {
+    while billing::outbox::run_once(&app.services.pool, &app.services.routers, 50)
+        .await
+        .unwrap()
+        .claimed()
+        > 0
+    {}
+}
+
+#[sqlx::test(migrator = "billing::MIGRATOR")]
+async fn a_batch_is_created_and_its_progress_followed(pool: PgPool) {
+    let s = setup(pool).await;
+    let created = s
+        .app
+        .request(
+            "POST",
+            "/api/v2/vouchers/batch",
+            Auth::Bearer(&s.admin),
+            Some(json!({"plan_id": s.plan_id, "quantity": 50, "prefix": "HS", "password_mode": "separate"})),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    let vouchers = created.body["vouchers"].as_array().unwrap();
+    assert_eq!(vouchers.len(), 50);
+    assert!(
+        vouchers
+            .iter()
+            .all(|v| v["code"].as_str().unwrap().starts_with("HS") && v["password"] != v["code"])
+    );
+    let batch_id = created.body["batch_id"].as_i64().unwrap();
+    let uri = format!("/api/v2/vouchers/batches/{batch_id}");
+
+    let before = s
+        .app
+        .request("GET", &uri, Auth::Bearer(&s.admin), None)
+        .await;
+    assert_eq!(
+        (
+            before.body["pending"].as_i64(),
+            before.body["pushed"].as_i64()
+        ),
+        (Some(50), Some(0))
+    );
+    drain(&s.app).await;
+    let after = s
+        .app
+        .request("GET", &uri, Auth::Bearer(&s.admin), None)
+        .await;
+    assert_eq!(
+        (
+            after.body["pending"].as_i64(),
+            after.body["pushed"].as_i64()
+        ),
+        (Some(0), Some(50))
+    );
+    assert_eq!(
+        s.sim
+            .hotspot_users()
+            .iter()
+            .filter(|u| u.get("name").is_some_and(|n| n.starts_with("HS")))
+            .count(),
+        50
+    );
+
+    let listed = s
+        .app
+        .request(
+            "GET",
+            &format!("/api/v2/vouchers?batch_id={batch_id}&limit=10"),
+            Auth::Bearer(&s.admin),
+            None,
+        )
+        .await;
+    assert_eq!(listed.body.as_array().unwrap().len(), 10);
+    let batches = s
+        .app
+        .request(
+            "GET",
+            "/api/v2/vouchers/batches",
+            Auth::Bearer(&s.admin),
+            None,
+        )
+        .await;
+    assert_eq!(batches.body[0]["pushed"], 50);
+
+    let first = vouchers[0]["id"].as_i64().unwrap();
+    let deleted = s
+        .app
+        .request(
+            "DELETE",
+            &format!("/api/v2/vouchers/{first}"),
+            Auth::Bearer(&s.admin),
+            None,
+        )
+        .await;
+    assert_eq!(deleted.status, StatusCode::NO_CONTENT);
+    drain(&s.app).await;
+    assert_eq!(
+        s.sim
+            .hotspot_users()
+            .iter()
+            .filter(|u| u.get("name").is_some_and(|n| n.starts_with("HS")))
+            .count(),
+        49
+    );
+    let missing = s
+        .app
+        .request(
+            "DELETE",
+            "/api/v2/vouchers/999999",
+            Auth::Bearer(&s.admin),
+            None,
+        )
+        .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+
+    let synced = s
+        .app
+        .request(
+            "POST",
+            &format!("/api/v2/routers/{}/sync-profiles", s.router_id),
+            Auth::Bearer(&s.admin),
+            None,
+        )
+        .await;
+    assert_eq!(synced.status, StatusCode::OK, "{}", synced.text);
+    assert!(synced.body["hotspot_profiles"].as_u64().unwrap() >= 1);
+}
+
+#[sqlx::test(migrator = "billing::MIGRATOR")]
+async fn bad_batches_and_plans_get_reasons_and_cashiers_are_refused(pool: PgPool) {
+    let s = setup(pool.clone()).await;
+    for (body, field) in [
+        (json!({"plan_id": s.plan_id, "quantity": 0}), "quantity"),
+        (json!({"plan_id": s.plan_id, "quantity": 10001}), "quantity"),
+        (json!({"plan_id": 424242, "quantity": 5}), "plan_id"),
+        (
+            json!({"plan_id": s.plan_id, "quantity": 5, "code_length": 40}),
+            "code_length",
+        ),
+    ] {
+        let response = s
+            .app
+            .request(
+                "POST",
+                "/api/v2/vouchers/batch",
+                Auth::Bearer(&s.admin),
+                Some(body),
+            )
+            .await;
+        assert_eq!(
+            response.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{field}: {}",
+            response.text
+        );
+        assert_eq!(response.body["field"], field);
+    }
+    let wrong_type = s
+        .app
+        .request(
+            "POST",
+            "/api/v2/vouchers/batch",
+            Auth::Bearer(&s.admin),
+            Some(json!({"plan_id": "x"})),
+        )
+        .await;
+    assert_eq!(wrong_type.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for (patch, field) in [
+        (json!({"price": -1}), "price"),
+        (json!({"validity": "soon"}), "validity"),
+        (json!({"profile": "bad profile"}), "profile"),
+        (json!({"router_id": 999}), "router_id"),
+    ] {
+        let mut body = json!({"router_id": s.router_id, "name": "X", "price": 1000, "validity": "3h", "profile": "p"});
+        for (k, v) in patch.as_object().unwrap() {
+            body[k] = v.clone();
+        }
+        let response = s
+            .app
+            .request("POST", "/api/v2/plans", Auth::Bearer(&s.admin), Some(body))
+            .await;
+        assert_eq!(
+            response.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{field}: {}",
+            response.text
+        );
+        assert_eq!(response.body["field"], field);
+    }
+    let duplicate = s
+        .app
+        .request(
+            "POST",
+            "/api/v2/plans",
+            Auth::Bearer(&s.admin),
+            Some(json!({"router_id": s.router_id, "name": "1 Hari", "price": 1, "validity": "1d", "profile": "p"})),
+        )
+        .await;
+    assert_eq!(duplicate.status, StatusCode::CONFLICT);
+
+    s.app.create_staff("kasir", "kasir12345", Role::Staff).await;
+    let cashier = s.app.token("kasir", "kasir12345").await;
+    let refused = s
+        .app
+        .request(
+            "POST",
+            "/api/v2/vouchers/batch",
+            Auth::Bearer(&cashier),
+            Some(json!({"plan_id": s.plan_id, "quantity": 1})),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let plans = s
+        .app
+        .request("GET", "/api/v2/plans", Auth::Bearer(&cashier), None)
+        .await;
+    assert_eq!(
+        plans.status,
+        StatusCode::OK,
+        "cashiers see plans to sell them"
+    );
+
+    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM vouchers")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(count, 0);
+}
