@@ -20,4 +20,4 @@ stop:          ## stop the local services, the simulator and a running server
 	scripts/dev.sh stop
 
 bench:         ## run the benchmarks (figures go in docs/BENCHMARKS.md)
-	cargo bench -p routeros --bench pipeline --bench decode_print
+	scripts/dev.sh bench

@@ -2,6 +2,7 @@
 # One entry point for developers and CI:
 #   scripts/dev.sh run        set everything up, then serve the app with demo data at http://localhost:3000
 #   scripts/dev.sh test       set everything up, then run the whole test suite
+#   scripts/dev.sh bench      run every benchmark (figures go in docs/BENCHMARKS.md)
 #   scripts/dev.sh release-check   build the release site (wasm-opt) and check in Chromium that it hydrates
 #   scripts/dev.sh sqlx-prepare    regenerate .sqlx/ (offline query data) after changing a query
 #   scripts/dev.sh services   only start the throw-away PostgreSQL and Redis under .data/
@@ -261,6 +262,15 @@ test_all() {
   cargo leptos end-to-end
 }
 
+# Every benchmark; the provisioning bench needs the local services and makes its own database.
+bench() {
+  setup
+  services
+  schema_db
+  cargo bench -p routeros --bench pipeline --bench decode_print
+  cargo bench -p server --bench provisioning
+}
+
 # Builds the release site (wasm-release profile, wasm-opt) and proves in Chromium that it hydrates.
 release_check() {
   setup
@@ -285,9 +295,10 @@ case "${1:-}" in
   run) run ;;
   test) test_all ;;
   release-check) release_check ;;
+  bench) bench ;;
   sqlx-prepare) sqlx_prepare ;;
   services) setup; services ;;
   setup) setup ;;
   stop) stop ;;
-  *) die "usage: scripts/dev.sh run|test|release-check|sqlx-prepare|services|setup|stop" ;;
+  *) die "usage: scripts/dev.sh run|test|bench|release-check|sqlx-prepare|services|setup|stop" ;;
 esac

@@ -3,7 +3,7 @@
 //! Everything here is synchronous and free of IO so it can be tested directly; the server
 //! around it deals with sockets, tags, latency and faults.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
 use super::query::matches;
@@ -315,10 +315,15 @@ impl RouterState {
     }
 
     pub(crate) fn rows(&self, path: &str) -> Vec<Attributes> {
+        let live = if path == HOTSPOT_USER {
+            self.live_uptimes()
+        } else {
+            HashMap::new()
+        };
         self.menus.get(path).map_or_else(Vec::new, |menu| {
             menu.items
                 .iter()
-                .map(|(id, item)| with_id(*id, self.render(path, item)))
+                .map(|(id, item)| with_id(*id, self.render_with(path, item, &live)))
                 .collect()
         })
     }
@@ -338,6 +343,26 @@ impl RouterState {
 
     /// An item's properties as `print` shows them, with time-dependent values filled in.
     fn render(&self, path: &str, item: &Item) -> Attributes {
+        let live = if path == HOTSPOT_USER {
+            self.live_uptimes()
+        } else {
+            HashMap::new()
+        };
+        self.render_with(path, item, &live)
+    }
+
+    /// Time of the running hotspot sessions, per user: a user's `uptime` includes it.
+    fn live_uptimes(&self) -> HashMap<&str, Duration> {
+        let mut live: HashMap<&str, Duration> = HashMap::new();
+        for session in self.menus[HOTSPOT_ACTIVE].items.values() {
+            if let (Some(user), Some(started_at)) = (session.properties.get("user"), session.started_at) {
+                *live.entry(user).or_default() += self.clock.saturating_sub(started_at);
+            }
+        }
+        live
+    }
+
+    fn render_with(&self, path: &str, item: &Item, live: &HashMap<&str, Duration>) -> Attributes {
         let mut row = item.properties.clone();
         if let Some(started_at) = item.started_at {
             row.insert(
@@ -346,18 +371,16 @@ impl RouterState {
             );
         }
         if path == HOTSPOT_USER {
-            let name = row.get("name").unwrap_or_default().to_owned();
             let stored = row
                 .get("uptime")
                 .and_then(|u| parse_router_duration(u).ok())
                 .unwrap_or_default();
-            let live: Duration = self.menus[HOTSPOT_ACTIVE]
-                .items
-                .values()
-                .filter(|session| session.properties.get("user") == Some(name.as_str()))
-                .filter_map(|session| session.started_at.map(|s| self.clock.saturating_sub(s)))
-                .sum();
-            row.insert("uptime", format_router_duration(stored + live));
+            let running = row
+                .get("name")
+                .and_then(|name| live.get(name))
+                .copied()
+                .unwrap_or_default();
+            row.insert("uptime", format_router_duration(stored + running));
         }
         row
     }

@@ -1,0 +1,251 @@
+//! End-to-end provisioning benchmarks (issue 4): a voucher batch from the HTTP API through
+//! PostgreSQL and the router outbox to a simulated router with 20 ms reply latency, and one
+//! activation cycle over 20,000 router users.
+//!
+//! Needs the local PostgreSQL and Redis (`make services`); `make bench` runs it. It creates a
+//! database of its own and drops it at the end.
+
+use axum::body::Body;
+use axum::http::{Request, header};
+use billing::activation::{self, ExpiredAction};
+use billing::{Config, Services};
+use http_body_util::BodyExt;
+use routeros::sim::Simulator;
+use serde_json::{Value, json};
+use sqlx::postgres::PgPoolOptions;
+use std::time::{Duration, Instant};
+use tower::ServiceExt;
+
+const LATENCY: Duration = Duration::from_millis(20);
+
+struct Bench {
+    router: axum::Router,
+    services: Services,
+    token: String,
+}
+
+/// A simulated router registered with one plan. Each measurement gets a fresh one, so that the
+/// simulator's own work (it looks names up linearly) does not grow from run to run.
+struct Site {
+    router_id: i64,
+    plan_id: i64,
+    sim: Simulator,
+}
+
+async fn call(router: &axum::Router, method: &str, uri: &str, token: Option<&str>, body: Value) -> Value {
+    let mut request = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header(header::CONTENT_TYPE, "application/json");
+    if let Some(token) = token {
+        request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+    }
+    let response = router
+        .clone()
+        .oneshot(request.body(Body::from(body.to_string())).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    assert!(status.is_success(), "{method} {uri}: {status} {}", String::from_utf8_lossy(&bytes));
+    serde_json::from_slice(&bytes).unwrap_or(Value::Null)
+}
+
+async fn setup(database_url: &str, redis_url: &str) -> Bench {
+    let pool = PgPoolOptions::new().max_connections(10).connect(database_url).await.unwrap();
+    billing::db::migrate(&pool).await.unwrap();
+    let config = Config::for_tests(database_url, redis_url);
+    let redis = billing::redis::connect(&config.redis).await.unwrap();
+    let services = Services::new(config, pool, redis);
+    let options = leptos::prelude::LeptosOptions::builder().output_name("mikrotik_billing").build();
+    let router = server::router(services.clone(), options);
+    billing::accounts::create_staff(&services.pool, "bench", "Bench", "bench12345".to_owned().into(), domain::Role::Admin)
+        .await
+        .unwrap();
+    let login = call(&router, "POST", "/api/v2/auth/login", None, json!({"username": "bench", "password": "bench12345"})).await;
+    let token = login["token"].as_str().unwrap().to_owned();
+
+    Bench { router, services, token }
+}
+
+async fn site(bench: &Bench, latency: Duration) -> Site {
+    let sim = Simulator::builder().credentials("api", "secret").spawn().await.unwrap();
+    let name = format!("Bench {}", sim.addr().port());
+    let created = call(
+        &bench.router,
+        "POST",
+        "/api/v2/routers",
+        Some(&bench.token),
+        json!({"name": name, "host": "127.0.0.1", "port": sim.addr().port(), "username": "api", "password": "secret"}),
+    )
+    .await;
+    let router_id = created["id"].as_i64().unwrap();
+    let plan = call(
+        &bench.router,
+        "POST",
+        "/api/v2/plans",
+        Some(&bench.token),
+        json!({"router_id": router_id, "name": "1 Hari", "price": 5000, "validity": "1d", "profile": "voucher-1d", "rate_limit": "2M/5M"}),
+    )
+    .await;
+    drain(&bench.services).await;
+    sim.set_latency(latency);
+    Site {
+        router_id,
+        plan_id: plan["id"].as_i64().unwrap(),
+        sim,
+    }
+}
+
+async fn drain(services: &Services) {
+    while billing::outbox::run_once(&services.pool, &services.routers, 50).await.unwrap().claimed() > 0 {}
+}
+
+/// POST /api/v2/vouchers/batch, then wait until the worker has every voucher on the router.
+async fn batch_end_to_end(bench: &Bench, site: &Site, quantity: u32) -> Duration {
+    let worker_stop = tokio_util::sync::CancellationToken::new();
+    let worker = tokio::spawn(billing::jobs::outbox_worker(
+        bench.services.clone(),
+        worker_stop.clone().cancelled_owned(),
+    ));
+    let before = site.sim.hotspot_users().len();
+    let started = Instant::now();
+    let created = call(
+        &bench.router,
+        "POST",
+        "/api/v2/vouchers/batch",
+        Some(&bench.token),
+        json!({"plan_id": site.plan_id, "quantity": quantity}),
+    )
+    .await;
+    let batch_id = created["batch_id"].as_i64().unwrap();
+    loop {
+        let progress = billing::vouchers::batch_progress(&bench.services.pool, batch_id).await.unwrap().unwrap();
+        assert_eq!(progress.failed, 0);
+        if progress.pushed == i64::from(quantity) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let elapsed = started.elapsed();
+    worker_stop.cancel();
+    worker.await.unwrap();
+    assert_eq!(site.sim.hotspot_users().len(), before + quantity as usize);
+    elapsed
+}
+
+/// The admin's voucher list with 100,000 vouchers in the database: each filter, first page.
+async fn voucher_list_at_100k(bench: &Bench, site: &Site) {
+    let pool = &bench.services.pool;
+    let existing: i64 = sqlx::query_scalar("SELECT count(*) FROM vouchers").fetch_one(pool).await.unwrap();
+    let batch_id: i64 = sqlx::query_scalar("SELECT max(id) FROM voucher_batches").fetch_one(pool).await.unwrap();
+    sqlx::query(
+        "INSERT INTO vouchers (batch_id, router_id, plan_id, code, password, price, status, router_state)
+         SELECT $1, $2, $3, 'L' || lpad(n::TEXT, 9, '0'), 'x', 5000,
+                (ARRAY['created', 'active', 'expired'])[1 + n % 3], 'pushed'
+         FROM generate_series(1, $4) AS n",
+    )
+    .bind(batch_id)
+    .bind(site.router_id)
+    .bind(site.plan_id)
+    .bind(100_000 - existing)
+    .execute(pool)
+    .await
+    .unwrap();
+    sqlx::query("ANALYZE vouchers").execute(pool).await.unwrap();
+    let filters = [
+        ("newest", billing::vouchers::VoucherFilter::default()),
+        ("status = expired", billing::vouchers::VoucherFilter { status: Some("expired".into()), ..Default::default() }),
+        ("code starts with L00004", billing::vouchers::VoucherFilter { code: Some("L00004".into()), ..Default::default() }),
+        ("one plan", billing::vouchers::VoucherFilter { plan_id: Some(site.plan_id), ..Default::default() }),
+        ("one batch, page 2", billing::vouchers::VoucherFilter { batch_id: Some(batch_id), before_id: Some(50_000), ..Default::default() }),
+    ];
+    for (name, filter) in filters {
+        let mut samples = Vec::new();
+        for _ in 0..20 {
+            let started = Instant::now();
+            let rows = billing::vouchers::list(pool, &filter).await.unwrap();
+            samples.push(started.elapsed());
+            assert!(!rows.is_empty(), "{name}");
+        }
+        report(&format!("voucher list at 100,000 vouchers: {name}"), Duration::from_millis(50), samples);
+    }
+}
+
+fn report(name: &str, target: Duration, mut samples: Vec<Duration>) {
+    samples.sort();
+    let median = samples[samples.len() / 2];
+    println!(
+        "{name:<55} median {:>8.1} ms  min {:>8.1} ms  max {:>8.1} ms  ({} runs; target ≤ {} ms) {}",
+        median.as_secs_f64() * 1e3,
+        samples[0].as_secs_f64() * 1e3,
+        samples[samples.len() - 1].as_secs_f64() * 1e3,
+        samples.len(),
+        target.as_millis(),
+        if median <= target { "OK" } else { "MISSED" }
+    );
+}
+
+#[tokio::main]
+async fn main() {
+    let base = std::env::var("DATABASE_URL").expect("DATABASE_URL: start the services with `make services`");
+    let redis_url = std::env::var("REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:56379".to_owned());
+    let server_url = base.rsplit_once('/').map_or(base.as_str(), |(server, _)| server).to_owned();
+    let db = format!("bench_{}", std::process::id());
+    let admin = PgPoolOptions::new().max_connections(1).connect(&format!("{server_url}/postgres")).await.unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {db}"))).execute(&admin).await.unwrap();
+    let database_url = format!("{server_url}/{db}");
+
+    let bench = setup(&database_url, &redis_url).await;
+
+    let mut samples = Vec::new();
+    for _ in 0..5 {
+        let site = site(&bench, LATENCY).await;
+        batch_end_to_end(&bench, &site, 10).await;
+        samples.push(batch_end_to_end(&bench, &site, 1_000).await);
+    }
+    report("batch of 1,000: API → database → router (20 ms latency)", Duration::from_secs(2), samples);
+
+    let mut samples = Vec::new();
+    for _ in 0..3 {
+        let site = site(&bench, LATENCY).await;
+        batch_end_to_end(&bench, &site, 10).await;
+        samples.push(batch_end_to_end(&bench, &site, 10_000).await);
+    }
+    report("batch of 10,000: API → database → router (20 ms latency)", Duration::from_secs(10), samples);
+
+    // 20,000 vouchers on one router, 500 of them in use, usage changing between cycles.
+    let site = site(&bench, Duration::ZERO).await;
+    batch_end_to_end(&bench, &site, 10_000).await;
+    batch_end_to_end(&bench, &site, 10_000).await;
+    site.sim.set_latency(LATENCY);
+    for user in site.sim.hotspot_users().iter().take(500) {
+        site.sim.login_hotspot_user(user.get("name").unwrap()).unwrap();
+    }
+    site.sim.advance_clock(Duration::from_secs(60));
+    let now = chrono::Utc::now();
+    let mut samples = Vec::new();
+    for _ in 0..7 {
+        site.sim.advance_clock(Duration::from_secs(30));
+        let started = Instant::now();
+        let outcome =
+            activation::run_once(&bench.services.pool, &bench.services.routers, site.router_id, now, ExpiredAction::Remove)
+                .await
+                .unwrap();
+        samples.push(started.elapsed());
+        assert_eq!(outcome.matched, 20_000);
+    }
+    report(
+        "activation cycle over 20,000 router users (20 ms latency)",
+        Duration::from_millis(300),
+        samples,
+    );
+
+    voucher_list_at_100k(&bench, &site).await;
+
+    drop((site, bench));
+    sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE {db} WITH (FORCE)")))
+        .execute(&admin)
+        .await
+        .unwrap();
+}
