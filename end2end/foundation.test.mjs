@@ -225,8 +225,8 @@ for (const [role, user, layout] of [
 test('admin sections show a coming-soon card on a tablet', { timeout: TEST_TIMEOUT_MS }, () =>
   withBrowser(TABLET, async (page) => {
     await login(page, ADMIN.username, ADMIN.password);
-    await visit(page, '/admin/routers');
-    assert.equal(await text(page.locator('h1')), 'Router');
+    await visit(page, '/admin/invoices');
+    assert.equal(await text(page.locator('h1')), 'Tagihan');
     assert.equal(await text(page.locator('.empty-state h2')), 'Segera hadir');
     await assertFitsWidth(page, TABLET);
     await screenshot(page, 'admin-section-tablet');

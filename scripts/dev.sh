@@ -19,7 +19,7 @@ REDIS_PORT="${REDIS_PORT:-56379}"
 APP_PORT=3000
 CARGO_LEPTOS_VERSION=0.3.10
 BIN="$HOME/.cargo/bin"
-export PATH="$BIN:$ROOT/end2end/node_modules/.bin:$PATH"
+export PATH="$BIN:$ROOT/end2end/node_modules/.bin:$PATH:/usr/sbin:/sbin"
 
 log() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[1;31merror:\033[0m %s\n' "$*" >&2; exit 1; }

@@ -38,6 +38,15 @@ impl FromServerFnError for AppError {
 }
 
 impl AppError {
+    /// Bad input in `field`; `code` picks the translated message, `message` is the English one.
+    pub fn invalid(field: &str, code: &str, message: impl Into<String>) -> Self {
+        AppError::Invalid {
+            field: field.to_owned(),
+            code: code.to_owned(),
+            message: message.into(),
+        }
+    }
+
     /// The field a form should mark, if the error is about one.
     pub fn field(&self) -> Option<&str> {
         match self {
@@ -86,6 +95,78 @@ impl From<billing::auth::AuthError> for AppError {
                 tracing::error!(error = %e, "redis error in a server function");
                 AppError::Internal
             }
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn internal(error: &dyn std::error::Error, what: &str) -> AppError {
+    tracing::error!(error = %error, cause = ?error.source(), "{what} in a server function");
+    AppError::Internal
+}
+
+#[cfg(feature = "ssr")]
+impl From<billing::routers::RouterError> for AppError {
+    fn from(error: billing::routers::RouterError) -> Self {
+        use billing::routers::RouterError as E;
+        match error {
+            E::Invalid {
+                field,
+                code,
+                message,
+            } => AppError::invalid(field, code, message),
+            E::DuplicateName => AppError::invalid("name", "router_name_taken", error.to_string()),
+            E::NotFound => AppError::invalid("router_id", "router_not_found", error.to_string()),
+            E::InUse => AppError::invalid("router_id", "router_in_use", error.to_string()),
+            // The admin can fix this by entering the router's password again.
+            E::Credentials(ref e) => {
+                tracing::error!(error = %e, "stored router password does not decrypt");
+                AppError::invalid("password", "router_credentials", error.to_string())
+            }
+            // What the router (or the network) said is what the admin needs to fix it.
+            E::Router(e) => AppError::invalid("router", "router_unreachable", e.to_string()),
+            E::Database(e) => internal(&e, "database error"),
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<billing::catalog::CatalogError> for AppError {
+    fn from(error: billing::catalog::CatalogError) -> Self {
+        use billing::catalog::CatalogError as E;
+        match error {
+            E::Invalid {
+                field,
+                code,
+                message,
+            } => AppError::invalid(field, code, message),
+            E::DuplicatePlan => AppError::invalid("name", "plan_name_taken", error.to_string()),
+            E::PlanNotFound => AppError::invalid("plan_id", "plan_not_found", error.to_string()),
+            E::RouterNotFound => {
+                AppError::invalid("router_id", "router_not_found", error.to_string())
+            }
+            E::Router(e) => e.into(),
+            E::Database(e) => internal(&e, "database error"),
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<billing::vouchers::VoucherError> for AppError {
+    fn from(error: billing::vouchers::VoucherError) -> Self {
+        use billing::vouchers::VoucherError as E;
+        match error {
+            E::Invalid {
+                field,
+                code,
+                message,
+            } => AppError::invalid(field, code, message),
+            E::PlanNotFound => AppError::invalid("plan_id", "plan_not_found", error.to_string()),
+            E::PlanInactive => AppError::invalid("plan_id", "plan_inactive", error.to_string()),
+            E::CodeSpaceExhausted => {
+                AppError::invalid("code_length", "code_space", error.to_string())
+            }
+            E::Database(e) => internal(&e, "database error"),
         }
     }
 }

@@ -49,6 +49,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/register") view=pages::register::RegisterPage />
                     <ParentRoute path=path!("/admin") view=components::layout::AdminLayout>
                         <Route path=path!("") view=pages::admin::Dashboard />
+                        <Route path=path!("routers") view=pages::routers::RoutersPage />
+                        <Route path=path!("plans") view=pages::plans::PlansPage />
+                        <Route path=path!("vouchers") view=pages::vouchers::VouchersPage />
                         <Route path=path!(":section") view=pages::admin::ComingSoon />
                     </ParentRoute>
                     <ParentRoute path=path!("/pos") view=components::layout::PosLayout>

@@ -32,7 +32,13 @@ struct Site {
     sim: Simulator,
 }
 
-async fn call(router: &axum::Router, method: &str, uri: &str, token: Option<&str>, body: Value) -> Value {
+async fn call(
+    router: &axum::Router,
+    method: &str,
+    uri: &str,
+    token: Option<&str>,
+    body: Value,
+) -> Value {
     let mut request = Request::builder()
         .method(method)
         .uri(uri)
@@ -47,29 +53,60 @@ async fn call(router: &axum::Router, method: &str, uri: &str, token: Option<&str
         .unwrap();
     let status = response.status();
     let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    assert!(status.is_success(), "{method} {uri}: {status} {}", String::from_utf8_lossy(&bytes));
+    assert!(
+        status.is_success(),
+        "{method} {uri}: {status} {}",
+        String::from_utf8_lossy(&bytes)
+    );
     serde_json::from_slice(&bytes).unwrap_or(Value::Null)
 }
 
 async fn setup(database_url: &str, redis_url: &str) -> Bench {
-    let pool = PgPoolOptions::new().max_connections(10).connect(database_url).await.unwrap();
+    let pool = PgPoolOptions::new()
+        .max_connections(10)
+        .connect(database_url)
+        .await
+        .unwrap();
     billing::db::migrate(&pool).await.unwrap();
     let config = Config::for_tests(database_url, redis_url);
     let redis = billing::redis::connect(&config.redis).await.unwrap();
     let services = Services::new(config, pool, redis);
-    let options = leptos::prelude::LeptosOptions::builder().output_name("mikrotik_billing").build();
+    let options = leptos::prelude::LeptosOptions::builder()
+        .output_name("mikrotik_billing")
+        .build();
     let router = server::router(services.clone(), options);
-    billing::accounts::create_staff(&services.pool, "bench", "Bench", "bench12345".to_owned().into(), domain::Role::Admin)
-        .await
-        .unwrap();
-    let login = call(&router, "POST", "/api/v2/auth/login", None, json!({"username": "bench", "password": "bench12345"})).await;
+    billing::accounts::create_staff(
+        &services.pool,
+        "bench",
+        "Bench",
+        "bench12345".to_owned().into(),
+        domain::Role::Admin,
+    )
+    .await
+    .unwrap();
+    let login = call(
+        &router,
+        "POST",
+        "/api/v2/auth/login",
+        None,
+        json!({"username": "bench", "password": "bench12345"}),
+    )
+    .await;
     let token = login["token"].as_str().unwrap().to_owned();
 
-    Bench { router, services, token }
+    Bench {
+        router,
+        services,
+        token,
+    }
 }
 
 async fn site(bench: &Bench, latency: Duration) -> Site {
-    let sim = Simulator::builder().credentials("api", "secret").spawn().await.unwrap();
+    let sim = Simulator::builder()
+        .credentials("api", "secret")
+        .spawn()
+        .await
+        .unwrap();
     let name = format!("Bench {}", sim.addr().port());
     let created = call(
         &bench.router,
@@ -98,7 +135,12 @@ async fn site(bench: &Bench, latency: Duration) -> Site {
 }
 
 async fn drain(services: &Services) {
-    while billing::outbox::run_once(&services.pool, &services.routers, 50).await.unwrap().claimed() > 0 {}
+    while billing::outbox::run_once(&services.pool, &services.routers, 50)
+        .await
+        .unwrap()
+        .claimed()
+        > 0
+    {}
 }
 
 /// POST /api/v2/vouchers/batch, then wait until the worker has every voucher on the router.
@@ -120,7 +162,10 @@ async fn batch_end_to_end(bench: &Bench, site: &Site, quantity: u32) -> Duration
     .await;
     let batch_id = created["batch_id"].as_i64().unwrap();
     loop {
-        let progress = billing::vouchers::batch_progress(&bench.services.pool, batch_id).await.unwrap().unwrap();
+        let progress = billing::vouchers::batch_progress(&bench.services.pool, batch_id)
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(progress.failed, 0);
         if progress.pushed == i64::from(quantity) {
             break;
@@ -137,8 +182,14 @@ async fn batch_end_to_end(bench: &Bench, site: &Site, quantity: u32) -> Duration
 /// The admin's voucher list with 100,000 vouchers in the database: each filter, first page.
 async fn voucher_list_at_100k(bench: &Bench, site: &Site) {
     let pool = &bench.services.pool;
-    let existing: i64 = sqlx::query_scalar("SELECT count(*) FROM vouchers").fetch_one(pool).await.unwrap();
-    let batch_id: i64 = sqlx::query_scalar("SELECT max(id) FROM voucher_batches").fetch_one(pool).await.unwrap();
+    let existing: i64 = sqlx::query_scalar("SELECT count(*) FROM vouchers")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    let batch_id: i64 = sqlx::query_scalar("SELECT max(id) FROM voucher_batches")
+        .fetch_one(pool)
+        .await
+        .unwrap();
     sqlx::query(
         "INSERT INTO vouchers (batch_id, router_id, plan_id, code, password, price, status, router_state)
          SELECT $1, $2, $3, 'L' || lpad(n::TEXT, 9, '0'), 'x', 5000,
@@ -155,10 +206,35 @@ async fn voucher_list_at_100k(bench: &Bench, site: &Site) {
     sqlx::query("ANALYZE vouchers").execute(pool).await.unwrap();
     let filters = [
         ("newest", billing::vouchers::VoucherFilter::default()),
-        ("status = expired", billing::vouchers::VoucherFilter { status: Some("expired".into()), ..Default::default() }),
-        ("code starts with L00004", billing::vouchers::VoucherFilter { code: Some("L00004".into()), ..Default::default() }),
-        ("one plan", billing::vouchers::VoucherFilter { plan_id: Some(site.plan_id), ..Default::default() }),
-        ("one batch, page 2", billing::vouchers::VoucherFilter { batch_id: Some(batch_id), before_id: Some(50_000), ..Default::default() }),
+        (
+            "status = expired",
+            billing::vouchers::VoucherFilter {
+                status: Some("expired".into()),
+                ..Default::default()
+            },
+        ),
+        (
+            "code starts with L00004",
+            billing::vouchers::VoucherFilter {
+                code: Some("L00004".into()),
+                ..Default::default()
+            },
+        ),
+        (
+            "one plan",
+            billing::vouchers::VoucherFilter {
+                plan_id: Some(site.plan_id),
+                ..Default::default()
+            },
+        ),
+        (
+            "one batch, page 2",
+            billing::vouchers::VoucherFilter {
+                batch_id: Some(batch_id),
+                before_id: Some(50_000),
+                ..Default::default()
+            },
+        ),
     ];
     for (name, filter) in filters {
         let mut samples = Vec::new();
@@ -168,7 +244,11 @@ async fn voucher_list_at_100k(bench: &Bench, site: &Site) {
             samples.push(started.elapsed());
             assert!(!rows.is_empty(), "{name}");
         }
-        report(&format!("voucher list at 100,000 vouchers: {name}"), Duration::from_millis(50), samples);
+        report(
+            &format!("voucher list at 100,000 vouchers: {name}"),
+            Duration::from_millis(50),
+            samples,
+        );
     }
 }
 
@@ -188,12 +268,24 @@ fn report(name: &str, target: Duration, mut samples: Vec<Duration>) {
 
 #[tokio::main]
 async fn main() {
-    let base = std::env::var("DATABASE_URL").expect("DATABASE_URL: start the services with `make services`");
-    let redis_url = std::env::var("REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:56379".to_owned());
-    let server_url = base.rsplit_once('/').map_or(base.as_str(), |(server, _)| server).to_owned();
+    let base = std::env::var("DATABASE_URL")
+        .expect("DATABASE_URL: start the services with `make services`");
+    let redis_url =
+        std::env::var("REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:56379".to_owned());
+    let server_url = base
+        .rsplit_once('/')
+        .map_or(base.as_str(), |(server, _)| server)
+        .to_owned();
     let db = format!("bench_{}", std::process::id());
-    let admin = PgPoolOptions::new().max_connections(1).connect(&format!("{server_url}/postgres")).await.unwrap();
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {db}"))).execute(&admin).await.unwrap();
+    let admin = PgPoolOptions::new()
+        .max_connections(1)
+        .connect(&format!("{server_url}/postgres"))
+        .await
+        .unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {db}")))
+        .execute(&admin)
+        .await
+        .unwrap();
     let database_url = format!("{server_url}/{db}");
 
     let bench = setup(&database_url, &redis_url).await;
@@ -204,7 +296,11 @@ async fn main() {
         batch_end_to_end(&bench, &site, 10).await;
         samples.push(batch_end_to_end(&bench, &site, 1_000).await);
     }
-    report("batch of 1,000: API → database → router (20 ms latency)", Duration::from_secs(2), samples);
+    report(
+        "batch of 1,000: API → database → router (20 ms latency)",
+        Duration::from_secs(2),
+        samples,
+    );
 
     let mut samples = Vec::new();
     for _ in 0..3 {
@@ -212,7 +308,11 @@ async fn main() {
         batch_end_to_end(&bench, &site, 10).await;
         samples.push(batch_end_to_end(&bench, &site, 10_000).await);
     }
-    report("batch of 10,000: API → database → router (20 ms latency)", Duration::from_secs(10), samples);
+    report(
+        "batch of 10,000: API → database → router (20 ms latency)",
+        Duration::from_secs(10),
+        samples,
+    );
 
     // 20,000 vouchers on one router, 500 of them in use, usage changing between cycles.
     let site = site(&bench, Duration::ZERO).await;
@@ -220,7 +320,9 @@ async fn main() {
     batch_end_to_end(&bench, &site, 10_000).await;
     site.sim.set_latency(LATENCY);
     for user in site.sim.hotspot_users().iter().take(500) {
-        site.sim.login_hotspot_user(user.get("name").unwrap()).unwrap();
+        site.sim
+            .login_hotspot_user(user.get("name").unwrap())
+            .unwrap();
     }
     site.sim.advance_clock(Duration::from_secs(60));
     let now = chrono::Utc::now();
@@ -228,10 +330,15 @@ async fn main() {
     for _ in 0..7 {
         site.sim.advance_clock(Duration::from_secs(30));
         let started = Instant::now();
-        let outcome =
-            activation::run_once(&bench.services.pool, &bench.services.routers, site.router_id, now, ExpiredAction::Remove)
-                .await
-                .unwrap();
+        let outcome = activation::run_once(
+            &bench.services.pool,
+            &bench.services.routers,
+            site.router_id,
+            now,
+            ExpiredAction::Remove,
+        )
+        .await
+        .unwrap();
         samples.push(started.elapsed());
         assert_eq!(outcome.matched, 20_000);
     }
@@ -244,8 +351,10 @@ async fn main() {
     voucher_list_at_100k(&bench, &site).await;
 
     drop((site, bench));
-    sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE {db} WITH (FORCE)")))
-        .execute(&admin)
-        .await
-        .unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "DROP DATABASE {db} WITH (FORCE)"
+    )))
+    .execute(&admin)
+    .await
+    .unwrap();
 }

@@ -2,7 +2,12 @@
 
 pub mod admin;
 pub mod errors;
+#[cfg(feature = "ssr")]
+pub mod fields;
 pub mod login;
+pub mod plans;
 pub mod portal;
 pub mod pos;
 pub mod register;
+pub mod routers;
+pub mod vouchers;

@@ -170,11 +170,15 @@ pub struct RouterStatus {
 }
 
 /// The shared API connections, one per router, opened on first use and reused by every job and
-/// request (the client pipelines, so one connection carries many commands at once).
+/// request (the client pipelines, so one connection carries many commands at once). Each router
+/// has its own slot, so connecting to a slow or unreachable router delays no other router.
 #[derive(Clone, Default)]
 pub struct Connections {
-    clients: Arc<Mutex<HashMap<i64, Client>>>,
+    slots: Arc<Mutex<HashMap<i64, Slot>>>,
 }
+
+/// One router's connection, once made.
+type Slot = Arc<Mutex<Option<Client>>>;
 
 impl std::fmt::Debug for Connections {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -190,19 +194,26 @@ impl Connections {
         secrets: &SecretBox,
         router_id: i64,
     ) -> Result<Client, RouterError> {
-        let mut clients = self.clients.lock().await;
-        if let Some(client) = clients.get(&router_id) {
+        let slot = self
+            .slots
+            .lock()
+            .await
+            .entry(router_id)
+            .or_default()
+            .clone();
+        let mut slot = slot.lock().await;
+        if let Some(client) = slot.as_ref() {
             return Ok(client.clone());
         }
         let config = client_config(pool, secrets, router_id).await?;
         let client = Client::connect(config).await?;
-        clients.insert(router_id, client.clone());
+        *slot = Some(client.clone());
         Ok(client)
     }
 
     /// Forgets a router's connection (after its settings changed, or it was removed).
     pub async fn forget(&self, router_id: i64) {
-        self.clients.lock().await.remove(&router_id);
+        self.slots.lock().await.remove(&router_id);
     }
 }
 
@@ -431,6 +442,10 @@ impl RouterService {
                 error: None,
             },
             Ok(Err(RouterError::NotFound)) => return Err(RouterError::NotFound),
+            // The router's own words, without this layer's "router:" prefix.
+            Ok(Err(RouterError::Router(e))) => {
+                unreachable_status(router_id, latency_ms, e.to_string())
+            }
             Ok(Err(e)) => unreachable_status(router_id, latency_ms, e.to_string()),
             Err(_) => unreachable_status(router_id, latency_ms, "no answer within 5 s".to_owned()),
         };

@@ -355,7 +355,9 @@ impl RouterState {
     fn live_uptimes(&self) -> HashMap<&str, Duration> {
         let mut live: HashMap<&str, Duration> = HashMap::new();
         for session in self.menus[HOTSPOT_ACTIVE].items.values() {
-            if let (Some(user), Some(started_at)) = (session.properties.get("user"), session.started_at) {
+            if let (Some(user), Some(started_at)) =
+                (session.properties.get("user"), session.started_at)
+            {
                 *live.entry(user).or_default() += self.clock.saturating_sub(started_at);
             }
         }

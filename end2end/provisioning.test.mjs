@@ -1,0 +1,216 @@
+// Hotspot provisioning in a real browser: an admin registers a (simulated) MikroTik router,
+// tests its connection and syncs its profiles, creates a plan on it, makes a batch of 50
+// vouchers and watches the batch reach the router live. Bad input shows the translated error and
+// changes nothing. Every page is also checked on a phone.
+//
+// Runs against the app at BASE_URL with the demo accounts seeded and its background worker
+// running, and a RouterOS simulator at 127.0.0.1:18728 (user admin, password demo-router; set
+// ROUTEROS_SIM_PORT for another port). The database persists between runs (and the foundation
+// tests run before these), so every run uses its own router name.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomInt } from 'node:crypto';
+import { DESKTOP, PHONE, documentWidth, login, pathOf, screenshot, visit, withBrowser } from './support.mjs';
+
+const TEST_TIMEOUT_MS = 120_000;
+// The worker drains the router outbox about once a second; 50 vouchers take a few seconds.
+const PUSH_TIMEOUT_MS = 60_000;
+
+const ADMIN = { username: 'admin', password: 'admin12345' };
+const SIM = {
+  host: '127.0.0.1',
+  port: process.env.ROUTEROS_SIM_PORT ?? '18728',
+  username: 'admin',
+  password: 'demo-router',
+};
+
+const run = String(randomInt(0, 1_000_000)).padStart(6, '0');
+const ROUTER_NAME = `Sim Uji ${run}`;
+const PLAN_NAME = `Harian ${run}`;
+
+const text = async (locator) => (await locator.innerText()).trim();
+
+/** A full-page screenshot from the top (the sticky bars would otherwise cut across it). */
+async function screenshotFromTop(page, name) {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await screenshot(page, name);
+}
+
+async function assertFitsWidth(page, width) {
+  const scrollWidth = await documentWidth(page);
+  assert.ok(scrollWidth <= width, `${pathOf(page)} is ${scrollWidth}px wide on a ${width}px screen`);
+}
+
+/** The router's block in the routers table (its row, its buttons and their outcomes). */
+const routerEntry = (page) => page.locator(`tbody[data-router="${ROUTER_NAME}"]`);
+
+async function fillRouterForm(form, { name, host, port, username, password }) {
+  await form.locator('input[name="name"]').fill(name);
+  await form.locator('input[name="host"]').fill(host);
+  await form.locator('input[name="port"]').fill(port);
+  await form.locator('input[name="username"]').fill(username);
+  await form.locator('input[name="password"]').fill(password);
+}
+
+// The tests build on each other (router → plan → batch) and run in file order.
+
+test('admin registers the router, tests its connection and syncs its profiles', { timeout: TEST_TIMEOUT_MS }, () =>
+  withBrowser(DESKTOP, async (page) => {
+    await login(page, ADMIN.username, ADMIN.password);
+    await visit(page, '/admin/routers');
+    assert.equal(await text(page.locator('h1')), 'Router');
+    const form = page.locator('form:has(input[name="host"])').last();
+
+    // A port that is not a number: the translated error, the field marked, nothing added.
+    await fillRouterForm(form, { ...SIM, name: ROUTER_NAME, port: 'delapan' });
+    await form.locator('button[type="submit"]').click();
+    const error = page.locator('.form-error');
+    await error.waitFor();
+    assert.equal(await text(error), 'Port harus angka 1 sampai 65535.');
+    assert.equal(await form.locator('input[name="port"]').getAttribute('aria-invalid'), 'true');
+    assert.equal(await form.locator('input[name="name"]').inputValue(), ROUTER_NAME, 'the typed input stays');
+    assert.equal(await routerEntry(page).count(), 0);
+
+    await form.locator('input[name="port"]').fill(SIM.port);
+    await form.locator('button[type="submit"]').click();
+    const entry = routerEntry(page);
+    await entry.waitFor();
+    assert.equal(await page.locator('.form-error').count(), 0);
+    assert.match(await text(entry.locator('tr').first()), new RegExp(`${SIM.host}:${SIM.port}`));
+    assert.equal(await form.locator('input[name="name"]').inputValue(), '', 'the add form is cleared');
+
+    await entry.getByRole('button', { name: 'Tes koneksi' }).click();
+    const tested = entry.locator('[data-outcome="test"]');
+    await tested.waitFor();
+    assert.match(await text(tested), /Router terhubung \(\d+ ms\)/);
+    // The test records what it saw: the row shows the router's identity and version.
+    const [identity, version] = await tested.locator('dd').allInnerTexts();
+    assert.ok(identity.trim() && version.trim(), `identity "${identity}", version "${version}"`);
+    const firstRow = entry.locator('tr').first();
+    await firstRow.getByText('Terhubung', { exact: true }).waitFor();
+    await firstRow.getByText(version.trim(), { exact: true }).waitFor();
+    await firstRow.getByText(identity.trim(), { exact: true }).waitFor();
+
+    await entry.getByRole('button', { name: 'Sinkronkan profil' }).click();
+    const synced = entry.locator('[data-outcome="sync"]');
+    await synced.waitFor();
+    assert.match(await text(synced), /Profil disinkronkan: [1-9]\d* profil hotspot/);
+    await screenshotFromTop(page, 'routers-desktop');
+  }),
+);
+
+test('admin creates a plan on the router; a bad price changes nothing', { timeout: TEST_TIMEOUT_MS }, () =>
+  withBrowser(DESKTOP, async (page) => {
+    await login(page, ADMIN.username, ADMIN.password);
+    await visit(page, '/admin/plans');
+    assert.equal(await text(page.locator('h1')), 'Paket');
+    await page.locator('select[name="router"]').selectOption({ label: ROUTER_NAME });
+    await page.waitForURL(/\/admin\/plans\?router=\d+$/);
+    await page.locator('.plans-table, .card .empty').first().waitFor();
+
+    const form = page.locator('form:has(input[name="price"])');
+    const fill = async (price) => {
+      await form.locator('input[name="name"]').fill(PLAN_NAME);
+      await form.locator('input[name="price"]').fill(price);
+      await form.locator('input[name="validity"]').fill('1d');
+      await form.locator('input[name="profile"]').fill('default');
+      await form.locator('input[name="rate_limit"]').fill('2M/5M');
+      await form.locator('input[name="shared_users"]').fill('1');
+    };
+    await fill('lima ribu');
+    await form.locator('button[type="submit"]').click();
+    const error = page.locator('.form-error');
+    await error.waitFor();
+    assert.match(await text(error), /^Harga harus angka bulat/);
+    assert.equal(await form.locator('input[name="price"]').inputValue(), 'lima ribu', 'the typed input stays');
+    assert.equal(await page.locator(`tr[data-plan="${PLAN_NAME}"]`).count(), 0);
+
+    await form.locator('input[name="price"]').fill('5.000');
+    await form.locator('button[type="submit"]').click();
+    const plan = page.locator(`tr[data-plan="${PLAN_NAME}"]`);
+    await plan.waitFor();
+    const cells = await text(plan);
+    assert.match(cells, /Rp 5\.000/);
+    assert.match(cells, /1d/);
+    assert.match(cells, /default/);
+    assert.equal(await form.locator('input[name="name"]').inputValue(), '', 'the form is cleared for the next plan');
+    await screenshotFromTop(page, 'plans-desktop');
+  }),
+);
+
+test('admin makes a batch of 50 vouchers and watches it reach the router', { timeout: TEST_TIMEOUT_MS }, () =>
+  withBrowser(DESKTOP, async (page) => {
+    await login(page, ADMIN.username, ADMIN.password);
+    await visit(page, '/admin/vouchers');
+    assert.equal(await text(page.locator('h1')), 'Voucher');
+
+    const form = page.locator('form:has(select[name="plan_id"])');
+    await form.locator('select[name="plan_id"]').selectOption({ label: `${PLAN_NAME} — ${ROUTER_NAME} — Rp 5.000` });
+
+    // Too many vouchers: the translated error and no batch.
+    await form.locator('input[name="quantity"]').evaluate((input) => input.removeAttribute('max'));
+    await form.locator('input[name="quantity"]').fill('10001');
+    await form.locator('button[type="submit"]').click();
+    const error = page.locator('.form-error');
+    await error.waitFor();
+    assert.equal(await text(error), 'Jumlah voucher harus antara 1 dan 10.000.');
+    assert.equal(pathOf(page), '/admin/vouchers');
+
+    await form.locator('input[name="quantity"]').fill('50');
+    await form.locator('input[name="prefix"]').fill('UJI-');
+    await form.locator('input[name="comment"]').fill(`uji otomatis ${run}`);
+    await form.locator('button[type="submit"]').click();
+    await page.waitForURL(/\/admin\/vouchers\?batch=\d+$/);
+    const batchId = new URL(page.url()).searchParams.get('batch');
+
+    // The progress follows the worker live, without a reload.
+    const progress = page.locator('.batch-live .batch-progress');
+    await progress.waitFor();
+    assert.equal(await progress.getAttribute('data-failed'), '0');
+    await page
+      .locator('.batch-live .batch-progress[data-pushed="50"][data-pending="0"]')
+      .waitFor({ timeout: PUSH_TIMEOUT_MS });
+    assert.equal(await progress.getAttribute('data-failed'), '0');
+    assert.match(await text(page.locator('.batch-live')), /Semua voucher sudah ada di router/);
+
+    // The recent batches list shows it done, and the list is filtered to its 50 vouchers.
+    const listed = page.locator(`.batches-table tr[data-batch="${batchId}"]`);
+    await listed.locator('[data-count="pushed"]').getByText('50', { exact: true }).waitFor();
+    const shown = page.locator('[data-shown]');
+    await page.locator('[data-shown="50"]').waitFor();
+    assert.equal(await shown.getAttribute('data-shown'), '50');
+    const codes = await page.locator('.vouchers-table tbody th.code').allInnerTexts();
+    assert.equal(codes.length, 50);
+    assert.ok(codes.every((code) => /^UJI-[A-Z2-9]{8}$/.test(code.trim())), codes.slice(0, 3).join(', '));
+    assert.equal(await page.locator('.vouchers-table .router-state-pushed').count(), 50);
+    await screenshotFromTop(page, 'vouchers-desktop');
+
+    // Disabling one voucher updates its row in place.
+    const first = page.locator('.vouchers-table tbody tr').first();
+    const code = await text(first.locator('th.code'));
+    await first.getByRole('button', { name: 'Nonaktifkan' }).click();
+    await page.locator(`.vouchers-table tr[data-voucher="${code}"][data-status="disabled"]`).waitFor();
+  }),
+);
+
+test('the provisioning pages fit a phone', { timeout: TEST_TIMEOUT_MS }, () =>
+  withBrowser(PHONE, async (page) => {
+    await login(page, ADMIN.username, ADMIN.password);
+    for (const [path, name] of [
+      ['/admin/routers', 'routers-phone'],
+      ['/admin/plans', 'plans-phone'],
+      ['/admin/vouchers', 'vouchers-phone'],
+    ]) {
+      await visit(page, path);
+      await page.locator('.card').first().waitFor();
+      await assertFitsWidth(page, PHONE.width);
+      // Every button on the page is big enough to tap.
+      for (const button of await page.locator('.content button:visible').all()) {
+        const box = await button.boundingBox();
+        assert.ok(box.height >= 44, `${path}: "${(await button.innerText()).trim()}" is ${box.height}px tall`);
+      }
+      await screenshotFromTop(page, name);
+    }
+  }),
+);
