@@ -1,7 +1,8 @@
 // Hotspot provisioning in a real browser: an admin registers a (simulated) MikroTik router,
 // tests its connection and syncs its profiles, creates a plan on it, makes a batch of 50
-// vouchers and watches the batch reach the router live. Bad input shows the translated error and
-// changes nothing. Every page is also checked on a phone.
+// vouchers and watches the batch reach the router live; a simulated customer's login activates
+// a voucher and, its one-minute validity over, the voucher expires and leaves the router. Bad input
+// shows the translated error and changes nothing. Every page is also checked on a phone.
 //
 // Runs against the app at BASE_URL with the demo accounts seeded and its background worker
 // running, and a RouterOS simulator at 127.0.0.1:18728 (user admin, password demo-router; set
@@ -11,7 +12,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { DESKTOP, PHONE, documentWidth, login, pathOf, screenshot, visit, withBrowser } from './support.mjs';
+
+const { RouterOSAPI } = createRequire(import.meta.url)('node-routeros');
 
 const TEST_TIMEOUT_MS = 120_000;
 // The worker drains the router outbox about once a second; 50 vouchers take a few seconds.
@@ -30,6 +34,9 @@ const ROUTER_NAME = `Sim Uji ${run}`;
 const PLAN_NAME = `Harian ${run}`;
 
 const text = async (locator) => (await locator.innerText()).trim();
+
+/** The batch made by the batch test, used by the voucher-lifecycle test after it. */
+let batchId;
 
 /** A full-page screenshot from the top (the sticky bars would otherwise cut across it). */
 async function screenshotFromTop(page, name) {
@@ -113,7 +120,8 @@ test('admin creates a plan on the router; a bad price changes nothing', { timeou
     const fill = async (price) => {
       await form.locator('input[name="name"]').fill(PLAN_NAME);
       await form.locator('input[name="price"]').fill(price);
-      await form.locator('input[name="validity"]').fill('1d');
+      // One minute, so that a voucher's whole life (first login, expiry) fits in the next test.
+      await form.locator('input[name="validity"]').fill('1m');
       await form.locator('input[name="profile"]').fill('default');
       await form.locator('input[name="rate_limit"]').fill('2M/5M');
       await form.locator('input[name="shared_users"]').fill('1');
@@ -132,7 +140,7 @@ test('admin creates a plan on the router; a bad price changes nothing', { timeou
     await plan.waitFor();
     const cells = await text(plan);
     assert.match(cells, /Rp 5\.000/);
-    assert.match(cells, /1d/);
+    assert.match(cells, /1m/);
     assert.match(cells, /default/);
     assert.equal(await form.locator('input[name="name"]').inputValue(), '', 'the form is cleared for the next plan');
     await screenshotFromTop(page, 'plans-desktop');
@@ -162,7 +170,7 @@ test('admin makes a batch of 50 vouchers and watches it reach the router', { tim
     await form.locator('input[name="comment"]').fill(`uji otomatis ${run}`);
     await form.locator('button[type="submit"]').click();
     await page.waitForURL(/\/admin\/vouchers\?batch=\d+$/);
-    const batchId = new URL(page.url()).searchParams.get('batch');
+    batchId = new URL(page.url()).searchParams.get('batch');
 
     // The progress follows the worker live, without a reload.
     const progress = page.locator('.batch-live .batch-progress');
@@ -191,6 +199,60 @@ test('admin makes a batch of 50 vouchers and watches it reach the router', { tim
     const code = await text(first.locator('th.code'));
     await first.getByRole('button', { name: 'Nonaktifkan' }).click();
     await page.locator(`.vouchers-table tr[data-voucher="${code}"][data-status="disabled"]`).waitFor();
+  }),
+);
+
+/** Reloads `path` until `locator` appears, or fails after `timeoutMs`. */
+async function reloadUntil(page, path, selector, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await visit(page, path);
+    if ((await page.locator(selector).count()) > 0) return page.locator(selector).first();
+    if (Date.now() > deadline) throw new Error(`${selector} did not appear on ${path} within ${timeoutMs} ms`);
+    await page.waitForTimeout(1_000);
+  }
+}
+
+/** The names of the hotspot users on the simulated router, read with a third-party API client. */
+async function routerUserNames() {
+  const api = new RouterOSAPI({ host: SIM.host, port: Number(SIM.port), user: SIM.username, password: SIM.password, timeout: 5 });
+  await api.connect();
+  try {
+    const rows = await api.write('/ip/hotspot/user/print', ['=.proplist=name']);
+    return rows.map((row) => row.name);
+  } finally {
+    await api.close();
+  }
+}
+
+// The simulated customers of the test run log in with an unused voucher every 2 s, and the
+// activation monitor looks every 5 s (scripts/dev.sh sets both for the browser tests).
+test('a customer logging in activates a voucher, and at expiry it leaves the router', { timeout: 240_000 }, () =>
+  withBrowser(DESKTOP, async (page) => {
+    assert.ok(batchId, 'the batch test ran first');
+    await login(page, ADMIN.username, ADMIN.password);
+    const active = await reloadUntil(
+      page,
+      `/admin/vouchers?batch=${batchId}&status=active`,
+      '.vouchers-table tr[data-status="active"]',
+      60_000,
+    );
+    const code = await active.getAttribute('data-voucher');
+    assert.ok((await routerUserNames()).includes(code), 'an active voucher is on the router');
+    await screenshotFromTop(page, 'vouchers-active-desktop');
+
+    // The plan lasts one minute from the first login.
+    await reloadUntil(
+      page,
+      `/admin/vouchers?batch=${batchId}&status=expired`,
+      `.vouchers-table tr[data-voucher="${code}"][data-status="expired"]`,
+      120_000,
+    );
+    const deadline = Date.now() + 30_000;
+    while ((await routerUserNames()).includes(code)) {
+      assert.ok(Date.now() < deadline, `${code} is still on the router after it expired`);
+      await page.waitForTimeout(500);
+    }
   }),
 );
 

@@ -209,7 +209,8 @@ start_router_simulator() {
     kill "$(cat "$pidfile")" 2>/dev/null || true
     sleep 0.3
   fi
-  ./target/debug/routeros-sim --listen "127.0.0.1:$SIM_PORT" --user admin --password demo-router --demo-login-every 20 \
+  ./target/debug/routeros-sim --listen "127.0.0.1:$SIM_PORT" --user admin --password demo-router \
+    --demo-login-every "${DEMO_LOGIN_EVERY:-20}" \
     >"$DATA/routeros-sim.log" 2>&1 &
   echo $! >"$pidfile"
   log "simulated MikroTik router on 127.0.0.1:$SIM_PORT (API user admin / demo-router)"
@@ -257,7 +258,10 @@ test_all() {
   cargo build -p routeros --bin routeros-sim
   ROUTEROS_SIM_BIN="$ROOT/target/debug/routeros-sim" crates/routeros/interop/run.sh
   log "end-to-end tests in headless Chromium"
-  start_router_simulator
+  # Time runs faster for the browser tests: the simulated customers log in every 2 s and the
+  # activation monitor looks every 5 s, so a voucher's whole life fits in a test.
+  DEMO_LOGIN_EVERY=2 start_router_simulator
+  export APP_JOBS__ACTIVATION_INTERVAL_SECONDS=5
   ./target/debug/server seed-demo >/dev/null
   cargo leptos end-to-end
 }

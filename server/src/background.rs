@@ -11,7 +11,7 @@ use tokio_util::sync::CancellationToken;
 /// period, and what it runs.
 struct Schedule {
     name: &'static str,
-    cron: &'static str,
+    cron: String,
     period: Duration,
     run: fn(
         Services,
@@ -19,26 +19,29 @@ struct Schedule {
         -> futures::future::BoxFuture<'static, Result<billing::jobs::TickSummary, sqlx::Error>>,
 }
 
-const SCHEDULES: [Schedule; 3] = [
-    Schedule {
-        name: "activation",
-        cron: "*/30 * * * * *",
-        period: Duration::from_secs(30),
-        run: |s| Box::pin(async move { billing::jobs::activation_tick(&s).await }),
-    },
-    Schedule {
-        name: "reconcile",
-        cron: "0 */10 * * * *",
-        period: Duration::from_secs(600),
-        run: |s| Box::pin(async move { billing::jobs::reconcile_tick(&s).await }),
-    },
-    Schedule {
-        name: "profile-sync",
-        cron: "0 5 * * * *",
-        period: Duration::from_secs(3600),
-        run: |s| Box::pin(async move { billing::jobs::profile_sync_tick(&s).await }),
-    },
-];
+fn schedules(config: &billing::Config) -> [Schedule; 3] {
+    let activation = config.activation_interval_seconds;
+    [
+        Schedule {
+            name: "activation",
+            cron: format!("*/{activation} * * * * *"),
+            period: Duration::from_secs(u64::from(activation)),
+            run: |s| Box::pin(async move { billing::jobs::activation_tick(&s).await }),
+        },
+        Schedule {
+            name: "reconcile",
+            cron: "0 */10 * * * *".to_owned(),
+            period: Duration::from_secs(600),
+            run: |s| Box::pin(async move { billing::jobs::reconcile_tick(&s).await }),
+        },
+        Schedule {
+            name: "profile-sync",
+            cron: "0 5 * * * *".to_owned(),
+            period: Duration::from_secs(3600),
+            run: |s| Box::pin(async move { billing::jobs::profile_sync_tick(&s).await }),
+        },
+    ]
+}
 
 /// Starts the workers; they stop when `shutdown` is cancelled.
 pub async fn start(
@@ -50,21 +53,22 @@ pub async fn start(
         shutdown.clone().cancelled_owned(),
     ));
     let scheduler = JobScheduler::new().await?;
-    for schedule in SCHEDULES {
+    for schedule in schedules(&services.config) {
         let services = services.clone();
+        let (name, period, run) = (schedule.name, schedule.period, schedule.run);
         let job = Job::new_async(schedule.cron, move |_, _| {
             let services = services.clone();
             Box::pin(async move {
-                match billing::jobs::claim_tick(&services, schedule.name, schedule.period).await {
+                match billing::jobs::claim_tick(&services, name, period).await {
                     Ok(true) => {}
                     Ok(false) => return,
                     Err(e) => {
-                        tracing::error!(job = schedule.name, error = %e, "cannot take the job lock");
+                        tracing::error!(job = name, error = %e, "cannot take the job lock");
                         return;
                     }
                 }
-                if let Err(e) = (schedule.run)(services).await {
-                    tracing::error!(job = schedule.name, error = %e, "scheduled job failed");
+                if let Err(e) = run(services).await {
+                    tracing::error!(job = name, error = %e, "scheduled job failed");
                 }
             })
         })?;

@@ -32,6 +32,8 @@ pub struct Config {
     pub expired_voucher_action: crate::activation::ExpiredAction,
     /// Run the background jobs (router outbox, activation monitor, profile sync) in this process.
     pub background_jobs: bool,
+    /// How often the activation monitor reads the routers (spec: 30 s). Divides a minute.
+    pub activation_interval_seconds: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -98,6 +100,13 @@ struct RawConfig {
     auth: RawAuth,
     vouchers: RawVouchers,
     background_jobs: Option<bool>,
+    jobs: RawJobs,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct RawJobs {
+    activation_interval_seconds: Option<u32>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -268,6 +277,16 @@ impl Config {
                 }
             };
 
+        let activation_interval_seconds = raw.jobs.activation_interval_seconds.unwrap_or(30);
+        if !(1..=60).contains(&activation_interval_seconds) || 60 % activation_interval_seconds != 0
+        {
+            return Err(ConfigError::Malformed {
+                key: "jobs.activation_interval_seconds",
+                reason: "must divide a minute: 1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30 or 60"
+                    .to_owned(),
+            });
+        }
+
         Ok(Config {
             mode,
             data_dir,
@@ -288,6 +307,7 @@ impl Config {
             auth,
             expired_voucher_action,
             background_jobs: raw.background_jobs.unwrap_or(true),
+            activation_interval_seconds,
         })
     }
 
