@@ -106,67 +106,39 @@ fn internal(error: &dyn std::error::Error, what: &str) -> AppError {
 }
 
 #[cfg(feature = "ssr")]
-impl From<billing::routers::RouterError> for AppError {
-    fn from(error: billing::routers::RouterError) -> Self {
-        use billing::routers::RouterError as E;
-        match error {
-            E::Invalid {
-                field,
-                code,
-                message,
-            } => AppError::invalid(field, code, message),
-            E::DuplicateName => AppError::invalid("name", "router_name_taken", error.to_string()),
-            E::NotFound => AppError::invalid("router_id", "router_not_found", error.to_string()),
-            E::InUse => AppError::invalid("router_id", "router_in_use", error.to_string()),
-            // The admin can fix this by entering the router's password again.
-            E::Credentials(ref e) => {
-                tracing::error!(error = %e, "stored router password does not decrypt");
-                AppError::invalid("password", "router_credentials", error.to_string())
+impl AppError {
+    /// A service error as the service explains it: the field, code and message for the form, or
+    /// a logged internal error.
+    pub fn from_service(error: &dyn billing::problem::Explain) -> Self {
+        use billing::problem::Problem;
+        match error.problem() {
+            Problem::Invalid { field, code }
+            | Problem::Conflict { field, code }
+            | Problem::NotFound { field, code } => {
+                AppError::invalid(field, code, error.to_string())
             }
             // What the router (or the network) said is what the admin needs to fix it.
-            E::Router(e) => AppError::invalid("router", "router_unreachable", e.to_string()),
-            E::Database(e) => internal(&e, "database error"),
+            Problem::Upstream { code } => AppError::invalid("router", code, error.to_string()),
+            Problem::Internal => internal(error, "service error"),
         }
     }
 }
 
+/// Service errors that explain themselves.
 #[cfg(feature = "ssr")]
-impl From<billing::catalog::CatalogError> for AppError {
-    fn from(error: billing::catalog::CatalogError) -> Self {
-        use billing::catalog::CatalogError as E;
-        match error {
-            E::Invalid {
-                field,
-                code,
-                message,
-            } => AppError::invalid(field, code, message),
-            E::DuplicatePlan => AppError::invalid("name", "plan_name_taken", error.to_string()),
-            E::PlanNotFound => AppError::invalid("plan_id", "plan_not_found", error.to_string()),
-            E::RouterNotFound => {
-                AppError::invalid("router_id", "router_not_found", error.to_string())
+macro_rules! explained {
+    ($($error:ty),*) => {$(
+        impl From<$error> for AppError {
+            fn from(error: $error) -> Self {
+                AppError::from_service(&error)
             }
-            E::Router(e) => e.into(),
-            E::Database(e) => internal(&e, "database error"),
         }
-    }
+    )*};
 }
 
 #[cfg(feature = "ssr")]
-impl From<billing::vouchers::VoucherError> for AppError {
-    fn from(error: billing::vouchers::VoucherError) -> Self {
-        use billing::vouchers::VoucherError as E;
-        match error {
-            E::Invalid {
-                field,
-                code,
-                message,
-            } => AppError::invalid(field, code, message),
-            E::PlanNotFound => AppError::invalid("plan_id", "plan_not_found", error.to_string()),
-            E::PlanInactive => AppError::invalid("plan_id", "plan_inactive", error.to_string()),
-            E::CodeSpaceExhausted => {
-                AppError::invalid("code_length", "code_space", error.to_string())
-            }
-            E::Database(e) => internal(&e, "database error"),
-        }
-    }
-}
+explained!(
+    billing::routers::RouterError,
+    billing::catalog::CatalogError,
+    billing::vouchers::VoucherError
+);

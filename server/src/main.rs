@@ -135,8 +135,9 @@ async fn run(cli: Cli) -> Result<()> {
 }
 
 fn init_tracing(config: &Config) {
-    let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_sessions=warn,tokio_cron_scheduler=warn"));
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+        EnvFilter::new("info,sqlx=warn,tower_sessions=warn,tokio_cron_scheduler=warn")
+    });
     let builder = tracing_subscriber::fmt().with_env_filter(filter);
     if config.mode == billing::config::Mode::Production {
         builder.json().init();

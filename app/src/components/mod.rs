@@ -95,7 +95,7 @@ pub fn error_message(i18n: leptos_i18n::I18nContext<Locale>, error: &AppError) -
             "shared_users" => t_string!(i18n, err_shared_users).to_string(),
             "quantity" => t_string!(i18n, err_quantity).to_string(),
             "code_length" => t_string!(i18n, err_code_length).to_string(),
-            "code_space" => t_string!(i18n, err_code_space).to_string(),
+            "code_space_exhausted" => t_string!(i18n, err_code_space).to_string(),
             "alphabet" => t_string!(i18n, err_alphabet).to_string(),
             "prefix" => t_string!(i18n, err_prefix).to_string(),
             "password_mode" => t_string!(i18n, err_password_mode).to_string(),

@@ -13,6 +13,7 @@ pub mod demo;
 pub mod health;
 pub mod jobs;
 pub mod outbox;
+pub mod problem;
 pub mod reconcile;
 pub mod redis;
 pub mod routers;

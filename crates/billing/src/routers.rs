@@ -29,7 +29,7 @@ pub enum RouterError {
     InUse,
     #[error("the stored router password does not decrypt with the configured encryption key")]
     Credentials(#[from] crate::crypto::CryptoError),
-    #[error("router: {0}")]
+    #[error(transparent)]
     Router(#[from] routeros::Error),
     #[error("database error")]
     Database(#[from] sqlx::Error),

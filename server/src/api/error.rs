@@ -5,6 +5,7 @@ use axum::extract::rejection::JsonRejection;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use billing::auth::AuthError;
+use billing::problem::{Explain, Problem};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -114,6 +115,45 @@ impl IntoResponse for ApiError {
         response
     }
 }
+
+impl ApiError {
+    /// The status, code and message of a service error, as the service explains it.
+    pub fn from_service(error: &dyn Explain) -> Self {
+        match error.problem() {
+            Problem::Invalid { field, code } => ApiError::Unprocessable {
+                field: Some(field.to_owned()),
+                code: code.to_owned(),
+                message: error.to_string(),
+            },
+            Problem::Conflict { field, code } => ApiError::Conflict {
+                field: field.to_owned(),
+                code: code.to_owned(),
+                message: error.to_string(),
+            },
+            Problem::NotFound { .. } => ApiError::NotFound,
+            Problem::Upstream { .. } => ApiError::BadGateway(error.to_string()),
+            Problem::Internal => ApiError::Internal(format!("{error}: {:?}", error.source())),
+        }
+    }
+}
+
+/// Service errors that explain themselves.
+macro_rules! explained {
+    ($($error:ty),*) => {$(
+        impl From<$error> for ApiError {
+            fn from(error: $error) -> Self {
+                ApiError::from_service(&error)
+            }
+        }
+    )*};
+}
+
+explained!(
+    billing::routers::RouterError,
+    billing::catalog::CatalogError,
+    billing::vouchers::VoucherError,
+    billing::reconcile::ReconcileError
+);
 
 impl From<AuthError> for ApiError {
     fn from(error: AuthError) -> Self {

@@ -6,7 +6,7 @@ use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use billing::Services;
-use billing::routers::{RouterError, RouterInput, RouterStatus, RouterSummary};
+use billing::routers::{RouterInput, RouterStatus, RouterSummary};
 use domain::Role;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -18,36 +18,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(list, create))
         .routes(routes!(get_one, update, remove))
         .routes(routes!(status))
-}
-
-impl From<RouterError> for ApiError {
-    fn from(error: RouterError) -> Self {
-        match error {
-            RouterError::Invalid {
-                field,
-                code,
-                message,
-            } => ApiError::Unprocessable {
-                field: Some(field.to_owned()),
-                code: code.to_owned(),
-                message: format!("{field}: {message}"),
-            },
-            RouterError::DuplicateName => ApiError::Conflict {
-                field: "name".to_owned(),
-                code: "router_name_taken".to_owned(),
-                message: error.to_string(),
-            },
-            RouterError::InUse => ApiError::Conflict {
-                field: "id".to_owned(),
-                code: "router_in_use".to_owned(),
-                message: error.to_string(),
-            },
-            RouterError::NotFound => ApiError::NotFound,
-            RouterError::Router(e) => ApiError::BadGateway(e.to_string()),
-            RouterError::Credentials(e) => ApiError::Internal(format!("router credentials: {e}")),
-            RouterError::Database(e) => ApiError::Internal(format!("database: {e}")),
-        }
-    }
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

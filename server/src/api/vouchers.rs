@@ -7,8 +7,8 @@ use crate::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use billing::Services;
-use billing::catalog::{self, CatalogError, PlanInput};
-use billing::vouchers::{self, BatchInput, VoucherError, VoucherFilter};
+use billing::catalog::{self, PlanInput};
+use billing::vouchers::{self, BatchInput, VoucherFilter};
 use domain::{PasswordMode, Role};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -26,70 +26,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(list_vouchers))
         .routes(routes!(disable_voucher))
         .routes(routes!(delete_voucher))
-}
-
-fn unprocessable(field: &str, code: &str, message: String) -> ApiError {
-    ApiError::Unprocessable {
-        field: Some(field.to_owned()),
-        code: code.to_owned(),
-        message,
-    }
-}
-
-impl From<CatalogError> for ApiError {
-    fn from(error: CatalogError) -> Self {
-        match error {
-            CatalogError::Invalid {
-                field,
-                code,
-                message,
-            } => unprocessable(field, code, format!("{field}: {message}")),
-            CatalogError::DuplicatePlan => ApiError::Conflict {
-                field: "name".into(),
-                code: "plan_name_taken".into(),
-                message: error.to_string(),
-            },
-            CatalogError::RouterNotFound => {
-                unprocessable("router_id", "router_not_found", error.to_string())
-            }
-            CatalogError::PlanNotFound => ApiError::NotFound,
-            CatalogError::Router(e) => e.into(),
-            CatalogError::Database(e) => ApiError::Internal(format!("database: {e}")),
-        }
-    }
-}
-
-impl From<VoucherError> for ApiError {
-    fn from(error: VoucherError) -> Self {
-        match error {
-            VoucherError::Invalid {
-                field,
-                code,
-                message,
-            } => unprocessable(field, code, format!("{field}: {message}")),
-            VoucherError::PlanNotFound => {
-                unprocessable("plan_id", "plan_not_found", error.to_string())
-            }
-            VoucherError::PlanInactive => {
-                unprocessable("plan_id", "plan_inactive", error.to_string())
-            }
-            VoucherError::CodeSpaceExhausted => {
-                unprocessable("code_length", "code_space_exhausted", error.to_string())
-            }
-            VoucherError::Database(e) => ApiError::Internal(format!("database: {e}")),
-        }
-    }
-}
-
-impl From<billing::reconcile::ReconcileError> for ApiError {
-    fn from(error: billing::reconcile::ReconcileError) -> Self {
-        match error {
-            billing::reconcile::ReconcileError::Router(e) => e.into(),
-            billing::reconcile::ReconcileError::Database(e) => {
-                ApiError::Internal(format!("database: {e}"))
-            }
-        }
-    }
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
