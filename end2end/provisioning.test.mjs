@@ -192,6 +192,9 @@ test('admin makes a batch of 50 vouchers and watches it reach the router', { tim
     assert.equal(codes.length, 50);
     assert.ok(codes.every((code) => /^UJI-[A-Z2-9]{8}$/.test(code.trim())), codes.slice(0, 3).join(', '));
     assert.equal(await page.locator('.vouchers-table .router-state-pushed').count(), 50);
+    const onRouter = new Set(await routerUserNames());
+    const missing = codes.map((code) => code.trim()).filter((code) => !onRouter.has(code));
+    assert.deepEqual(missing, [], 'all 50 vouchers are hotspot users on the router');
     await screenshotFromTop(page, 'vouchers-desktop');
 
     // Disabling one voucher updates its row in place.

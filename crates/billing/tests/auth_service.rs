@@ -1,20 +1,14 @@
 //! The authentication service against a real PostgreSQL (a fresh database per test) and Redis.
 
+mod support;
+
+use support::services;
+
+use billing::accounts;
 use billing::auth::{AuthError, PrincipalKind, Registration};
-use billing::{Config, Services, accounts};
 use domain::Role;
 use secrecy::SecretString;
 use sqlx::PgPool;
-
-async fn services(pool: PgPool) -> Services {
-    let redis_url =
-        std::env::var("REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:56379".to_owned());
-    let config = Config::for_tests("postgres://unused-the-pool-is-given", &redis_url);
-    let redis = billing::redis::connect(&config.redis)
-        .await
-        .expect("test Redis is running");
-    Services::new(config, pool, redis)
-}
 
 fn registration(whatsapp: &str, email: &str) -> Registration {
     Registration {

@@ -1,26 +1,20 @@
 //! Hotspot provisioning against a simulated MikroTik router that speaks the real API protocol:
 //! plans, voucher batches through the outbox, a router that goes away, activation and expiry.
 
+mod support;
+
+use support::services;
+
 use billing::activation::{self, ExpiredAction};
 use billing::audit::Actor;
 use billing::catalog::{self, PlanInput};
 use billing::routers::RouterInput;
 use billing::vouchers::{self, BatchInput, VoucherError};
-use billing::{Config, Services, outbox};
+use billing::{Services, outbox};
 use chrono::{TimeZone, Utc};
 use routeros::sim::Simulator;
 use sqlx::PgPool;
 use std::time::Duration;
-
-async fn services(pool: PgPool) -> Services {
-    let redis_url =
-        std::env::var("REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:56379".to_owned());
-    let config = Config::for_tests("postgres://unused-the-pool-is-given", &redis_url);
-    let redis = billing::redis::connect(&config.redis)
-        .await
-        .expect("test Redis is running");
-    Services::new(config, pool, redis)
-}
 
 async fn simulator() -> Simulator {
     Simulator::builder()
