@@ -254,6 +254,8 @@ test_all() {
   # Not the frontend: built for the host together with the server, it would switch on the
   # hydrate features next to ssr for the whole test build.
   cargo nextest run --workspace --exclude frontend --no-fail-fast
+  log "lints"
+  cargo clippy --workspace --exclude frontend --all-targets -- -D warnings
   log "a third-party RouterOS client against the simulator"
   cargo build -p routeros --bin routeros-sim
   ROUTEROS_SIM_BIN="$ROOT/target/debug/routeros-sim" crates/routeros/interop/run.sh
