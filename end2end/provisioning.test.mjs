@@ -205,6 +205,17 @@ test('admin makes a batch of 50 vouchers and watches it reach the router', { tim
   }),
 );
 
+test('reconciliation finds the router in step with the vouchers', { timeout: TEST_TIMEOUT_MS }, () =>
+  withBrowser(DESKTOP, async (page) => {
+    await login(page, ADMIN.username, ADMIN.password);
+    await visit(page, '/admin/routers');
+    await routerEntry(page).getByRole('button', { name: 'Cocokkan voucher' }).click();
+    const outcome = routerEntry(page).locator('[data-outcome="reconcile"]');
+    await outcome.waitFor();
+    assert.match(await text(outcome), /^Pencocokan selesai: 0 voucher dikirim ulang ke router, 0 user/);
+  }),
+);
+
 /** Reloads `path` until `locator` appears, or fails after `timeoutMs`. */
 async function reloadUntil(page, path, selector, timeoutMs) {
   const deadline = Date.now() + timeoutMs;

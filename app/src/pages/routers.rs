@@ -163,6 +163,28 @@ pub async fn sync_router_profiles(id: i64) -> Result<ProfileSync, AppError> {
     })
 }
 
+/// What a reconciliation did: vouchers queued again, strangers with our marker on the router.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reconciled {
+    pub recreated: i64,
+    pub unknown_on_router: Vec<String>,
+}
+
+#[server(prefix = "/rpc")]
+pub async fn reconcile_router(id: i64) -> Result<Reconciled, AppError> {
+    use crate::auth::ssr::{require, services};
+    require(&[domain::Role::Admin]).await?;
+    let services = services()?;
+    let report = billing::reconcile::run_once(&services.pool, &services.routers, id)
+        .await
+        .map_err(|e| AppError::from_service(&e))?;
+    services.outbox_wake.notify_one();
+    Ok(Reconciled {
+        recreated: i64::try_from(report.recreated).unwrap_or(i64::MAX),
+        unknown_on_router: report.unknown_on_router,
+    })
+}
+
 /// The router id an action was last dispatched for: `input()` clears when the action finishes,
 /// but its outcome still has to be shown next to the right router.
 fn last_target<S, F>(action: ServerAction<S>, id_of: F) -> ReadSignal<Option<i64>>
@@ -210,6 +232,7 @@ pub fn RoutersPage() -> impl IntoView {
     let delete = ServerAction::<DeleteRouter>::new();
     let test = ServerAction::<TestRouter>::new();
     let sync = ServerAction::<SyncRouterProfiles>::new();
+    let reconcile = ServerAction::<ReconcileRouter>::new();
     let changes = [
         successes(add),
         successes(edit),
@@ -228,6 +251,8 @@ pub fn RoutersPage() -> impl IntoView {
         test_target: last_target(test, |t| t.id),
         sync,
         sync_target: last_target(sync, |s| s.id),
+        reconcile,
+        reconcile_target: last_target(reconcile, |r| r.id),
         delete,
         delete_target: last_target(delete, |d| d.id),
         edit,
@@ -282,6 +307,8 @@ struct RowActions {
     test_target: ReadSignal<Option<i64>>,
     sync: ServerAction<SyncRouterProfiles>,
     sync_target: ReadSignal<Option<i64>>,
+    reconcile: ServerAction<ReconcileRouter>,
+    reconcile_target: ReadSignal<Option<i64>>,
     delete: ServerAction<DeleteRouter>,
     delete_target: ReadSignal<Option<i64>>,
     edit: ServerAction<SaveRouter>,
@@ -298,6 +325,8 @@ fn RouterEntry(router: RouterRow, actions: RowActions) -> impl IntoView {
         test_target,
         sync,
         sync_target,
+        reconcile,
+        reconcile_target,
         delete,
         delete_target,
         edit,
@@ -337,6 +366,26 @@ fn RouterEntry(router: RouterRow, actions: RowActions) -> impl IntoView {
                 view! {
                     <p class="outcome outcome-ok" role="status" data-outcome="sync">
                         {t!(i18n, sync_done, hotspot, pppoe, gone)}
+                    </p>
+                }
+                .into_any()
+            }
+            Err(error) => view! { <p class="outcome outcome-bad" role="status">{error_message(i18n, &error)}</p> }.into_any(),
+        })
+    };
+    let reconciling = move || reconcile.pending().get() && reconcile_target.get() == Some(id);
+    let reconcile_outcome = move || {
+        if reconcile_target.get() != Some(id) || reconcile.pending().get() {
+            return None;
+        }
+        reconcile.value().get().map(|outcome| match outcome {
+            Ok(r) => {
+                let (recreated, unknown) = (r.recreated, r.unknown_on_router.len());
+                let names = r.unknown_on_router.join(", ");
+                view! {
+                    <p class="outcome outcome-ok" role="status" data-outcome="reconcile">
+                        {t!(i18n, reconcile_done, recreated, unknown)}
+                        {(!names.is_empty()).then(|| view! { " " <span class="mono">{names}</span> })}
                     </p>
                 }
                 .into_any()
@@ -399,6 +448,12 @@ fn RouterEntry(router: RouterRow, actions: RowActions) -> impl IntoView {
                                 {move || if syncing() { t_string!(i18n, syncing).to_string() } else { t_string!(i18n, sync_profiles).to_string() }}
                             </button>
                         </ActionForm>
+                        <ActionForm action=reconcile>
+                            <input type="hidden" name="id" value=id />
+                            <button type="submit" class="button button-secondary" disabled=reconciling>
+                                {move || if reconciling() { t_string!(i18n, reconciling).to_string() } else { t_string!(i18n, reconcile).to_string() }}
+                            </button>
+                        </ActionForm>
                         <button
                             type="button"
                             class="button button-secondary"
@@ -415,6 +470,7 @@ fn RouterEntry(router: RouterRow, actions: RowActions) -> impl IntoView {
                     {delete_refused}
                     {test_outcome}
                     {sync_outcome}
+                    {reconcile_outcome}
                     {router.last_error.clone().map(|error| view! { <p class="outcome outcome-bad small">{error}</p> })}
                 </td>
             </tr>
