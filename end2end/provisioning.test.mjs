@@ -144,6 +144,19 @@ test('admin creates a plan on the router; a bad price changes nothing', { timeou
     assert.match(cells, /default/);
     assert.equal(await form.locator('input[name="name"]').inputValue(), '', 'the form is cleared for the next plan');
     await screenshotFromTop(page, 'plans-desktop');
+
+    // Editing the plan's rate limit updates its profile on the router.
+    await plan.getByRole('button', { name: 'Ubah' }).click();
+    const editor = page.locator(`.plan-editor[data-editing="${PLAN_NAME}"] form`);
+    assert.equal(await editor.locator('input[name="price"]').inputValue(), '5000', 'the form starts from the plan');
+    await editor.locator('input[name="rate_limit"]').fill('3M/6M');
+    await editor.locator('button[type="submit"]').click();
+    await page.locator('.plan-editor').waitFor({ state: 'detached' });
+    const deadline = Date.now() + 15_000;
+    while ((await routerProfileRateLimit('default')) !== '3M/6M') {
+      assert.ok(Date.now() < deadline, 'the profile on the router has the new rate limit');
+      await page.waitForTimeout(300);
+    }
   }),
 );
 
@@ -224,6 +237,18 @@ async function reloadUntil(page, path, selector, timeoutMs) {
     if ((await page.locator(selector).count()) > 0) return page.locator(selector).first();
     if (Date.now() > deadline) throw new Error(`${selector} did not appear on ${path} within ${timeoutMs} ms`);
     await page.waitForTimeout(1_000);
+  }
+}
+
+/** The rate limit of a hotspot user profile on the simulated router. */
+async function routerProfileRateLimit(name) {
+  const api = new RouterOSAPI({ host: SIM.host, port: Number(SIM.port), user: SIM.username, password: SIM.password, timeout: 5 });
+  await api.connect();
+  try {
+    const rows = await api.write('/ip/hotspot/user/profile/print');
+    return rows.find((row) => row.name === name)?.['rate-limit'];
+  } finally {
+    await api.close();
   }
 }
 

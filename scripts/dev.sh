@@ -152,12 +152,17 @@ schema_db() {
   done
   # The app itself uses APP_DATABASE__URL; DATABASE_URL is for sqlx's macros and #[sqlx::test].
   export DATABASE_URL="$base/$db" SQLX_OFFLINE=false SQLX_OFFLINE_DIR="$ROOT/target/sqlx-seen"
+  # Start the record afresh and make the crate with the queries compile again, so that every
+  # query is seen even when nothing else changed.
+  rm -rf "$SQLX_OFFLINE_DIR"
   mkdir -p "$SQLX_OFFLINE_DIR"
+  touch crates/billing/src/lib.rs
 }
 
 # Every query the build saw must be in .sqlx/ with the same description.
 check_sqlx_offline_data() {
   local f stale=0
+  ls "$ROOT"/target/sqlx-seen/query-*.json >/dev/null 2>&1 || die "no SQL query was compiled, so none was checked"
   for f in "$ROOT"/target/sqlx-seen/query-*.json; do
     [ -e "$f" ] || continue
     cmp -s "$f" ".sqlx/$(basename "$f")" || { echo "stale or missing: .sqlx/$(basename "$f")" >&2; stale=1; }
@@ -170,9 +175,8 @@ sqlx_prepare() {
   setup
   services
   schema_db
-  rm -rf .sqlx "$SQLX_OFFLINE_DIR"
-  mkdir -p .sqlx "$SQLX_OFFLINE_DIR"
-  touch crates/billing/src/lib.rs
+  rm -rf .sqlx
+  mkdir -p .sqlx
   cargo check -p billing --tests
   cp "$SQLX_OFFLINE_DIR"/query-*.json .sqlx/
   log "wrote $(ls .sqlx | wc -l) query descriptions to .sqlx/"

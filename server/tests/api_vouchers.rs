@@ -287,3 +287,66 @@ async fn bad_batches_and_plans_get_reasons_and_cashiers_are_refused(pool: PgPool
         .unwrap();
     assert_eq!(count, 0);
 }
+
+#[sqlx::test(migrator = "billing::MIGRATOR")]
+async fn editing_a_plan_updates_its_profile_on_the_router_and_keeps_old_prices(pool: PgPool) {
+    let s = setup(pool.clone()).await;
+    let made = s
+        .app
+        .request(
+            "POST",
+            "/api/v2/vouchers/batch",
+            Auth::Bearer(&s.admin),
+            Some(json!({"plan_id": s.plan_id, "quantity": 3})),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED);
+    drain(&s.app).await;
+
+    let uri = format!("/api/v2/plans/{}", s.plan_id);
+    let edited = s
+        .app
+        .request(
+            "PUT",
+            &uri,
+            Auth::Bearer(&s.admin),
+            Some(json!({"router_id": s.router_id, "name": "1 Hari Plus", "price": 6000, "validity": "1d",
+                        "profile": "voucher-1d", "rate_limit": "4M/8M", "shared_users": 2})),
+        )
+        .await;
+    assert_eq!(edited.status, StatusCode::OK, "{}", edited.text);
+    assert_eq!(
+        (edited.body["name"].as_str(), edited.body["price"].as_i64()),
+        (Some("1 Hari Plus"), Some(6000))
+    );
+    drain(&s.app).await;
+    let profile = s
+        .sim
+        .hotspot_user_profiles()
+        .into_iter()
+        .find(|p| p.get("name") == Some("voucher-1d"))
+        .unwrap();
+    assert_eq!(
+        (profile.get("rate-limit"), profile.get("shared-users")),
+        (Some("4M/8M"), Some("2"))
+    );
+    let prices: Vec<i64> = sqlx::query_scalar("SELECT price FROM vouchers")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert!(
+        prices.iter().all(|p| *p == 5000),
+        "vouchers already made keep their price"
+    );
+
+    let missing = s
+        .app
+        .request(
+            "PUT",
+            "/api/v2/plans/999999",
+            Auth::Bearer(&s.admin),
+            Some(json!({"router_id": s.router_id, "name": "X", "price": 1, "validity": "1d", "profile": "p"})),
+        )
+        .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+}

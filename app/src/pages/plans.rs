@@ -115,10 +115,12 @@ pub async fn hotspot_profile_names(router_id: Option<i64>) -> Result<Vec<String>
     )
 }
 
-/// Creates a plan; numbers arrive as typed ("5.000") and empty optional fields mean none.
+/// Creates a plan, or changes the one `plan_id` names; numbers arrive as typed ("5.000") and
+/// empty optional fields mean none.
 #[server(prefix = "/rpc")]
 #[allow(clippy::too_many_arguments)]
-pub async fn create_plan(
+pub async fn save_plan(
+    plan_id: Option<i64>,
     router_id: i64,
     name: String,
     price: String,
@@ -146,8 +148,12 @@ pub async fn create_plan(
         rate_limit: optional_text(rate_limit),
         shared_users: optional_in_range(&shared_users, "shared_users", "shared_users")?,
     };
-    let plan =
-        billing::catalog::create_plan(&services.pool, input, caller.principal.actor()).await?;
+    let actor = caller.principal.actor();
+    let plan = match plan_id {
+        Some(id) => billing::catalog::update_plan(&services.pool, id, input, actor).await?,
+        None => billing::catalog::create_plan(&services.pool, input, actor).await?,
+    };
+    services.outbox_wake.notify_one();
     Ok(plan.id)
 }
 
@@ -166,13 +172,21 @@ pub fn PlansPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let navigate = use_navigate();
-    let create = ServerAction::<CreatePlan>::new();
+    let create = ServerAction::<SavePlan>::new();
     let sync = ServerAction::<SyncRouterProfiles>::new();
     let asked_router = move || query.with(|q| q.get("router").and_then(|r| r.parse::<i64>().ok()));
+    let edit = ServerAction::<SavePlan>::new();
+    let editing = RwSignal::new(None::<i64>);
     let created = successes(create);
+    let edited = successes(edit);
+    Effect::new(move |_| {
+        if edited.get() > 0 {
+            editing.set(None);
+        }
+    });
     let data = Resource::new(
-        move || (asked_router(), created.get()),
-        |(router_id, _)| plans_of_router(router_id),
+        move || (asked_router(), created.get(), edited.get()),
+        |(router_id, _, _)| plans_of_router(router_id),
     );
     let synced = successes(sync);
     let profiles = Resource::new(
@@ -215,11 +229,21 @@ pub fn PlansPage() -> impl IntoView {
                             </section>
                             <section class="card">
                                 <h2>{t!(i18n, plans_list)}</h2>
-                                <PlanTable plans=data.plans />
+                                <PlanTable plans=data.plans.clone() editing />
+                                {move || {
+                                    let plan = editing.get().and_then(|id| data.plans.iter().find(|p| p.id == id).cloned())?;
+                                    let (marker, heading) = (plan.name.clone(), plan.name.clone());
+                                    Some(view! {
+                                        <div class="plan-editor" data-editing=marker>
+                                            <h3>{t!(i18n, plan_edit_title)} " " {heading}</h3>
+                                            <PlanForm action=edit sync router_id plan=Some(plan) />
+                                        </div>
+                                    })
+                                }}
                             </section>
                             <section class="card">
                                 <h2>{t!(i18n, plan_add_title)}</h2>
-                                <PlanForm action=create sync router_id />
+                                <PlanForm action=create sync router_id plan=None />
                             </section>
                         }
                         .into_any()
@@ -242,7 +266,7 @@ pub fn PlansPage() -> impl IntoView {
 }
 
 #[component]
-fn PlanTable(plans: Vec<PlanRow>) -> impl IntoView {
+fn PlanTable(plans: Vec<PlanRow>, editing: RwSignal<Option<i64>>) -> impl IntoView {
     let i18n = use_i18n();
     if plans.is_empty() {
         return view! { <p class="muted empty">{t!(i18n, plans_empty)}</p> }.into_any();
@@ -259,6 +283,7 @@ fn PlanTable(plans: Vec<PlanRow>) -> impl IntoView {
                     <th scope="col">{t!(i18n, plan_time_quota)}</th>
                     <th scope="col">{t!(i18n, plan_data_quota)}</th>
                     <th scope="col">{t!(i18n, plan_profile)}</th>
+                    <th scope="col"><span class="visually-hidden">{t!(i18n, edit)}</span></th>
                 </tr>
             </thead>
             <tbody>
@@ -279,6 +304,16 @@ fn PlanTable(plans: Vec<PlanRow>) -> impl IntoView {
                         <td data-label=label(|i18n| t_string!(i18n, plan_profile).to_string())>
                             <span class="mono">{plan.profile.unwrap_or_default()}</span>
                         </td>
+                        <td>
+                            <button
+                                type="button"
+                                class="button button-secondary"
+                                aria-expanded=move || (editing.get() == Some(plan.id)).to_string()
+                                on:click=move |_| editing.update(|e| *e = if *e == Some(plan.id) { None } else { Some(plan.id) })
+                            >
+                                {t!(i18n, edit)}
+                            </button>
+                        </td>
                     </tr>
                 }).collect_view()}
             </tbody>
@@ -289,10 +324,23 @@ fn PlanTable(plans: Vec<PlanRow>) -> impl IntoView {
 
 #[component]
 fn PlanForm(
-    action: ServerAction<CreatePlan>,
+    action: ServerAction<SavePlan>,
     sync: ServerAction<SyncRouterProfiles>,
     router_id: i64,
+    /// The plan being edited; a new plan when `None`.
+    plan: Option<PlanRow>,
 ) -> impl IntoView {
+    let editing = plan.is_some();
+    let plan_id = plan.as_ref().map(|p| p.id);
+    let value = |f: fn(&PlanRow) -> Option<String>| plan.as_ref().and_then(f).unwrap_or_default();
+    let (name, price, validity, profile, time_quota, data_quota_mb) = (
+        value(|p| Some(p.name.clone())),
+        value(|p| Some(p.price.amount().to_string())),
+        value(|p| Some(p.validity.clone())),
+        value(|p| p.profile.clone()),
+        value(|p| p.time_quota.clone()),
+        value(|p| p.data_quota_bytes.map(|b| (b / (1024 * 1024)).to_string())),
+    );
     let i18n = use_i18n();
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     let invalid = move |field| invalid_when(error, field);
@@ -311,19 +359,21 @@ fn PlanForm(
         <FormError error />
         <ActionForm action node_ref=form attr:class="form-grid">
             <input type="hidden" name="router_id" value=router_id />
+            {plan_id.map(|id| view! { <input type="hidden" name="plan_id" value=id /> })}
             <label>
                 <span>{t!(i18n, plan_name)}</span>
-                <input type="text" name="name" required maxlength="64" placeholder=move || t_string!(i18n, plan_name_hint).to_string() aria-invalid=invalid("name") />
+                <input type="text" name="name" value=name required maxlength="64" placeholder=move || t_string!(i18n, plan_name_hint).to_string() aria-invalid=invalid("name") />
             </label>
             <label>
                 <span>{t!(i18n, plan_price)}</span>
-                <input type="text" name="price" required inputmode="numeric" placeholder="5.000" aria-invalid=invalid("price") />
+                <input type="text" name="price" value=price required inputmode="numeric" placeholder="5.000" aria-invalid=invalid("price") />
             </label>
             <label>
                 <span>{t!(i18n, plan_validity)}</span>
                 <input
                     type="text"
                     name="validity"
+                    value=validity
                     required
                     list="validity-suggestions"
                     autocapitalize="none"
@@ -339,6 +389,7 @@ fn PlanForm(
                 <input
                     type="text"
                     name="profile"
+                    value=profile
                     required
                     list="profile-suggestions"
                     autocapitalize="none"
@@ -363,11 +414,11 @@ fn PlanForm(
                 <legend>{t!(i18n, plan_limits)}</legend>
                 <label>
                     <span>{t!(i18n, plan_time_quota)}</span>
-                    <input type="text" name="time_quota" autocapitalize="none" placeholder=move || t_string!(i18n, plan_time_quota_hint).to_string() aria-invalid=invalid("time_quota") />
+                    <input type="text" name="time_quota" value=time_quota autocapitalize="none" placeholder=move || t_string!(i18n, plan_time_quota_hint).to_string() aria-invalid=invalid("time_quota") />
                 </label>
                 <label>
                     <span>{t!(i18n, plan_data_quota_mb)}</span>
-                    <input type="text" name="data_quota_mb" inputmode="numeric" placeholder="1.024" aria-invalid=invalid("data_quota_mb") />
+                    <input type="text" name="data_quota_mb" value=data_quota_mb inputmode="numeric" placeholder="1.024" aria-invalid=invalid("data_quota_mb") />
                 </label>
                 <label>
                     <span>{t!(i18n, plan_rate_limit)}</span>
@@ -381,7 +432,13 @@ fn PlanForm(
             </fieldset>
             <div class="form-actions">
                 <button type="submit" class="button button-primary" disabled=move || action.pending().get()>
-                    {move || if action.pending().get() { t_string!(i18n, working).to_string() } else { t_string!(i18n, plan_add_button).to_string() }}
+                    {move || if action.pending().get() {
+                        t_string!(i18n, working).to_string()
+                    } else if editing {
+                        t_string!(i18n, plan_save_button).to_string()
+                    } else {
+                        t_string!(i18n, plan_add_button).to_string()
+                    }}
                 </button>
             </div>
         </ActionForm>

@@ -282,6 +282,26 @@ pub async fn create_plan(
     input: PlanInput,
     actor: Actor,
 ) -> Result<Plan, CatalogError> {
+    save_plan(pool, None, input, actor).await
+}
+
+/// Changes a plan, the same way. Vouchers already made keep the price they were made with; a
+/// plan stays on its router.
+pub async fn update_plan(
+    pool: &PgPool,
+    plan_id: i64,
+    input: PlanInput,
+    actor: Actor,
+) -> Result<Plan, CatalogError> {
+    save_plan(pool, Some(plan_id), input, actor).await
+}
+
+async fn save_plan(
+    pool: &PgPool,
+    existing: Option<i64>,
+    input: PlanInput,
+    actor: Actor,
+) -> Result<Plan, CatalogError> {
     let router_id = input.router_id;
     let plan = input.validate()?;
     let mut tx = pool.begin().await?;
@@ -293,6 +313,22 @@ pub async fn create_plan(
     .await?;
     if !router_exists {
         return Err(CatalogError::RouterNotFound);
+    }
+    if let Some(plan_id) = existing {
+        let current_router = sqlx::query_scalar!(
+            "SELECT router_id FROM plans WHERE id = $1 FOR UPDATE",
+            plan_id
+        )
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(CatalogError::PlanNotFound)?;
+        if current_router != router_id {
+            return Err(invalid(
+                "router_id",
+                "plan_router_fixed",
+                "a plan stays on the router it was made for",
+            ));
+        }
     }
     let shared_users = plan
         .push_profile
@@ -313,24 +349,42 @@ pub async fn create_plan(
     )
     .fetch_one(&mut *tx)
     .await?;
-    let id = sqlx::query_scalar!(
-        "INSERT INTO plans (router_id, kind, name, price, validity_seconds, time_quota_seconds, data_quota_bytes,
-                            hotspot_profile_id)
-         VALUES ($1, 'hotspot', $2, $3, $4, $5, $6, $7) RETURNING id",
-        router_id,
-        plan.name,
-        plan.price,
-        plan.validity.seconds(),
-        plan.time_quota.map(Validity::seconds),
-        plan.data_quota_bytes,
-        profile_id
-    )
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(|e| match crate::accounts::violated_unique_index(&e) {
+    let duplicate_name = |e: sqlx::Error| match crate::accounts::violated_unique_index(&e) {
         Some("plans_router_name_key") => CatalogError::DuplicatePlan,
         _ => CatalogError::Database(e),
-    })?;
+    };
+    let id = match existing {
+        None => sqlx::query_scalar!(
+            "INSERT INTO plans (router_id, kind, name, price, validity_seconds, time_quota_seconds, data_quota_bytes,
+                                hotspot_profile_id)
+             VALUES ($1, 'hotspot', $2, $3, $4, $5, $6, $7) RETURNING id",
+            router_id,
+            plan.name,
+            plan.price,
+            plan.validity.seconds(),
+            plan.time_quota.map(Validity::seconds),
+            plan.data_quota_bytes,
+            profile_id
+        )
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(duplicate_name)?,
+        Some(plan_id) => sqlx::query_scalar!(
+            "UPDATE plans SET name = $2, price = $3, validity_seconds = $4, time_quota_seconds = $5,
+                    data_quota_bytes = $6, hotspot_profile_id = $7, updated_at = now()
+             WHERE id = $1 RETURNING id",
+            plan_id,
+            plan.name,
+            plan.price,
+            plan.validity.seconds(),
+            plan.time_quota.map(Validity::seconds),
+            plan.data_quota_bytes,
+            profile_id
+        )
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(duplicate_name)?,
+    };
     if plan.push_profile.is_some() {
         outbox::enqueue(
             &mut tx,
@@ -349,7 +403,11 @@ pub async fn create_plan(
     audit::record(
         &mut *tx,
         actor,
-        "plan.create",
+        if existing.is_some() {
+            "plan.update"
+        } else {
+            "plan.create"
+        },
         Some(("plan", id.to_string())),
         serde_json::json!({ "name": plan.name, "price": plan.price, "router_id": router_id }),
     )

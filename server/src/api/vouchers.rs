@@ -18,6 +18,7 @@ use utoipa_axum::routes;
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_plans, create_plan))
+        .routes(routes!(update_plan))
         .routes(routes!(sync_profiles))
         .routes(routes!(reconcile))
         .routes(routes!(create_batch))
@@ -50,6 +51,22 @@ pub struct PlanRequest {
     #[schema(example = "2M/5M")]
     pub rate_limit: Option<String>,
     pub shared_users: Option<u32>,
+}
+
+impl From<PlanRequest> for PlanInput {
+    fn from(body: PlanRequest) -> Self {
+        PlanInput {
+            router_id: body.router_id,
+            name: body.name,
+            price: body.price,
+            validity: body.validity,
+            time_quota: body.time_quota,
+            data_quota_mb: body.data_quota_mb,
+            profile: body.profile,
+            rate_limit: body.rate_limit,
+            shared_users: body.shared_users,
+        }
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -113,20 +130,28 @@ async fn create_plan(
     ApiJson(body): ApiJson<PlanRequest>,
 ) -> Result<(StatusCode, axum::Json<PlanResponse>), ApiError> {
     let actor = caller.require(&[Role::Admin])?.principal.actor();
-    let input = PlanInput {
-        router_id: body.router_id,
-        name: body.name,
-        price: body.price,
-        validity: body.validity,
-        time_quota: body.time_quota,
-        data_quota_mb: body.data_quota_mb,
-        profile: body.profile,
-        rate_limit: body.rate_limit,
-        shared_users: body.shared_users,
-    };
-    let plan = catalog::create_plan(&services.pool, input, actor).await?;
+    let plan = catalog::create_plan(&services.pool, body.into(), actor).await?;
     services.outbox_wake.notify_one();
     Ok((StatusCode::CREATED, axum::Json(plan.into())))
+}
+
+/// Changes a plan (and, with a rate limit or shared users, its profile on the router). Vouchers
+/// already made keep their price.
+#[utoipa::path(put, path = "/api/v2/plans/{id}", tag = "vouchers", request_body = PlanRequest,
+    params(("id" = i64, Path)), security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, body = PlanResponse), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+               (status = 422, body = ErrorBody)))]
+async fn update_plan(
+    State(services): State<Services>,
+    caller: AuthUser,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<PlanRequest>,
+) -> Result<axum::Json<PlanResponse>, ApiError> {
+    let actor = caller.require(&[Role::Admin])?.principal.actor();
+    let plan = catalog::update_plan(&services.pool, id, body.into(), actor).await?;
+    services.outbox_wake.notify_one();
+    Ok(axum::Json(plan.into()))
 }
 
 /// Reads the router's hotspot and PPPoE profiles now (it also happens every hour).
