@@ -265,10 +265,6 @@ impl RouterService {
         }
     }
 
-    pub fn connections(&self) -> &Connections {
-        &self.connections
-    }
-
     /// The shared connection to a router.
     pub async fn client(&self, router_id: i64) -> Result<Client, RouterError> {
         self.connections
