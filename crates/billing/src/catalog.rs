@@ -417,22 +417,30 @@ async fn save_plan(
 }
 
 pub async fn plan_by_id(pool: &PgPool, id: i64) -> Result<Plan, CatalogError> {
-    plans(pool, None)
+    select_plans(pool, None, Some(id))
         .await?
-        .into_iter()
-        .find(|p| p.id == id)
+        .pop()
         .ok_or(CatalogError::PlanNotFound)
 }
 
 /// Plans, of one router or of all.
 pub async fn plans(pool: &PgPool, router_id: Option<i64>) -> Result<Vec<Plan>, CatalogError> {
+    select_plans(pool, router_id, None).await
+}
+
+async fn select_plans(
+    pool: &PgPool,
+    router_id: Option<i64>,
+    plan_id: Option<i64>,
+) -> Result<Vec<Plan>, CatalogError> {
     let rows = sqlx::query!(
         "SELECT p.id, p.router_id, p.name, p.price, p.validity_seconds, p.time_quota_seconds, p.data_quota_bytes,
                 p.active, hp.name AS \"profile?\"
          FROM plans p LEFT JOIN hotspot_profiles hp ON hp.id = p.hotspot_profile_id
-         WHERE $1::BIGINT IS NULL OR p.router_id = $1
+         WHERE ($1::BIGINT IS NULL OR p.router_id = $1) AND ($2::BIGINT IS NULL OR p.id = $2)
          ORDER BY p.router_id, p.price, p.name",
-        router_id
+        router_id,
+        plan_id
     )
     .fetch_all(pool)
     .await?;

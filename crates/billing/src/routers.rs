@@ -273,10 +273,23 @@ impl RouterService {
     }
 
     pub async fn list(&self) -> Result<Vec<RouterSummary>, RouterError> {
+        self.summaries(None).await
+    }
+
+    pub async fn get(&self, router_id: i64) -> Result<RouterSummary, RouterError> {
+        self.summaries(Some(router_id))
+            .await?
+            .pop()
+            .ok_or(RouterError::NotFound)
+    }
+
+    /// Every router, or only `only`.
+    async fn summaries(&self, only: Option<i64>) -> Result<Vec<RouterSummary>, RouterError> {
         let rows = sqlx::query!(
             "SELECT id, name, host, port, use_tls, tls_fingerprint, username, identity, routeros_version,
                     last_seen_at, last_error
-             FROM routers ORDER BY name"
+             FROM routers WHERE $1::BIGINT IS NULL OR id = $1 ORDER BY name",
+            only
         )
         .fetch_all(&self.pool)
         .await?;
@@ -296,14 +309,6 @@ impl RouterService {
                 last_error: r.last_error,
             })
             .collect())
-    }
-
-    pub async fn get(&self, router_id: i64) -> Result<RouterSummary, RouterError> {
-        self.list()
-            .await?
-            .into_iter()
-            .find(|r| r.id == router_id)
-            .ok_or(RouterError::NotFound)
     }
 
     pub async fn create(
