@@ -20,6 +20,7 @@ pub struct RouterRow {
     pub use_tls: bool,
     pub tls_fingerprint: Option<String>,
     pub username: String,
+    pub hotspot_login_url: Option<String>,
     pub identity: Option<String>,
     pub version: Option<String>,
     /// In the operator's time zone, ready to show.
@@ -71,6 +72,7 @@ pub async fn list_routers() -> Result<Vec<RouterRow>, AppError> {
             use_tls: r.use_tls,
             tls_fingerprint: r.tls_fingerprint,
             username: r.username,
+            hotspot_login_url: r.hotspot_login_url,
             identity: r.identity,
             version: r.routeros_version,
             last_seen: r
@@ -94,6 +96,7 @@ pub async fn save_router(
     tls_fingerprint: String,
     username: String,
     password: String,
+    hotspot_login_url: String,
 ) -> Result<i64, AppError> {
     use crate::auth::ssr::{require, services};
     use crate::pages::fields::{optional_in_range, optional_text};
@@ -107,6 +110,7 @@ pub async fn save_router(
         tls_fingerprint: optional_text(tls_fingerprint),
         username,
         password: Some(password).filter(|p| !p.is_empty()),
+        hotspot_login_url: optional_text(hotspot_login_url),
     };
     let actor = caller.principal.actor();
     let saved = match id {
@@ -544,11 +548,12 @@ fn RouterForm(
         reset_after_success(action, form);
     }
     let value = |f: fn(&RouterRow) -> String| router.as_ref().map(f).unwrap_or_default();
-    let (name, host, fingerprint, username) = (
+    let (name, host, fingerprint, username, login_url) = (
         value(|r| r.name.clone()),
         value(|r| r.host.clone()),
         value(|r| r.tls_fingerprint.clone().unwrap_or_default()),
         value(|r| r.username.clone()),
+        value(|r| r.hotspot_login_url.clone().unwrap_or_default()),
     );
     let id = router.as_ref().map(|r| r.id);
     let port = router
@@ -633,6 +638,19 @@ fn RouterForm(
                     value=fingerprint
                     aria-invalid=invalid("tls_fingerprint")
                 />
+            </label>
+            <label class="span-all">
+                <span>{t!(i18n, router_login_url)}</span>
+                <input
+                    type="url"
+                    name="hotspot_login_url"
+                    autocapitalize="none"
+                    spellcheck="false"
+                    placeholder="http://10.5.50.1/login"
+                    value=login_url
+                    aria-invalid=invalid("hotspot_login_url")
+                />
+                <small class="muted">{t!(i18n, router_login_url_hint)}</small>
             </label>
             <div class="form-actions">
                 <button type="submit" class="button button-primary" disabled=move || action.pending().get()>

@@ -84,6 +84,8 @@ pub async fn seed(pool: &PgPool) -> Result<(), sqlx::Error> {
 
 /// The demo's router: the simulator the run command starts.
 pub const ROUTER_NAME: &str = "Router Demo (simulasi)";
+/// The demo router's hotspot login page, which the QR codes on its vouchers open.
+pub const DEMO_HOTSPOT_LOGIN_URL: &str = "http://hotspot.lan/login";
 
 struct DemoPlan {
     name: &'static str,
@@ -159,6 +161,7 @@ pub async fn seed_router(
                 tls_fingerprint: None,
                 username: username.to_owned(),
                 password: Some(password.to_owned()),
+                hotspot_login_url: Some(DEMO_HOTSPOT_LOGIN_URL.to_owned()),
             },
             actor,
         )

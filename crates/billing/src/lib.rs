@@ -16,7 +16,9 @@ pub mod outbox;
 pub mod problem;
 pub mod reconcile;
 pub mod redis;
+pub mod reports;
 pub mod routers;
+pub mod sales;
 pub mod vouchers;
 
 pub use config::Config;

@@ -178,6 +178,39 @@ pub async fn run_once(
     Ok(total)
 }
 
+/// Runs these jobs now, in this task, if no worker holds them: a sale that made its voucher on the
+/// spot pushes it before answering. A job that fails here stays queued for the workers' retries.
+pub async fn run_now(
+    pool: &PgPool,
+    routers: &RouterService,
+    job_ids: &[i64],
+) -> Result<DrainOutcome, sqlx::Error> {
+    let claimed = sqlx::query_as!(
+        ClaimedJob,
+        "UPDATE router_jobs SET status = 'running', attempts = attempts + 1,
+                run_after = now() + make_interval(secs => $2), updated_at = now()
+         WHERE id IN (
+             SELECT id FROM router_jobs
+             WHERE id = ANY($1) AND status = 'pending'
+             ORDER BY id
+             FOR UPDATE SKIP LOCKED)
+         RETURNING id, router_id, payload, attempts, max_attempts",
+        job_ids,
+        LEASE.as_secs_f64()
+    )
+    .fetch_all(pool)
+    .await?;
+    let mut outcome = DrainOutcome::default();
+    for job in claimed {
+        let result = match serde_json::from_value::<RouterJob>(job.payload.clone()) {
+            Ok(parsed) => run_job(pool, routers, job.router_id, &parsed).await,
+            Err(e) => Err(JobError::Permanent(format!("unreadable job: {e}"))),
+        };
+        settle(pool, &job, result, &mut outcome).await?;
+    }
+    Ok(outcome)
+}
+
 async fn settle(
     pool: &PgPool,
     job: &ClaimedJob,

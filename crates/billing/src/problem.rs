@@ -113,3 +113,41 @@ impl Explain for crate::reconcile::ReconcileError {
         }
     }
 }
+
+impl Explain for crate::sales::SaleError {
+    fn problem(&self) -> Problem {
+        use crate::sales::SaleError as E;
+        match self {
+            E::Invalid { field, code, .. } => Problem::Invalid { field, code },
+            E::PlanNotFound => Problem::Invalid {
+                field: "plan_id",
+                code: "plan_not_found",
+            },
+            E::PlanInactive => Problem::Invalid {
+                field: "plan_id",
+                code: "plan_inactive",
+            },
+            E::NotHotspot => Problem::Invalid {
+                field: "plan_id",
+                code: "plan_not_hotspot",
+            },
+            E::NotFound => Problem::NotFound {
+                field: "sale_id",
+                code: "sale_not_found",
+            },
+            E::Voucher(e) => e.problem(),
+            E::Database(_) => Problem::Internal,
+        }
+    }
+}
+
+impl Explain for crate::reports::ReportError {
+    fn problem(&self) -> Problem {
+        match self {
+            crate::reports::ReportError::Invalid { field, code, .. } => {
+                Problem::Invalid { field, code }
+            }
+            crate::reports::ReportError::Database(_) => Problem::Internal,
+        }
+    }
+}

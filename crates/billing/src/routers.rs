@@ -55,6 +55,10 @@ pub struct RouterInput {
     pub tls_fingerprint: Option<String>,
     pub username: String,
     pub password: Option<String>,
+    /// The hotspot's login page, e.g. `http://hotspot.example.net/login`: the QR codes on
+    /// vouchers open it with the code filled in. Empty: MikroTik's default `http://10.5.50.1/login`.
+    #[serde(default)]
+    pub hotspot_login_url: Option<String>,
 }
 
 struct ValidInput {
@@ -65,6 +69,7 @@ struct ValidInput {
     tls_fingerprint: Option<String>,
     username: String,
     password: Option<String>,
+    hotspot_login_url: Option<String>,
 }
 
 impl RouterInput {
@@ -126,6 +131,25 @@ impl RouterInput {
                 "API username must not be empty",
             ));
         }
+        let hotspot_login_url = self
+            .hotspot_login_url
+            .map(|u| u.trim().to_owned())
+            .filter(|u| !u.is_empty());
+        if let Some(url) = &hotspot_login_url {
+            let parsed = url::Url::parse(url).ok().filter(|u| {
+                matches!(u.scheme(), "http" | "https")
+                    && u.host().is_some()
+                    && u.query().is_none()
+                    && !url.chars().any(char::is_whitespace)
+            });
+            if parsed.is_none() || url.len() > 300 {
+                return Err(invalid(
+                    "hotspot_login_url",
+                    "router_login_url",
+                    "the hotspot login page must be an http:// or https:// address without a query",
+                ));
+            }
+        }
         Ok(ValidInput {
             name,
             host,
@@ -134,6 +158,7 @@ impl RouterInput {
             tls_fingerprint,
             username,
             password: self.password.filter(|p| !p.is_empty()),
+            hotspot_login_url,
         })
     }
 }
@@ -148,6 +173,7 @@ pub struct RouterSummary {
     pub use_tls: bool,
     pub tls_fingerprint: Option<String>,
     pub username: String,
+    pub hotspot_login_url: Option<String>,
     pub identity: Option<String>,
     pub routeros_version: Option<String>,
     pub last_seen_at: Option<DateTime<Utc>>,
@@ -286,7 +312,7 @@ impl RouterService {
     /// Every router, or only `only`.
     async fn summaries(&self, only: Option<i64>) -> Result<Vec<RouterSummary>, RouterError> {
         let rows = sqlx::query!(
-            "SELECT id, name, host, port, use_tls, tls_fingerprint, username, identity, routeros_version,
+            "SELECT id, name, host, port, use_tls, tls_fingerprint, username, hotspot_login_url, identity, routeros_version,
                     last_seen_at, last_error
              FROM routers WHERE $1::BIGINT IS NULL OR id = $1 ORDER BY name",
             only
@@ -303,6 +329,7 @@ impl RouterService {
                 use_tls: r.use_tls,
                 tls_fingerprint: r.tls_fingerprint,
                 username: r.username,
+                hotspot_login_url: r.hotspot_login_url,
                 identity: r.identity,
                 routeros_version: r.routeros_version,
                 last_seen_at: r.last_seen_at,
@@ -327,15 +354,17 @@ impl RouterService {
         let sealed = self.secrets.seal(password);
         let mut tx = self.pool.begin().await?;
         let id = sqlx::query_scalar!(
-            "INSERT INTO routers (name, host, port, use_tls, tls_fingerprint, username, password_encrypted)
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            "INSERT INTO routers (name, host, port, use_tls, tls_fingerprint, username, password_encrypted,
+                                  hotspot_login_url)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
             input.name,
             input.host,
             i32::from(input.port),
             input.use_tls,
             input.tls_fingerprint,
             input.username,
-            sealed
+            sealed,
+            input.hotspot_login_url
         )
         .fetch_one(&mut *tx)
         .await
@@ -363,7 +392,8 @@ impl RouterService {
         let mut tx = self.pool.begin().await?;
         let updated = sqlx::query!(
             "UPDATE routers SET name = $2, host = $3, port = $4, use_tls = $5, tls_fingerprint = $6,
-                    username = $7, password_encrypted = coalesce($8, password_encrypted), updated_at = now()
+                    username = $7, password_encrypted = coalesce($8, password_encrypted),
+                    hotspot_login_url = $9, updated_at = now()
              WHERE id = $1",
             router_id,
             input.name,
@@ -372,7 +402,8 @@ impl RouterService {
             input.use_tls,
             input.tls_fingerprint,
             input.username,
-            sealed
+            sealed,
+            input.hotspot_login_url
         )
         .execute(&mut *tx)
         .await

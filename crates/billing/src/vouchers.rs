@@ -6,7 +6,7 @@ use crate::audit::{self, Actor};
 use crate::outbox::{self, RouterJob};
 use domain::voucher::{self, CodeSpec, PasswordMode, VoucherRuleError};
 use serde::{Deserialize, Serialize};
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 
 /// Vouchers per outbox job: each job is one pipelined burst on the router's connection.
 const VOUCHERS_PER_JOB: usize = 1_000;
@@ -69,12 +69,27 @@ pub struct BatchCreated {
     pub batch_id: i64,
     pub router_id: i64,
     pub vouchers: Vec<NewVoucher>,
+    /// The router outbox jobs that push the vouchers.
+    #[serde(skip)]
+    pub job_ids: Vec<i64>,
 }
 
 /// Creates a batch. Everything — the batch, every voucher, the router jobs, the audit entry —
 /// commits together or not at all.
 pub async fn create_batch(
     pool: &PgPool,
+    input: BatchInput,
+    actor: Actor,
+) -> Result<BatchCreated, VoucherError> {
+    let mut tx = pool.begin().await?;
+    let created = create_batch_in(&mut tx, input, actor).await?;
+    tx.commit().await?;
+    Ok(created)
+}
+
+/// Creates a batch inside the caller's transaction (a sale that has to make its voucher).
+pub async fn create_batch_in(
+    tx: &mut PgConnection,
     input: BatchInput,
     actor: Actor,
 ) -> Result<BatchCreated, VoucherError> {
@@ -111,7 +126,6 @@ pub async fn create_batch(
         });
     }
 
-    let mut tx = pool.begin().await?;
     let plan = sqlx::query!(
         "SELECT router_id, price, active FROM plans WHERE id = $1 FOR SHARE",
         input.plan_id
@@ -190,15 +204,17 @@ pub async fn create_batch(
         return Err(VoucherError::CodeSpaceExhausted);
     }
     vouchers.sort_by_key(|v| v.id);
+    let mut job_ids = Vec::new();
     for chunk in vouchers.chunks(VOUCHERS_PER_JOB) {
-        outbox::enqueue(
-            &mut tx,
+        let job_id = outbox::enqueue(
+            &mut *tx,
             plan.router_id,
             &RouterJob::PushVouchers {
                 voucher_ids: chunk.iter().map(|v| v.id).collect(),
             },
         )
         .await?;
+        job_ids.push(job_id);
     }
     audit::record(
         &mut *tx,
@@ -208,11 +224,11 @@ pub async fn create_batch(
         serde_json::json!({ "plan_id": input.plan_id, "quantity": quantity }),
     )
     .await?;
-    tx.commit().await?;
     Ok(BatchCreated {
         batch_id,
         router_id: plan.router_id,
         vouchers,
+        job_ids,
     })
 }
 

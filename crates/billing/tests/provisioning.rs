@@ -36,6 +36,7 @@ async fn register_router(services: &Services, sim: &Simulator) -> i64 {
                 tls_fingerprint: None,
                 username: "billing".into(),
                 password: Some("router-secret".into()),
+                hotspot_login_url: None,
             },
             Actor::System,
         )

@@ -37,6 +37,10 @@ pub struct RouterRequest {
     pub username: String,
     /// Required when adding; leave out when editing to keep the stored one. Stored encrypted.
     pub password: Option<String>,
+    /// The hotspot's login page; voucher QR codes open it with the code filled in. Defaults to
+    /// `http://10.5.50.1/login`.
+    #[schema(example = "http://hotspot.example.net/login")]
+    pub hotspot_login_url: Option<String>,
 }
 
 impl From<RouterRequest> for RouterInput {
@@ -49,6 +53,7 @@ impl From<RouterRequest> for RouterInput {
             tls_fingerprint: r.tls_fingerprint,
             username: r.username,
             password: r.password,
+            hotspot_login_url: r.hotspot_login_url,
         }
     }
 }
@@ -63,6 +68,7 @@ pub struct RouterResponse {
     pub use_tls: bool,
     pub tls_fingerprint: Option<String>,
     pub username: String,
+    pub hotspot_login_url: Option<String>,
     pub identity: Option<String>,
     pub routeros_version: Option<String>,
     pub last_seen_at: Option<chrono::DateTime<chrono::Utc>>,
@@ -79,6 +85,7 @@ impl From<RouterSummary> for RouterResponse {
             use_tls: r.use_tls,
             tls_fingerprint: r.tls_fingerprint,
             username: r.username,
+            hotspot_login_url: r.hotspot_login_url,
             identity: r.identity,
             routeros_version: r.routeros_version,
             last_seen_at: r.last_seen_at,

@@ -1,0 +1,447 @@
+//! Selling vouchers at the counter and reporting the sales, against a real PostgreSQL and a
+//! simulated MikroTik router speaking the API protocol.
+
+mod support;
+
+use support::services;
+
+use billing::audit::Actor;
+use billing::catalog::{self, PlanInput};
+use billing::reports::{self, Period};
+use billing::routers::RouterInput;
+use billing::sales::{self, SaleError, SaleInput};
+use billing::vouchers::{self, BatchInput};
+use billing::{Services, outbox};
+use chrono::{TimeZone, Utc};
+use domain::{Role, Rupiah};
+use routeros::sim::Simulator;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+async fn simulator() -> Simulator {
+    Simulator::builder()
+        .credentials("billing", "router-secret")
+        .spawn()
+        .await
+        .unwrap()
+}
+
+async fn register_router(services: &Services, sim: &Simulator, name: &str) -> i64 {
+    services
+        .routers
+        .create(
+            RouterInput {
+                name: name.into(),
+                host: sim.addr().ip().to_string(),
+                port: Some(sim.addr().port()),
+                use_tls: false,
+                tls_fingerprint: None,
+                username: "billing".into(),
+                password: Some("router-secret".into()),
+                hotspot_login_url: Some(format!("http://{}.lan/login", name.to_lowercase())),
+            },
+            Actor::System,
+        )
+        .await
+        .unwrap()
+        .id
+}
+
+async fn plan(pool: &PgPool, router_id: i64, name: &str, price: i64) -> i64 {
+    catalog::create_plan(
+        pool,
+        PlanInput {
+            router_id,
+            name: name.into(),
+            price,
+            validity: "1d".into(),
+            time_quota: None,
+            data_quota_mb: None,
+            profile: format!("p-{}", name.to_lowercase()),
+            rate_limit: None,
+            shared_users: None,
+        },
+        Actor::System,
+    )
+    .await
+    .unwrap()
+    .id
+}
+
+async fn cashier(pool: &PgPool, username: &str) -> i64 {
+    billing::accounts::create_staff(
+        pool,
+        username,
+        &format!("Kasir {username}"),
+        "kasir-password-1".to_owned().into(),
+        Role::Staff,
+    )
+    .await
+    .unwrap()
+    .id
+    .0
+}
+
+async fn drain(services: &Services) {
+    while outbox::run_once(&services.pool, &services.routers, 100)
+        .await
+        .unwrap()
+        .claimed()
+        > 0
+    {}
+}
+
+fn tap(plan_id: i64) -> SaleInput {
+    SaleInput {
+        plan_id,
+        request_key: Uuid::new_v4(),
+        customer_whatsapp: None,
+    }
+}
+
+async fn count(pool: &PgPool, sql: &str) -> i64 {
+    sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql.to_owned()))
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
+#[sqlx::test(migrator = "billing::MIGRATOR")]
+async fn a_sale_takes_unsold_stock_and_skips_printed_vouchers(pool: PgPool) {
+    let services = services(pool.clone()).await;
+    let sim = simulator().await;
+    let router_id = register_router(&services, &sim, "Tower").await;
+    let plan_id = plan(&pool, router_id, "Harian", 5_000).await;
+    let kasir = cashier(&pool, "kasir").await;
+    let batch = vouchers::create_batch(
+        &pool,
+        BatchInput {
+            plan_id,
+            quantity: 3,
+            code_length: Some(6),
+            alphabet: None,
+            prefix: "ST".into(),
+            password_mode: None,
+            comment: None,
+        },
+        Actor::System,
+    )
+    .await
+    .unwrap();
+    drain(&services).await;
+    // The first voucher went out on a printed sheet: the counter must not sell it again.
+    sqlx::query("UPDATE vouchers SET printed_at = now() WHERE id = $1")
+        .bind(batch.vouchers[0].id)
+        .execute(&pool)
+        .await
+        .unwrap();
+
+    let sale = sales::sell(&pool, &services.routers, tap(plan_id), kasir)
+        .await
+        .unwrap();
+    assert_eq!(sale.voucher_id, batch.vouchers[1].id);
+    assert_eq!(sale.code, batch.vouchers[1].code);
+    assert_eq!(sale.price, Rupiah::new(5_000));
+    assert_eq!(sale.router_state, "pushed");
+    assert_eq!(sale.cashier_name, "Kasir kasir");
+    assert!(!sale.replayed);
+    assert_eq!(
+        sale.login_url,
+        format!(
+            "http://tower.lan/login?username={}&password={}",
+            sale.code, sale.password
+        )
+    );
+    assert!(sales::qr_svg(&sale.login_url).starts_with("<?xml"));
+
+    let second = sales::sell(&pool, &services.routers, tap(plan_id), kasir)
+        .await
+        .unwrap();
+    assert_eq!(second.voucher_id, batch.vouchers[2].id);
+    let sold_by: Vec<Option<i64>> =
+        sqlx::query_scalar("SELECT sold_by FROM vouchers WHERE batch_id = $1 ORDER BY id")
+            .bind(batch.batch_id)
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(sold_by, vec![None, Some(kasir), Some(kasir)]);
+}
+
+#[sqlx::test(migrator = "billing::MIGRATOR")]
+async fn without_stock_a_sale_makes_its_voucher_and_pushes_it_before_answering(pool: PgPool) {
+    let services = services(pool.clone()).await;
+    let sim = simulator().await;
+    let router_id = register_router(&services, &sim, "Tower").await;
+    let plan_id = plan(&pool, router_id, "Harian", 5_000).await;
+    drain(&services).await;
+    let kasir = cashier(&pool, "kasir").await;
+
+    let sale = sales::sell(
+        &pool,
+        &services.routers,
+        SaleInput {
+            customer_whatsapp: Some("0812-3456-7890".into()),
+            ..tap(plan_id)
+        },
+        kasir,
+    )
+    .await
+    .unwrap();
+    assert_eq!(sale.router_state, "pushed");
+    assert_eq!(
+        sale.customer_whatsapp.as_ref().map(|w| w.as_str()),
+        Some("6281234567890")
+    );
+    let on_router = sim
+        .hotspot_users()
+        .into_iter()
+        .find(|u| u.get("name") == Some(sale.code.as_str()))
+        .expect("the sold voucher is on the router when the sale answers");
+    assert_eq!(on_router.get("profile"), Some("p-harian"));
+    assert_eq!(
+        count(&pool, "SELECT count(*) FROM router_jobs WHERE status <> 'done'").await,
+        0
+    );
+}
+
+#[sqlx::test(migrator = "billing::MIGRATOR")]
+async fn a_sale_while_the_router_is_down_is_kept_and_pushed_later(pool: PgPool) {
+    let services = services(pool.clone()).await;
+    let sim = simulator().await;
+    let router_id = register_router(&services, &sim, "Tower").await;
+    let plan_id = plan(&pool, router_id, "Harian", 5_000).await;
+    drain(&services).await;
+    let kasir = cashier(&pool, "kasir").await;
+    sim.refuse_login(true);
+    sim.drop_connections();
+
+    let sale = sales::sell(&pool, &services.routers, tap(plan_id), kasir)
+        .await
+        .unwrap();
+    assert_eq!(sale.router_state, "pending");
+    assert!(
+        !sim.hotspot_users()
+            .iter()
+            .any(|u| u.get("name") == Some(sale.code.as_str()))
+    );
+
+    sim.refuse_login(false);
+    sqlx::query("UPDATE router_jobs SET run_after = now() WHERE status = 'pending'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    drain(&services).await;
+    assert!(
+        sim.hotspot_users()
+            .iter()
+            .any(|u| u.get("name") == Some(sale.code.as_str()))
+    );
+    assert_eq!(
+        sales::get(&pool, sale.id).await.unwrap().router_state,
+        "pushed"
+    );
+}
+
+#[sqlx::test(migrator = "billing::MIGRATOR")]
+async fn the_same_tap_sells_once_even_when_it_arrives_twice_at_once(pool: PgPool) {
+    let services = services(pool.clone()).await;
+    let sim = simulator().await;
+    let router_id = register_router(&services, &sim, "Tower").await;
+    let plan_id = plan(&pool, router_id, "Harian", 5_000).await;
+    let kasir = cashier(&pool, "kasir").await;
+    vouchers::create_batch(
+        &pool,
+        BatchInput {
+            plan_id,
+            quantity: 5,
+            code_length: None,
+            alphabet: None,
+            prefix: String::new(),
+            password_mode: None,
+            comment: None,
+        },
+        Actor::System,
+    )
+    .await
+    .unwrap();
+    drain(&services).await;
+
+    let one_tap = tap(plan_id);
+    let (a, b) = tokio::join!(
+        sales::sell(&pool, &services.routers, one_tap.clone(), kasir),
+        sales::sell(&pool, &services.routers, one_tap.clone(), kasir)
+    );
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!(a.id, b.id);
+    assert_eq!(a.voucher_id, b.voucher_id);
+    assert!(a.replayed ^ b.replayed, "one of the two made the sale");
+    let again = sales::sell(&pool, &services.routers, one_tap, kasir)
+        .await
+        .unwrap();
+    assert_eq!((again.id, again.replayed), (a.id, true));
+    assert_eq!(count(&pool, "SELECT count(*) FROM voucher_sales").await, 1);
+    assert_eq!(
+        count(&pool, "SELECT count(*) FROM vouchers WHERE sold_at IS NOT NULL").await,
+        1
+    );
+}
+
+#[sqlx::test(migrator = "billing::MIGRATOR")]
+async fn refused_sales_change_nothing(pool: PgPool) {
+    let services = services(pool.clone()).await;
+    let sim = simulator().await;
+    let router_id = register_router(&services, &sim, "Tower").await;
+    let plan_id = plan(&pool, router_id, "Harian", 5_000).await;
+    let kasir = cashier(&pool, "kasir").await;
+    let before = count(&pool, "SELECT count(*) FROM vouchers").await;
+
+    let bad_number = sales::sell(
+        &pool,
+        &services.routers,
+        SaleInput {
+            customer_whatsapp: Some("12345".into()),
+            ..tap(plan_id)
+        },
+        kasir,
+    )
+    .await;
+    assert!(
+        matches!(bad_number, Err(SaleError::Invalid { field: "customer_whatsapp", .. })),
+        "{bad_number:?}"
+    );
+    assert!(matches!(
+        sales::sell(&pool, &services.routers, tap(plan_id + 999), kasir).await,
+        Err(SaleError::PlanNotFound)
+    ));
+    sqlx::query("UPDATE plans SET active = FALSE WHERE id = $1")
+        .bind(plan_id)
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert!(matches!(
+        sales::sell(&pool, &services.routers, tap(plan_id), kasir).await,
+        Err(SaleError::PlanInactive)
+    ));
+    assert_eq!(count(&pool, "SELECT count(*) FROM voucher_sales").await, 0);
+    assert_eq!(count(&pool, "SELECT count(*) FROM vouchers").await, before);
+}
+
+#[sqlx::test(migrator = "billing::MIGRATOR")]
+async fn report_totals_equal_the_recorded_sales_across_plans_cashiers_and_routers(pool: PgPool) {
+    let services = services(pool.clone()).await;
+    let (sim_a, sim_b) = (simulator().await, simulator().await);
+    let tower_a = register_router(&services, &sim_a, "TowerA").await;
+    let tower_b = register_router(&services, &sim_b, "TowerB").await;
+    let plans = [
+        plan(&pool, tower_a, "Jam", 2_000).await,
+        plan(&pool, tower_a, "Hari", 5_000).await,
+        plan(&pool, tower_b, "Minggu", 25_000).await,
+    ];
+    drain(&services).await;
+    let cashiers = [cashier(&pool, "ani").await, cashier(&pool, "budi").await];
+
+    // 24 sales spread over plans and cashiers, then moved onto four local days.
+    let mut sold = Vec::new();
+    for i in 0..24usize {
+        let sale = sales::sell(
+            &pool,
+            &services.routers,
+            tap(plans[i % 3]),
+            cashiers[(i / 3) % 2],
+        )
+        .await
+        .unwrap();
+        sold.push(sale.id);
+    }
+    let tz = chrono_tz::Asia::Jakarta;
+    let day = |d: u32, h: u32, m: u32| {
+        tz.with_ymd_and_hms(2026, 11, d, h, m, 0)
+            .unwrap()
+            .with_timezone(&Utc)
+    };
+    // 23:59 local on the 10th is 16:59 UTC on the 10th; 00:05 on the 11th is still the 10th in UTC.
+    let times = [day(9, 8, 0), day(10, 23, 59), day(11, 0, 5), day(12, 12, 0)];
+    for (i, id) in sold.iter().enumerate() {
+        sqlx::query("UPDATE voucher_sales SET sold_at = $2 WHERE id = $1")
+            .bind(id)
+            .bind(times[i % 4])
+            .execute(&pool)
+            .await
+            .unwrap();
+    }
+
+    let from = chrono::NaiveDate::from_ymd_opt(2026, 11, 10).unwrap();
+    let to = chrono::NaiveDate::from_ymd_opt(2026, 11, 11).unwrap();
+    let report = reports::sales(&pool, tz, Period::new(from, to).unwrap())
+        .await
+        .unwrap();
+    let (start, end) = (day(10, 0, 0), day(12, 0, 0));
+    let expected: (i64, i64) = sqlx::query_as(
+        "SELECT count(*), sum(price)::BIGINT FROM voucher_sales WHERE sold_at >= $1 AND sold_at < $2",
+    )
+    .bind(start)
+    .bind(end)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(expected.0, 12, "half the sales fall on the 10th and 11th");
+    assert_eq!((report.count, report.revenue.amount()), expected);
+    let sum = |groups: &[reports::GroupTotal]| {
+        (
+            groups.iter().map(|g| g.count).sum::<i64>(),
+            groups.iter().map(|g| g.revenue.amount()).sum::<i64>(),
+        )
+    };
+    assert_eq!(sum(&report.by_plan), expected);
+    assert_eq!(sum(&report.by_cashier), expected);
+    assert_eq!(sum(&report.by_router), expected);
+    assert_eq!(
+        (
+            report.by_day.iter().map(|d| d.count).sum::<i64>(),
+            report
+                .by_day
+                .iter()
+                .map(|d| d.revenue.amount())
+                .sum::<i64>()
+        ),
+        expected
+    );
+    assert_eq!(report.by_day.len(), 2);
+    assert_eq!((report.by_day[0].count, report.by_day[1].count), (6, 6));
+    assert_eq!(report.by_plan.len(), 3);
+    assert_eq!(report.by_cashier.len(), 2);
+    assert_eq!(report.by_router.len(), 2);
+    let tower_b_total = report
+        .by_router
+        .iter()
+        .find(|r| r.id == tower_b)
+        .unwrap();
+    assert_eq!(tower_b_total.revenue.amount(), 4 * 25_000);
+
+    let csv = reports::sales_csv(&pool, tz, Period::new(from, to).unwrap())
+        .await
+        .unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 13, "a header and one line per sale");
+    assert!(lines[0].starts_with("sale_id,sold_at,router,plan,cashier"));
+    assert!(lines[1].contains("2026-11-10 23:59:00"), "{}", lines[1]);
+    let csv_total: i64 = lines[1..]
+        .iter()
+        .map(|l| l.split(',').nth(6).unwrap().parse::<i64>().unwrap())
+        .sum();
+    assert_eq!(csv_total, expected.1);
+
+    let svg = reports::revenue_chart_svg(&report, "Pendapatan");
+    assert!(svg.contains("<svg") && svg.contains("<rect"), "{svg}");
+    assert!(svg.contains("10/11") && svg.contains("Pendapatan"));
+}
+
+#[test]
+fn periods_are_checked() {
+    assert!(Period::parse("2026-11-01", "2026-11-30").is_ok());
+    assert!(Period::parse("2026-11-30", "2026-11-01").is_err());
+    assert!(Period::parse("2025-01-01", "2026-11-30").is_err());
+    assert!(Period::parse("kemarin", "2026-11-30").is_err());
+    let period = Period::parse("2026-02-27", "2026-03-01").unwrap();
+    assert_eq!(period.days().count(), 3);
+}
