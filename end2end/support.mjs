@@ -2,6 +2,8 @@
 // running app's address, and the steps every test repeats (wait for hydration, log in).
 
 import { chromium } from 'playwright-core';
+import jsQR from 'jsqr';
+import { PNG } from 'pngjs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -39,7 +41,7 @@ const diagnostics = new WeakMap();
  * meta-viewport behaviour. Returns the page, its uncaught errors, and a `close()` that stops the
  * browser and deletes the profile.
  */
-export async function openBrowser(viewport = DESKTOP) {
+export async function openBrowser(viewport = DESKTOP, { deviceScaleFactor = 1 } = {}) {
   const profile = await mkdtemp(join(tmpdir(), 'mikrotik-billing-e2e-'));
   const phone = viewport.width < 600;
   let context;
@@ -49,11 +51,13 @@ export async function openBrowser(viewport = DESKTOP) {
       headless: true,
       args: CHROMIUM_ARGS,
       viewport,
+      deviceScaleFactor,
       // The app follows Accept-Language when no language was chosen; the tests speak for the
       // app's audience, whose browsers ask for Indonesian.
       locale: 'id-ID',
       isMobile: phone,
-      hasTouch: phone,
+      // Phones and tablets are touch screens: the sales screen is tapped, not clicked.
+      hasTouch: viewport.width <= TABLET.width,
       baseURL: BASE_URL,
       timeout: STEP_TIMEOUT_MS,
     });
@@ -93,8 +97,8 @@ export async function openBrowser(viewport = DESKTOP) {
  * Runs `body(page, browser)` in a fresh browser and always closes it, so one failing test
  * cannot leak a logged-in session or a Chromium process into the next.
  */
-export async function withBrowser(viewport, body) {
-  const browser = await openBrowser(viewport);
+export async function withBrowser(viewport, body, options = {}) {
+  const browser = await openBrowser(viewport, options);
   try {
     return await body(browser.page, browser);
   } finally {
@@ -173,4 +177,11 @@ export function pathOf(page) {
 /** The width of the whole document; wider than the viewport means the user scrolls sideways. */
 export async function documentWidth(page) {
   return page.evaluate(() => document.documentElement.scrollWidth);
+}
+
+/** Reads the QR code shown by `locator` off a screenshot of it; null when none decodes. */
+export async function decodeQr(locator) {
+  const png = PNG.sync.read(await locator.screenshot());
+  const found = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
+  return found?.data ?? null;
 }

@@ -140,5 +140,7 @@ macro_rules! explained {
 explained!(
     billing::routers::RouterError,
     billing::catalog::CatalogError,
-    billing::vouchers::VoucherError
+    billing::vouchers::VoucherError,
+    billing::sales::SaleError,
+    billing::reports::ReportError
 );

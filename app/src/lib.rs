@@ -52,6 +52,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("routers") view=pages::routers::RoutersPage />
                         <Route path=path!("plans") view=pages::plans::PlansPage />
                         <Route path=path!("vouchers") view=pages::vouchers::VouchersPage />
+                        <Route path=path!("reports") view=pages::reports::ReportsPage />
                         <Route path=path!(":section") view=pages::admin::ComingSoon />
                     </ParentRoute>
                     <ParentRoute path=path!("/pos") view=components::layout::PosLayout>
@@ -60,6 +61,7 @@ pub fn App() -> impl IntoView {
                     <ParentRoute path=path!("/portal") view=components::layout::PortalLayout>
                         <Route path=path!("") view=pages::portal::PortalHome />
                     </ParentRoute>
+                    <Route path=path!("/print/vouchers") view=pages::print::PrintVouchersPage />
                     <Route path=path!("/forbidden") view=pages::errors::Forbidden />
                 </Routes>
             </Router>

@@ -1,4 +1,4 @@
-//! Role checks for page routes, before anything renders: `/admin` is for admins, `/pos` for
+//! Role checks for page routes, before anything renders: `/admin` and `/print` are for admins, `/pos` for
 //! cashiers and admins, `/portal` for customers. Anonymous visitors go to the login page; a
 //! logged-in user without the role gets the 403 page. `/` and `/login` send a logged-in user
 //! to their own start page.
@@ -12,7 +12,7 @@ use tower_sessions::Session;
 
 fn required_roles(path: &str) -> Option<&'static [Role]> {
     let under = |prefix: &str| path == prefix || path.starts_with(&format!("{prefix}/"));
-    if under("/admin") {
+    if under("/admin") || under("/print") {
         Some(&[Role::Admin])
     } else if under("/pos") {
         Some(&[Role::Admin, Role::Staff])
@@ -59,6 +59,7 @@ mod tests {
         assert_eq!(required_roles("/admin"), Some(&[Role::Admin][..]));
         assert_eq!(required_roles("/admin/routers"), Some(&[Role::Admin][..]));
         assert_eq!(required_roles("/administrator"), None);
+        assert_eq!(required_roles("/print/vouchers"), Some(&[Role::Admin][..]));
         assert_eq!(
             required_roles("/pos"),
             Some(&[Role::Admin, Role::Staff][..])

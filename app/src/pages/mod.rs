@@ -8,6 +8,8 @@ pub mod login;
 pub mod plans;
 pub mod portal;
 pub mod pos;
+pub mod print;
 pub mod register;
+pub mod reports;
 pub mod routers;
 pub mod vouchers;

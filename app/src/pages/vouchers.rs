@@ -503,6 +503,7 @@ fn BatchTable(rows: Vec<BatchRow>, selected: Option<i64>) -> impl IntoView {
                     <th scope="col">{t!(i18n, batch_created)}</th>
                     <th scope="col" class="progress-column">{t!(i18n, batch_progress)}</th>
                     <th scope="col">{t!(i18n, batch_comment)}</th>
+                    <th scope="col"><span class="visually-hidden">{t!(i18n, actions)}</span></th>
                 </tr>
             </thead>
             <tbody>
@@ -517,6 +518,16 @@ fn BatchTable(rows: Vec<BatchRow>, selected: Option<i64>) -> impl IntoView {
                             <PushProgress quantity=b.quantity pushed=b.pushed pending=b.pending failed=b.failed />
                         </td>
                         <td data-label=label(|i18n| t_string!(i18n, batch_comment).to_string())>{b.comment.unwrap_or_default()}</td>
+                        <td class="row-actions-cell">
+                            <div class="row-actions">
+                                <a class="button button-secondary" data-print="a4" href=format!("/print/vouchers?batch={}&layout=a4", b.id)>
+                                    {t!(i18n, print_batch_a4)}
+                                </a>
+                                <a class="button button-secondary" data-print="58mm" href=format!("/print/vouchers?batch={}&layout=58mm", b.id)>
+                                    {t!(i18n, print_batch_thermal)}
+                                </a>
+                            </div>
+                        </td>
                     </tr>
                 }).collect_view()}
             </tbody>
@@ -698,9 +709,19 @@ fn VoucherTable(rows: Vec<VoucherItem>, withdraw: ServerAction<WithdrawVoucher>)
     let i18n = use_i18n();
     let label = move |text: fn(leptos_i18n::I18nContext<Locale>) -> String| move || text(i18n);
     view! {
+        // The checkboxes in the rows belong to this form through their `form` attribute: the rows
+        // hold forms of their own, and forms cannot nest.
+        <form id="print-selection" class="print-selection" method="get" action="/print/vouchers">
+            <select name="layout" aria-label=move || t_string!(i18n, print_layout).to_string()>
+                <option value="a4">{t!(i18n, print_a4)}</option>
+                <option value="58mm">{t!(i18n, print_thermal)}</option>
+            </select>
+            <button type="submit" class="button button-secondary">{t!(i18n, print_selected)}</button>
+        </form>
         <table class="table table-stack vouchers-table">
             <thead>
                 <tr>
+                    <th scope="col" class="select-column"><span class="visually-hidden">{t!(i18n, print_selected)}</span></th>
                     <th scope="col">{t!(i18n, voucher_code)}</th>
                     <th scope="col">{t!(i18n, voucher_password)}</th>
                     <th scope="col">{t!(i18n, batch_plan)}</th>
@@ -723,6 +744,21 @@ fn VoucherTable(rows: Vec<VoucherItem>, withdraw: ServerAction<WithdrawVoucher>)
                     });
                     view! {
                         <tr data-voucher=v.code.clone() data-status=v.status.clone()>
+                            <td class="select-column">
+                                <input
+                                    type="checkbox"
+                                    name="id"
+                                    value=id
+                                    form="print-selection"
+                                    aria-label={
+                                        let code = v.code.clone();
+                                        move || {
+                                            let code = code.clone();
+                                            t_string!(i18n, select_voucher, code).to_string()
+                                        }
+                                    }
+                                />
+                            </td>
                             <th scope="row" class="mono code" data-label=label(|i18n| t_string!(i18n, voucher_code).to_string())>{v.code.clone()}</th>
                             <td data-label=label(|i18n| t_string!(i18n, voucher_password).to_string())>
                                 {if same_password {

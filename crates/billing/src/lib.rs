@@ -22,6 +22,7 @@ pub mod sales;
 pub mod vouchers;
 
 pub use config::Config;
+pub use uuid;
 
 /// The migrations of `migrations/`, embedded in the binary and applied at start-up.
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations");

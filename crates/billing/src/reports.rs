@@ -79,6 +79,16 @@ impl Period {
         Period::new(date("from", from)?, date("to", to)?)
     }
 
+    /// From the first of this month to today, local days.
+    pub fn month_to_date(timezone: chrono_tz::Tz) -> Self {
+        use chrono::Datelike;
+        let today = Utc::now().with_timezone(&timezone).date_naive();
+        Period {
+            from: today.with_day(1).unwrap_or(today),
+            to: today,
+        }
+    }
+
     pub fn days(&self) -> impl Iterator<Item = NaiveDate> + use<> {
         let to = self.to;
         self.from.iter_days().take_while(move |d| *d <= to)
@@ -261,7 +271,7 @@ pub async fn sales_csv(
     Ok(String::from_utf8(bytes).expect("CSV of UTF-8 text is UTF-8"))
 }
 
-/// Revenue per day as a bar chart, an SVG document.
+/// Revenue per day as a bar chart, an SVG document; `title` is left out when empty.
 pub fn revenue_chart_svg(report: &SalesReport, title: &str) -> String {
     use plotters::prelude::*;
     let mut svg = String::new();
@@ -280,8 +290,11 @@ pub fn revenue_chart_svg(report: &SalesReport, title: &str) -> String {
         let teal = RGBColor(15, 118, 110);
         let drawn = (|| -> Result<(), Box<dyn std::error::Error + '_>> {
             root.fill(&WHITE)?;
-            let mut chart = ChartBuilder::on(&root)
-                .caption(title, ("sans-serif", 18))
+            let mut builder = ChartBuilder::on(&root);
+            if !title.is_empty() {
+                builder.caption(title, ("sans-serif", 18));
+            }
+            let mut chart = builder
                 .margin(12)
                 .x_label_area_size(32)
                 .y_label_area_size(72)
@@ -290,6 +303,7 @@ pub fn revenue_chart_svg(report: &SalesReport, title: &str) -> String {
             chart
                 .configure_mesh()
                 .disable_x_mesh()
+                .light_line_style(WHITE)
                 .x_labels(days.min(16) as usize)
                 .x_label_formatter(&|v| match v {
                     SegmentValue::CenterOf(i) => labels

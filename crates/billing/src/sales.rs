@@ -108,15 +108,22 @@ pub fn login_url(base: Option<&str>, code: &str, password: &str) -> String {
     }
 }
 
-/// A QR code of `content` as an SVG document scaled to its box.
+/// A QR code of `content` as an `<svg>` element, ready to place inside a page.
 pub fn qr_svg(content: &str) -> String {
     use qrcode::render::svg;
     match qrcode::QrCode::with_error_correction_level(content, qrcode::EcLevel::M) {
-        Ok(code) => code
-            .render::<svg::Color<'_>>()
-            .min_dimensions(120, 120)
-            .quiet_zone(true)
-            .build(),
+        Ok(code) => {
+            let document = code
+                .render::<svg::Color<'_>>()
+                .min_dimensions(160, 160)
+                .quiet_zone(true)
+                .build();
+            // Inline in HTML the XML declaration is not wanted.
+            match document.find("<svg") {
+                Some(start) => document[start..].to_owned(),
+                None => document,
+            }
+        }
         Err(_) => String::new(),
     }
 }
