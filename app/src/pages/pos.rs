@@ -288,6 +288,15 @@ pub fn PosPage() -> impl IntoView {
                 let _ = window().print();
             });
         }
+        // On a phone the sale appears below the plans: bring it into view.
+        if current.is_some()
+            && current != previous.flatten()
+            && let Ok(Some(result)) = document().query_selector(".pos-result")
+        {
+            let options = web_sys::ScrollIntoViewOptions::new();
+            options.set_block(web_sys::ScrollLogicalPosition::Nearest);
+            result.scroll_into_view_with_scroll_into_view_options(&options);
+        }
         current
     });
 
