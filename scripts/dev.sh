@@ -278,7 +278,7 @@ bench() {
   services
   schema_db
   cargo bench -p routeros --bench pipeline --bench decode_print
-  cargo bench -p server --bench provisioning
+  cargo bench -p server --bench provisioning --bench sales
 }
 
 # Builds the release site (wasm-release profile, wasm-opt) and proves in Chromium that it hydrates.

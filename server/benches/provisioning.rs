@@ -5,143 +5,14 @@
 //! Needs the local PostgreSQL and Redis (`make services`); `make bench` runs it. It creates a
 //! database of its own and drops it at the end.
 
-use axum::body::Body;
-use axum::http::{Request, header};
+mod support;
+
 use billing::activation::{self, ExpiredAction};
-use billing::{Config, Services};
-use http_body_util::BodyExt;
-use routeros::sim::Simulator;
-use serde_json::{Value, json};
-use sqlx::postgres::PgPoolOptions;
+use serde_json::json;
 use std::time::{Duration, Instant};
-use tower::ServiceExt;
+use support::{Bench, Site, TempDatabase, call, setup, site};
 
 const LATENCY: Duration = Duration::from_millis(20);
-
-struct Bench {
-    router: axum::Router,
-    services: Services,
-    token: String,
-}
-
-/// A simulated router registered with one plan. Each measurement gets a fresh one, so that the
-/// simulator's own work (it looks names up linearly) does not grow from run to run.
-struct Site {
-    router_id: i64,
-    plan_id: i64,
-    sim: Simulator,
-}
-
-async fn call(
-    router: &axum::Router,
-    method: &str,
-    uri: &str,
-    token: Option<&str>,
-    body: Value,
-) -> Value {
-    let mut request = Request::builder()
-        .method(method)
-        .uri(uri)
-        .header(header::CONTENT_TYPE, "application/json");
-    if let Some(token) = token {
-        request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
-    }
-    let response = router
-        .clone()
-        .oneshot(request.body(Body::from(body.to_string())).unwrap())
-        .await
-        .unwrap();
-    let status = response.status();
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    assert!(
-        status.is_success(),
-        "{method} {uri}: {status} {}",
-        String::from_utf8_lossy(&bytes)
-    );
-    serde_json::from_slice(&bytes).unwrap_or(Value::Null)
-}
-
-async fn setup(database_url: &str, redis_url: &str) -> Bench {
-    let pool = PgPoolOptions::new()
-        .max_connections(10)
-        .connect(database_url)
-        .await
-        .unwrap();
-    billing::db::migrate(&pool).await.unwrap();
-    let config = Config::for_tests(database_url, redis_url);
-    let redis = billing::redis::connect(&config.redis).await.unwrap();
-    let services = Services::new(config, pool, redis);
-    let options = leptos::prelude::LeptosOptions::builder()
-        .output_name("mikrotik_billing")
-        .build();
-    let router = server::router(services.clone(), options);
-    billing::accounts::create_staff(
-        &services.pool,
-        "bench",
-        "Bench",
-        "bench12345".to_owned().into(),
-        domain::Role::Admin,
-    )
-    .await
-    .unwrap();
-    let login = call(
-        &router,
-        "POST",
-        "/api/v2/auth/login",
-        None,
-        json!({"username": "bench", "password": "bench12345"}),
-    )
-    .await;
-    let token = login["token"].as_str().unwrap().to_owned();
-
-    Bench {
-        router,
-        services,
-        token,
-    }
-}
-
-async fn site(bench: &Bench, latency: Duration) -> Site {
-    let sim = Simulator::builder()
-        .credentials("api", "secret")
-        .spawn()
-        .await
-        .unwrap();
-    let name = format!("Bench {}", sim.addr().port());
-    let created = call(
-        &bench.router,
-        "POST",
-        "/api/v2/routers",
-        Some(&bench.token),
-        json!({"name": name, "host": "127.0.0.1", "port": sim.addr().port(), "username": "api", "password": "secret"}),
-    )
-    .await;
-    let router_id = created["id"].as_i64().unwrap();
-    let plan = call(
-        &bench.router,
-        "POST",
-        "/api/v2/plans",
-        Some(&bench.token),
-        json!({"router_id": router_id, "name": "1 Hari", "price": 5000, "validity": "1d", "profile": "voucher-1d", "rate_limit": "2M/5M"}),
-    )
-    .await;
-    drain(&bench.services).await;
-    sim.set_latency(latency);
-    Site {
-        router_id,
-        plan_id: plan["id"].as_i64().unwrap(),
-        sim,
-    }
-}
-
-async fn drain(services: &Services) {
-    while billing::outbox::run_once(&services.pool, &services.routers, 50)
-        .await
-        .unwrap()
-        .claimed()
-        > 0
-    {}
-}
 
 /// POST /api/v2/vouchers/batch, then wait until the worker has every voucher on the router.
 async fn batch_end_to_end(bench: &Bench, site: &Site, quantity: u32) -> Duration {
@@ -268,27 +139,8 @@ fn report(name: &str, target: Duration, mut samples: Vec<Duration>) {
 
 #[tokio::main]
 async fn main() {
-    let base = std::env::var("DATABASE_URL")
-        .expect("DATABASE_URL: start the services with `make services`");
-    let redis_url =
-        std::env::var("REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:56379".to_owned());
-    let server_url = base
-        .rsplit_once('/')
-        .map_or(base.as_str(), |(server, _)| server)
-        .to_owned();
-    let db = format!("bench_{}", std::process::id());
-    let admin = PgPoolOptions::new()
-        .max_connections(1)
-        .connect(&format!("{server_url}/postgres"))
-        .await
-        .unwrap();
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {db}")))
-        .execute(&admin)
-        .await
-        .unwrap();
-    let database_url = format!("{server_url}/{db}");
-
-    let bench = setup(&database_url, &redis_url).await;
+    let database = TempDatabase::create().await;
+    let bench = setup(&database.url).await;
 
     let mut samples = Vec::new();
     for _ in 0..5 {
@@ -351,10 +203,5 @@ async fn main() {
     voucher_list_at_100k(&bench, &site).await;
 
     drop((site, bench));
-    sqlx::query(sqlx::AssertSqlSafe(format!(
-        "DROP DATABASE {db} WITH (FORCE)"
-    )))
-    .execute(&admin)
-    .await
-    .unwrap();
+    database.drop().await;
 }

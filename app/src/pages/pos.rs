@@ -107,8 +107,9 @@ pub async fn sell_voucher(
     use crate::pages::fields::TIME_FORMAT;
     let caller = require(SELLERS).await?;
     let services = services()?;
-    let request_key = billing::uuid::Uuid::parse_str(request_key.trim())
-        .map_err(|_| AppError::invalid("request_key", "request_key", "request_key must be a UUID"))?;
+    let request_key = billing::uuid::Uuid::parse_str(request_key.trim()).map_err(|_| {
+        AppError::invalid("request_key", "request_key", "request_key must be a UUID")
+    })?;
     let sale = billing::sales::sell(
         &services.pool,
         &services.routers,
@@ -174,7 +175,11 @@ pub async fn today_sales() -> Result<TodayView, AppError> {
             .latest
             .into_iter()
             .map(|l| SaleLineView {
-                time: l.sold_at.with_timezone(&timezone).format("%H:%M").to_string(),
+                time: l
+                    .sold_at
+                    .with_timezone(&timezone)
+                    .format("%H:%M")
+                    .to_string(),
                 plan_name: l.plan_name,
                 code: l.code,
                 price: l.price,

@@ -265,9 +265,7 @@ pub async fn sales_csv(
             ],
         );
     }
-    let bytes = out
-        .into_inner()
-        .expect("writing CSV to memory cannot fail");
+    let bytes = out.into_inner().expect("writing CSV to memory cannot fail");
     Ok(String::from_utf8(bytes).expect("CSV of UTF-8 text is UTF-8"))
 }
 

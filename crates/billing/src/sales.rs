@@ -142,13 +142,11 @@ pub async fn sell(
         .map(str::trim)
         .filter(|w| !w.is_empty())
     {
-        Some(w) => Some(
-            WhatsappNumber::parse(w).map_err(|e| SaleError::Invalid {
-                field: "customer_whatsapp",
-                code: e.code(),
-                message: e.to_string(),
-            })?,
-        ),
+        Some(w) => Some(WhatsappNumber::parse(w).map_err(|e| SaleError::Invalid {
+            field: "customer_whatsapp",
+            code: e.code(),
+            message: e.to_string(),
+        })?),
         None => None,
     };
     if let Some(sale) = find_by_key(pool, cashier_id, input.request_key).await? {
@@ -191,7 +189,7 @@ pub async fn sell(
         Some(id) => (id, Vec::new()),
         None => {
             let created = vouchers::create_batch_in(
-                &mut *tx,
+                &mut tx,
                 BatchInput {
                     plan_id: input.plan_id,
                     quantity: 1,
@@ -249,8 +247,13 @@ pub async fn sell(
     if !job_ids.is_empty() {
         match tokio::time::timeout(PUSH_WAIT, outbox::run_now(pool, routers, &job_ids)).await {
             Ok(Ok(_)) => {}
-            Ok(Err(e)) => tracing::warn!(sale = sale_id, error = %e, "pushing a sold voucher now failed; the outbox retries"),
-            Err(_) => tracing::warn!(sale = sale_id, "the router is slow; the outbox pushes the sold voucher"),
+            Ok(Err(e)) => {
+                tracing::warn!(sale = sale_id, error = %e, "pushing a sold voucher now failed; the outbox retries")
+            }
+            Err(_) => tracing::warn!(
+                sale = sale_id,
+                "the router is slow; the outbox pushes the sold voucher"
+            ),
         }
     }
     get(pool, sale_id).await
@@ -258,7 +261,9 @@ pub async fn sell(
 
 /// One sale, as its receipt shows it.
 pub async fn get(pool: &PgPool, sale_id: i64) -> Result<Sale, SaleError> {
-    load(pool, Some(sale_id), None).await?.ok_or(SaleError::NotFound)
+    load(pool, Some(sale_id), None)
+        .await?
+        .ok_or(SaleError::NotFound)
 }
 
 async fn find_by_key(
@@ -407,9 +412,7 @@ pub async fn today(
     Ok(Today {
         date,
         count: cashiers.iter().map(|c| c.count).sum(),
-        total: cashiers
-            .iter()
-            .fold(Rupiah::ZERO, |sum, c| sum + c.total),
+        total: cashiers.iter().fold(Rupiah::ZERO, |sum, c| sum + c.total),
         cashiers,
         latest,
     })

@@ -541,7 +541,11 @@ pub async fn sheet(
     let mut vouchers: Vec<SheetVoucher> = rows
         .into_iter()
         .map(|r| SheetVoucher {
-            login_url: crate::sales::login_url(r.hotspot_login_url.as_deref(), &r.code, &r.password),
+            login_url: crate::sales::login_url(
+                r.hotspot_login_url.as_deref(),
+                &r.code,
+                &r.password,
+            ),
             id: r.id,
             code: r.code,
             password: r.password,

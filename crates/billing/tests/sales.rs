@@ -139,7 +139,11 @@ async fn a_sale_takes_unsold_stock_and_skips_printed_vouchers(pool: PgPool) {
     assert_eq!((sheet.len(), total), (1, 1));
     assert_eq!(sheet[0].code, batch.vouchers[0].code);
     assert_eq!(sheet[0].plan_name, "Harian");
-    assert!(sheet[0].login_url.starts_with("http://tower.lan/login?username="));
+    assert!(
+        sheet[0]
+            .login_url
+            .starts_with("http://tower.lan/login?username=")
+    );
     let (whole, total) = vouchers::sheet(
         &pool,
         &vouchers::SheetSelection::Batch {
@@ -149,7 +153,11 @@ async fn a_sale_takes_unsold_stock_and_skips_printed_vouchers(pool: PgPool) {
     )
     .await
     .unwrap();
-    assert_eq!((whole.len(), total), (2, 3), "a page of the batch from the offset");
+    assert_eq!(
+        (whole.len(), total),
+        (2, 3),
+        "a page of the batch from the offset"
+    );
     sqlx::query("UPDATE vouchers SET printed_at = NULL WHERE id <> $1")
         .bind(batch.vouchers[0].id)
         .execute(&pool)
@@ -224,7 +232,11 @@ async fn without_stock_a_sale_makes_its_voucher_and_pushes_it_before_answering(p
         .expect("the sold voucher is on the router when the sale answers");
     assert_eq!(on_router.get("profile"), Some("p-harian"));
     assert_eq!(
-        count(&pool, "SELECT count(*) FROM router_jobs WHERE status <> 'done'").await,
+        count(
+            &pool,
+            "SELECT count(*) FROM router_jobs WHERE status <> 'done'"
+        )
+        .await,
         0
     );
 }
@@ -306,7 +318,11 @@ async fn the_same_tap_sells_once_even_when_it_arrives_twice_at_once(pool: PgPool
     assert_eq!((again.id, again.replayed), (a.id, true));
     assert_eq!(count(&pool, "SELECT count(*) FROM voucher_sales").await, 1);
     assert_eq!(
-        count(&pool, "SELECT count(*) FROM vouchers WHERE sold_at IS NOT NULL").await,
+        count(
+            &pool,
+            "SELECT count(*) FROM vouchers WHERE sold_at IS NOT NULL"
+        )
+        .await,
         1
     );
 }
@@ -331,7 +347,13 @@ async fn refused_sales_change_nothing(pool: PgPool) {
     )
     .await;
     assert!(
-        matches!(bad_number, Err(SaleError::Invalid { field: "customer_whatsapp", .. })),
+        matches!(
+            bad_number,
+            Err(SaleError::Invalid {
+                field: "customer_whatsapp",
+                ..
+            })
+        ),
         "{bad_number:?}"
     );
     assert!(matches!(
@@ -436,11 +458,7 @@ async fn report_totals_equal_the_recorded_sales_across_plans_cashiers_and_router
     assert_eq!(report.by_plan.len(), 3);
     assert_eq!(report.by_cashier.len(), 2);
     assert_eq!(report.by_router.len(), 2);
-    let tower_b_total = report
-        .by_router
-        .iter()
-        .find(|r| r.id == tower_b)
-        .unwrap();
+    let tower_b_total = report.by_router.iter().find(|r| r.id == tower_b).unwrap();
     assert_eq!(tower_b_total.revenue.amount(), 4 * 25_000);
 
     let csv = reports::sales_csv(&pool, tz, Period::new(from, to).unwrap())

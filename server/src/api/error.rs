@@ -152,7 +152,9 @@ explained!(
     billing::routers::RouterError,
     billing::catalog::CatalogError,
     billing::vouchers::VoucherError,
-    billing::reconcile::ReconcileError
+    billing::reconcile::ReconcileError,
+    billing::sales::SaleError,
+    billing::reports::ReportError
 );
 
 impl From<AuthError> for ApiError {

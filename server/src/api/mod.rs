@@ -5,6 +5,7 @@ pub mod auth;
 pub mod error;
 pub mod health;
 pub mod routers;
+pub mod sales;
 pub mod vouchers;
 
 use crate::state::AppState;
@@ -30,6 +31,7 @@ use utoipa_axum::routes;
         (name = "admin", description = "Administration"),
         (name = "routers", description = "MikroTik routers"),
         (name = "vouchers", description = "Plans, voucher batches and vouchers"),
+        (name = "sales", description = "Selling vouchers at the counter, and sales reports"),
         (name = "operations", description = "Health and the API document"),
         (name = "web", description = "Internals of the web interface"),
     )
@@ -64,6 +66,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(admin::routes())
         .merge(routers::routes())
         .merge(vouchers::routes())
+        .merge(sales::routes())
         .merge(health::routes())
         .routes(routes!(openapi_document))
         .routes(routes!(server_function))
