@@ -3,13 +3,17 @@
 // with that code; a double tap sells once; the day's totals follow. An admin prints voucher sheets
 // (A4 and 58 mm) whose QR codes decode to the login URL with the code, and reads the sales report.
 //
-// Runs against the app at BASE_URL with the demo data seeded (the demo router's hotspot login page
-// is http://hotspot.lan/login) and its background worker running. The database may hold sales of
-// earlier runs, so totals are compared with what the page showed before.
+// Runs against the app at BASE_URL with the demo accounts seeded and its background worker
+// running, and a RouterOS simulator at 127.0.0.1:18728 (user admin, password demo-router; set
+// ROUTEROS_SIM_PORT for another port). Through the REST API the tests first register that router
+// under a name of their own, with its hotspot login page, two plans and a batch of stock. The
+// database may hold sales of earlier runs, so totals are compared with what the page showed before.
 
-import { test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomInt } from 'node:crypto';
 import {
+  BASE_URL,
   DESKTOP,
   TABLET,
   decodeQr,
@@ -23,8 +27,71 @@ import {
 const TEST_TIMEOUT_MS = 120_000;
 const CASHIER = { username: 'kasir', password: 'kasir12345' };
 const ADMIN = { username: 'admin', password: 'admin12345' };
-const LOGIN_PAGE = 'http://hotspot.lan/login';
-const PRICES = { '3 Jam': 3_000, '1 Hari': 5_000 };
+const SIM = {
+  host: '127.0.0.1',
+  port: Number(process.env.ROUTEROS_SIM_PORT ?? '18728'),
+  username: 'admin',
+  password: 'demo-router',
+};
+const run = String(randomInt(0, 1_000_000)).padStart(6, '0');
+const LOGIN_PAGE = `http://hotspot-${run}.lan/login`;
+// Three hours without stock (each sale makes its voucher), one day with a batch in stock.
+const HOURS = `Jam ${run}`;
+const DAY = `Hari ${run}`;
+const PRICES = { [HOURS]: 3_000, [DAY]: 5_000 };
+
+/** The batch of stock made for the day plan; printed by the sheet test. */
+let stockBatch;
+
+/** Calls the REST API as `token`'s user; fails the test on a refusal. */
+async function api(method, path, body, token) {
+  const response = await fetch(`${BASE_URL}${path}`, {
+    method,
+    headers: {
+      'content-type': 'application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  assert.ok(response.ok, `${method} ${path}: ${response.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+before(async () => {
+  const { token } = await api('POST', '/api/v2/auth/login', ADMIN);
+  const router = await api(
+    'POST',
+    '/api/v2/routers',
+    {
+      name: `Kasir Uji ${run}`,
+      host: SIM.host,
+      port: SIM.port,
+      username: SIM.username,
+      password: SIM.password,
+      hotspot_login_url: LOGIN_PAGE,
+    },
+    token,
+  );
+  const plan = (name, price, validity) =>
+    api(
+      'POST',
+      '/api/v2/plans',
+      { router_id: router.id, name, price, validity, profile: `kasir-${run}`, rate_limit: '2M/4M' },
+      token,
+    );
+  await plan(HOURS, PRICES[HOURS], '3h');
+  const day = await plan(DAY, PRICES[DAY], '1d');
+  const batch = await api('POST', '/api/v2/vouchers/batch', { plan_id: day.id, quantity: 10 }, token);
+  stockBatch = batch.batch_id;
+  // The stock sells once it is on the router.
+  for (let i = 0; ; i += 1) {
+    const progress = await api('GET', `/api/v2/vouchers/batches/${stockBatch}`, undefined, token);
+    if (progress.pushed === 10) break;
+    assert.ok(i < 120, `the stock batch reached the router (${JSON.stringify(progress)})`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+});
 
 const text = async (locator) => (await locator.innerText()).trim();
 /** "Rp 16.000" → 16000 */
@@ -94,7 +161,7 @@ test('a cashier sells vouchers on a tablet with taps only', { timeout: TEST_TIME
 
       const sold = [];
       let last;
-      for (const plan of ['3 Jam', '1 Hari', '3 Jam']) {
+      for (const plan of [HOURS, DAY, HOURS]) {
         last = await sell(page, plan, last?.id);
         assert.match(last.code, /^[A-Z0-9]{6,}$/, `a code is shown for ${plan}`);
         assert.ok(!sold.some((s) => s.code === last.code), 'every sale has its own voucher');
@@ -106,14 +173,14 @@ test('a cashier sells vouchers on a tablet with taps only', { timeout: TEST_TIME
       await screenshot(page, 'sales-tablet-sold');
 
       // A double tap: two touches a few milliseconds apart on the same tile.
-      const box = await tile(page, '1 Hari').boundingBox();
+      const box = await tile(page, DAY).boundingBox();
       const x = box.x + box.width / 2;
       const y = box.y + box.height / 2;
       await page.touchscreen.tap(x, y);
       await page.touchscreen.tap(x, y);
       await page.waitForFunction((before) => document.querySelector('.sale')?.dataset.saleId !== before, last.id);
       const doubled = await text(page.locator('.sale .sale-code'));
-      sold.push({ plan: '1 Hari', code: doubled });
+      sold.push({ plan: DAY, code: doubled });
       // Let a second sale, if one were made, reach the page.
       await page.waitForTimeout(1_500);
 
@@ -149,12 +216,11 @@ test('printed sheets carry QR codes that decode to the login URL with the code',
     async (page) => {
       await login(page, ADMIN.username, ADMIN.password);
       await visit(page, '/admin/vouchers');
-      // The oldest batch in the list is the demo batch of 20.
-      const href = await page.locator('tr[data-batch] a[data-print="a4"]').last().getAttribute('href');
-      await visit(page, href);
+      await page.locator(`tr[data-batch="${stockBatch}"] a[data-print="a4"]`).click();
+      await page.waitForURL(/\/print\/vouchers\?batch=/);
+      await page.locator('.voucher-card').first().waitFor();
       const cards = page.locator('.sheet-a4 .voucher-card');
-      const count = await cards.count();
-      assert.ok(count >= 1 && count <= 200, `a sheet of the batch (${count} vouchers)`);
+      assert.equal(await cards.count(), 10, 'the whole batch on the sheet');
       for (const sheetPage of await page.locator('.sheet-page').all()) {
         assert.ok((await sheetPage.locator('.voucher-card').count()) <= 40, 'at most 40 on an A4 page');
       }

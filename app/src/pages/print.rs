@@ -36,11 +36,12 @@ pub struct Sheet {
     pub per_sheet: i64,
 }
 
-/// The vouchers of a batch (from `offset`) or of a chosen set; they are marked printed.
+/// The vouchers of a batch (from `offset`) or of a chosen set; they are marked printed. The ids
+/// are optional because an empty list vanishes from the request's encoding.
 #[server(prefix = "/rpc")]
 pub async fn voucher_sheet(
     batch: Option<i64>,
-    ids: Vec<i64>,
+    ids: Option<Vec<i64>>,
     offset: Option<i64>,
 ) -> Result<Sheet, AppError> {
     use crate::auth::ssr::{require, services};
@@ -50,7 +51,7 @@ pub async fn voucher_sheet(
     let offset = offset.unwrap_or(0).max(0);
     let selection = match batch {
         Some(batch_id) => SheetSelection::Batch { batch_id, offset },
-        None => SheetSelection::Vouchers(ids),
+        None => SheetSelection::Vouchers(ids.unwrap_or_default()),
     };
     let (vouchers, total) = billing::vouchers::sheet(&services.pool, &selection).await?;
     Ok(Sheet {
@@ -113,7 +114,7 @@ pub fn PrintVouchersPage() -> impl IntoView {
     });
     let sheet = Resource::new(
         move || selection.get(),
-        |(batch, ids, offset)| voucher_sheet(batch, ids, offset),
+        |(batch, ids, offset)| voucher_sheet(batch, (!ids.is_empty()).then_some(ids), offset),
     );
     // The same selection in the other layout, or at another offset.
     let link = move |layout: &'static str, offset: Option<i64>| {

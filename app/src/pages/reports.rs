@@ -88,7 +88,6 @@ pub fn ReportsPage() -> impl IntoView {
         })
     });
     let report = Resource::new(move || period.get(), |(from, to)| sales_report(from, to));
-    let error = Signal::derive(move || report.get().and_then(Result::err));
     view! {
         <h1>{t!(i18n, reports_title)}</h1>
         <Suspense fallback=move || view! { <p class="muted">{t!(i18n, loading)}</p> }>
@@ -119,10 +118,12 @@ pub fn ReportsPage() -> impl IntoView {
                 }
             })}
         </Suspense>
-        <FormError error />
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                report.await.ok().map(|r| view! { <ReportBody report=r /> })
+                match report.await {
+                    Ok(r) => view! { <ReportBody report=r /> }.into_any(),
+                    Err(e) => view! { <FormError error=Signal::stored(Some(e)) /> }.into_any(),
+                }
             })}
         </Suspense>
     }

@@ -1,8 +1,8 @@
 //! Selling vouchers at the counter (spec 4.1, the cashier's screen). One tap sells one voucher:
-//! the oldest unsold voucher of the plan that was never printed (someone may hold the paper), or,
-//! when there is none, a new one made and pushed to the router on the spot. Each tap carries a
-//! request key: the same key sells once however often it arrives (double taps, a retry after a
-//! lost reply).
+//! the oldest unsold voucher of the plan that is on the router and was never printed (someone may
+//! hold the paper), or, when there is none, a new one made and pushed to the router on the spot.
+//! Each tap carries a request key: the same key sells once however often it arrives (double taps,
+//! a retry after a lost reply).
 
 use crate::audit::{self, Actor};
 use crate::outbox;
@@ -167,24 +167,18 @@ pub async fn sell(
     if !plan.active {
         return Err(SaleError::PlanInactive);
     }
-    // Stock already on the router first, then stock still on its way there.
-    let mut stock = None;
-    for state in ["pushed", "pending"] {
-        stock = sqlx::query_scalar!(
-            "SELECT id FROM vouchers
-             WHERE plan_id = $1 AND status = 'created' AND sold_at IS NULL AND printed_at IS NULL
-               AND router_state = $2
-             ORDER BY id LIMIT 1
-             FOR UPDATE SKIP LOCKED",
-            input.plan_id,
-            state
-        )
-        .fetch_optional(&mut *tx)
-        .await?;
-        if stock.is_some() {
-            break;
-        }
-    }
+    // Only stock already on the router: a voucher still on its way there (a batch being pushed,
+    // a router that is down) is no use to the buyer now, so a new one is made and pushed instead.
+    let stock = sqlx::query_scalar!(
+        "SELECT id FROM vouchers
+         WHERE plan_id = $1 AND status = 'created' AND sold_at IS NULL AND printed_at IS NULL
+           AND router_state = 'pushed'
+         ORDER BY id LIMIT 1
+         FOR UPDATE SKIP LOCKED",
+        input.plan_id
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
     let (voucher_id, job_ids) = match stock {
         Some(id) => (id, Vec::new()),
         None => {
@@ -435,7 +429,7 @@ pub async fn saleable_plans(pool: &PgPool) -> Result<Vec<SaleablePlan>, SaleErro
         r#"SELECT p.id, p.name, p.router_id, r.name AS router_name, p.price, p.validity_seconds,
                   (SELECT count(*) FROM vouchers v
                    WHERE v.plan_id = p.id AND v.status = 'created' AND v.sold_at IS NULL
-                     AND v.printed_at IS NULL AND v.router_state IN ('pushed', 'pending')) AS "stock!"
+                     AND v.printed_at IS NULL AND v.router_state = 'pushed') AS "stock!"
            FROM plans p JOIN routers r ON r.id = p.router_id
            WHERE p.kind = 'hotspot' AND p.active
            ORDER BY r.name, p.price, p.name"#

@@ -112,10 +112,10 @@ impl From<Sale> for SaleResponse {
     }
 }
 
-/// Sells one voucher of a hotspot plan: the oldest unsold, unprinted voucher in stock, or else a
-/// new one created and pushed to the router before the answer (waiting up to 5 s; after that
-/// `router_state` is `pending` and the outbox keeps trying). 201 for a new sale, 200 with the
-/// same sale when the request key was used before.
+/// Sells one voucher of a hotspot plan: the oldest unsold, unprinted voucher on the router, or
+/// else a new one created and pushed to the router before the answer (waiting up to 5 s; after
+/// that `router_state` is `pending` and the outbox keeps trying). 201 for a new sale, 200 with
+/// the same sale when the request key was used before.
 #[utoipa::path(post, path = "/api/v2/sales", tag = "sales", request_body = SaleRequest,
     security(("bearer" = []), ("cookie" = [])),
     responses((status = 201, description = "Sold", body = SaleResponse),
@@ -192,7 +192,7 @@ async fn today(
     Ok(axum::Json(today))
 }
 
-/// The hotspot plans on sale, with the number of unsold, unprinted vouchers in stock for each
+/// The hotspot plans on sale, with the number of unsold, unprinted vouchers on the router for each
 /// (a plan without stock still sells: its voucher is made on the spot).
 #[utoipa::path(get, path = "/api/v2/sales/plans", tag = "sales",
     security(("bearer" = []), ("cookie" = [])),
