@@ -4,14 +4,19 @@
 // (A4 and 58 mm) whose QR codes decode to the login URL with the code, and reads the sales report.
 //
 // Runs against the app at BASE_URL with the demo accounts seeded and its background worker
-// running, and a RouterOS simulator at 127.0.0.1:18728 (user admin, password demo-router; set
-// ROUTEROS_SIM_PORT for another port). Through the REST API the tests first register that router
-// under a name of their own, with its hotspot login page, two plans and a batch of stock. The
-// database may hold sales of earlier runs, so totals are compared with what the page showed before.
+// running. The tests start a RouterOS simulator of their own (target/debug/routeros-sim, or
+// ROUTEROS_SIM_BIN), so that no other test's router users mix with theirs, and through the REST
+// API register it with its hotspot login page, two plans and a batch of stock. The database may
+// hold sales of earlier runs, so totals are compared with what the page showed before.
 
-import { before, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
+import { once } from 'node:events';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import {
   BASE_URL,
   DESKTOP,
@@ -27,12 +32,11 @@ import {
 const TEST_TIMEOUT_MS = 120_000;
 const CASHIER = { username: 'kasir', password: 'kasir12345' };
 const ADMIN = { username: 'admin', password: 'admin12345' };
-const SIM = {
-  host: '127.0.0.1',
-  port: Number(process.env.ROUTEROS_SIM_PORT ?? '18728'),
-  username: 'admin',
-  password: 'demo-router',
-};
+const SIM_BIN =
+  process.env.ROUTEROS_SIM_BIN ??
+  join(dirname(fileURLToPath(import.meta.url)), '..', 'target', 'debug', 'routeros-sim');
+const SIM_LOGIN = { username: 'admin', password: 'sales-router' };
+let simulator;
 const run = String(randomInt(0, 1_000_000)).padStart(6, '0');
 const LOGIN_PAGE = `http://hotspot-${run}.lan/login`;
 // Three hours without stock (each sale makes its voucher), one day with a batch in stock.
@@ -42,6 +46,8 @@ const PRICES = { [HOURS]: 3_000, [DAY]: 5_000 };
 
 /** The batch of stock made for the day plan; printed by the sheet test. */
 let stockBatch;
+/** The router the tests registered. */
+let routerId;
 
 /** Calls the REST API as `token`'s user; fails the test on a refusal. */
 async function api(method, path, body, token) {
@@ -58,21 +64,46 @@ async function api(method, path, body, token) {
   return text ? JSON.parse(text) : null;
 }
 
+/** Starts the simulator on a free port; resolves to its address. */
+async function startSimulator() {
+  simulator = spawn(
+    SIM_BIN,
+    ['--listen', '127.0.0.1:0', '--user', SIM_LOGIN.username, '--password', SIM_LOGIN.password],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const failed = once(simulator, 'exit').then(([code]) => {
+    throw new Error(`${SIM_BIN} exited with ${code}`);
+  });
+  const lines = createInterface({ input: simulator.stdout });
+  const listening = (async () => {
+    for await (const line of lines) {
+      const found = /^listening on (.+):(\d+)$/.exec(line.trim());
+      if (found) return { host: found[1], port: Number(found[2]) };
+    }
+    throw new Error('the simulator printed no address');
+  })();
+  return Promise.race([listening, failed]);
+}
+
+after(() => simulator?.kill());
+
 before(async () => {
+  const sim = await startSimulator();
   const { token } = await api('POST', '/api/v2/auth/login', ADMIN);
   const router = await api(
     'POST',
     '/api/v2/routers',
     {
       name: `Kasir Uji ${run}`,
-      host: SIM.host,
-      port: SIM.port,
-      username: SIM.username,
-      password: SIM.password,
+      host: sim.host,
+      port: sim.port,
+      username: SIM_LOGIN.username,
+      password: SIM_LOGIN.password,
       hotspot_login_url: LOGIN_PAGE,
     },
     token,
   );
+  routerId = router.id;
   const plan = (name, price, validity) =>
     api(
       'POST',
@@ -292,4 +323,25 @@ test('the sales report adds up and exports CSV', { timeout: TEST_TIMEOUT_MS }, (
     assert.equal(lines.length, count + 1, 'a header and one line per sale');
     const total = lines.slice(1).reduce((sum, line) => sum + Number(line.split(',')[6]), 0);
     assert.equal(total, revenue);
+  }));
+
+test('a plan switched off leaves the sales screen until it is switched on', { timeout: TEST_TIMEOUT_MS }, () =>
+  withBrowser(DESKTOP, async (page) => {
+    await login(page, ADMIN.username, ADMIN.password);
+    await visit(page, `/admin/plans?router=${routerId}`);
+    const row = page.locator(`tr[data-plan="${HOURS}"]`);
+    await row.locator('button[data-switch="off"]').click();
+    await row.locator('button[data-switch="on"]').waitFor();
+    assert.equal(await text(row.locator('.badge')), 'Nonaktif');
+    await screenshot(page, 'plan-switched-off');
+
+    await withBrowser(TABLET, async (pos) => {
+      await login(pos, CASHIER.username, CASHIER.password);
+      await tile(pos, DAY).waitFor();
+      assert.equal(await tile(pos, HOURS).count(), 0, 'the plan that is off is not offered');
+    });
+
+    await row.locator('button[data-switch="on"]').click();
+    await row.locator('button[data-switch="off"]').waitFor();
+    assert.equal(await row.locator('.badge').count(), 0);
   }));

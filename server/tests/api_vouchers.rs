@@ -350,3 +350,87 @@ async fn editing_a_plan_updates_its_profile_on_the_router_and_keeps_old_prices(p
         .await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
 }
+
+#[sqlx::test(migrator = "billing::MIGRATOR")]
+async fn a_plan_switched_off_makes_no_batches_until_switched_on(pool: PgPool) {
+    let s = setup(pool.clone()).await;
+    let uri = format!("/api/v2/plans/{}/active", s.plan_id);
+    s.app.create_staff("kasir", "kasir12345", Role::Staff).await;
+    let cashier = s.app.token("kasir", "kasir12345").await;
+    let refused = s
+        .app
+        .request(
+            "PUT",
+            &uri,
+            Auth::Bearer(&cashier),
+            Some(json!({"active": false})),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+
+    let off = s
+        .app
+        .request(
+            "PUT",
+            &uri,
+            Auth::Bearer(&s.admin),
+            Some(json!({"active": false})),
+        )
+        .await;
+    assert_eq!(off.status, StatusCode::OK, "{}", off.text);
+    assert_eq!(off.body["active"], false);
+    let batch = json!({"plan_id": s.plan_id, "quantity": 1});
+    let refused = s
+        .app
+        .request(
+            "POST",
+            "/api/v2/vouchers/batch",
+            Auth::Bearer(&s.admin),
+            Some(batch.clone()),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.body["code"], "plan_inactive");
+
+    let on = s
+        .app
+        .request(
+            "PUT",
+            &uri,
+            Auth::Bearer(&s.admin),
+            Some(json!({"active": true})),
+        )
+        .await;
+    assert_eq!(on.body["active"], true);
+    let made = s
+        .app
+        .request(
+            "POST",
+            "/api/v2/vouchers/batch",
+            Auth::Bearer(&s.admin),
+            Some(batch),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text);
+
+    let missing = s
+        .app
+        .request(
+            "PUT",
+            "/api/v2/plans/999999/active",
+            Auth::Bearer(&s.admin),
+            Some(json!({"active": false})),
+        )
+        .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    let bad = s
+        .app
+        .request(
+            "PUT",
+            &uri,
+            Auth::Bearer(&s.admin),
+            Some(json!({"active": "maybe"})),
+        )
+        .await;
+    assert!(bad.status.is_client_error(), "{}", bad.status);
+}

@@ -157,6 +157,17 @@ pub async fn save_plan(
     Ok(plan.id)
 }
 
+/// Switches a plan on (sold, batches can be made) or off.
+#[server(prefix = "/rpc")]
+pub async fn set_plan_active(plan_id: i64, active: bool) -> Result<(), AppError> {
+    use crate::auth::ssr::{require, services};
+    let caller = require(&[domain::Role::Admin]).await?;
+    let services = services()?;
+    billing::catalog::set_plan_active(&services.pool, plan_id, active, caller.principal.actor())
+        .await?;
+    Ok(())
+}
+
 /// A data quota as entered: whole gigabytes as `2 GB`, anything else in megabytes.
 fn readable_quota(bytes: i64) -> String {
     let mb = bytes / (1024 * 1024);
@@ -176,16 +187,18 @@ pub fn PlansPage() -> impl IntoView {
     let sync = ServerAction::<SyncRouterProfiles>::new();
     let asked_router = move || query.with(|q| q.get("router").and_then(|r| r.parse::<i64>().ok()));
     let edit = ServerAction::<SavePlan>::new();
+    let switch = ServerAction::<SetPlanActive>::new();
     let editing = RwSignal::new(None::<i64>);
     let created = successes(create);
     let edited = successes(edit);
+    let switched = successes(switch);
     Effect::new(move |_| {
         if edited.get() > 0 {
             editing.set(None);
         }
     });
     let data = Resource::new(
-        move || (asked_router(), created.get(), edited.get()),
+        move || (asked_router(), created.get(), edited.get() + switched.get()),
         |(router_id, _, _)| plans_of_router(router_id),
     );
     let synced = successes(sync);
@@ -229,7 +242,8 @@ pub fn PlansPage() -> impl IntoView {
                             </section>
                             <section class="card">
                                 <h2>{t!(i18n, plans_list)}</h2>
-                                <PlanTable plans=data.plans.clone() editing />
+                                <FormError error=Signal::derive(move || switch.value().get().and_then(Result::err)) />
+                                <PlanTable plans=data.plans.clone() editing switch />
                                 {move || {
                                     let plan = editing.get().and_then(|id| data.plans.iter().find(|p| p.id == id).cloned())?;
                                     let (marker, heading) = (plan.name.clone(), plan.name.clone());
@@ -266,7 +280,11 @@ pub fn PlansPage() -> impl IntoView {
 }
 
 #[component]
-fn PlanTable(plans: Vec<PlanRow>, editing: RwSignal<Option<i64>>) -> impl IntoView {
+fn PlanTable(
+    plans: Vec<PlanRow>,
+    editing: RwSignal<Option<i64>>,
+    switch: ServerAction<SetPlanActive>,
+) -> impl IntoView {
     let i18n = use_i18n();
     if plans.is_empty() {
         return view! { <p class="muted empty">{t!(i18n, plans_empty)}</p> }.into_any();
@@ -304,15 +322,29 @@ fn PlanTable(plans: Vec<PlanRow>, editing: RwSignal<Option<i64>>) -> impl IntoVi
                         <td data-label=label(|i18n| t_string!(i18n, plan_profile).to_string())>
                             <span class="mono">{plan.profile.unwrap_or_default()}</span>
                         </td>
-                        <td>
-                            <button
-                                type="button"
-                                class="button button-secondary"
-                                aria-expanded=move || (editing.get() == Some(plan.id)).to_string()
-                                on:click=move |_| editing.update(|e| *e = if *e == Some(plan.id) { None } else { Some(plan.id) })
-                            >
-                                {t!(i18n, edit)}
-                            </button>
+                        <td class="row-actions-cell">
+                            <div class="row-actions">
+                                <button
+                                    type="button"
+                                    class="button button-secondary"
+                                    aria-expanded=move || (editing.get() == Some(plan.id)).to_string()
+                                    on:click=move |_| editing.update(|e| *e = if *e == Some(plan.id) { None } else { Some(plan.id) })
+                                >
+                                    {t!(i18n, edit)}
+                                </button>
+                                <ActionForm action=switch>
+                                    <input type="hidden" name="plan_id" value=plan.id />
+                                    <input type="hidden" name="active" value=(!plan.active).to_string() />
+                                    <button
+                                        type="submit"
+                                        class="button button-secondary"
+                                        data-switch=if plan.active { "off" } else { "on" }
+                                        disabled=move || switch.pending().get()
+                                    >
+                                        {if plan.active { t!(i18n, plan_switch_off).into_any() } else { t!(i18n, plan_switch_on).into_any() }}
+                                    </button>
+                                </ActionForm>
+                            </div>
                         </td>
                     </tr>
                 }).collect_view()}

@@ -416,6 +416,41 @@ async fn save_plan(
     plan_by_id(pool, id).await
 }
 
+/// Switches a plan on or off. A plan that is off is not sold and makes no new batches; vouchers
+/// already made stay valid.
+pub async fn set_plan_active(
+    pool: &PgPool,
+    plan_id: i64,
+    active: bool,
+    actor: Actor,
+) -> Result<Plan, CatalogError> {
+    let mut tx = pool.begin().await?;
+    let changed = sqlx::query!(
+        "UPDATE plans SET active = $2, updated_at = now() WHERE id = $1",
+        plan_id,
+        active
+    )
+    .execute(&mut *tx)
+    .await?;
+    if changed.rows_affected() == 0 {
+        return Err(CatalogError::PlanNotFound);
+    }
+    audit::record(
+        &mut *tx,
+        actor,
+        if active {
+            "plan.activate"
+        } else {
+            "plan.deactivate"
+        },
+        Some(("plan", plan_id.to_string())),
+        serde_json::json!({ "active": active }),
+    )
+    .await?;
+    tx.commit().await?;
+    plan_by_id(pool, plan_id).await
+}
+
 pub async fn plan_by_id(pool: &PgPool, id: i64) -> Result<Plan, CatalogError> {
     select_plans(pool, None, Some(id))
         .await?

@@ -155,17 +155,11 @@ pub async fn run_once(
     for jobs in by_router.values_mut() {
         jobs.sort_by_key(|j| j.id);
     }
-    let outcomes = futures::future::join_all(by_router.into_values().map(|jobs| async move {
-        let mut outcome = DrainOutcome::default();
-        for job in jobs {
-            let result = match serde_json::from_value::<RouterJob>(job.payload.clone()) {
-                Ok(parsed) => run_job(pool, routers, job.router_id, &parsed).await,
-                Err(e) => Err(JobError::Permanent(format!("unreadable job: {e}"))),
-            };
-            settle(pool, &job, result, &mut outcome).await?;
-        }
-        Ok::<_, sqlx::Error>(outcome)
-    }))
+    let outcomes = futures::future::join_all(
+        by_router
+            .into_values()
+            .map(|jobs| run_in_order(pool, routers, jobs)),
+    )
     .await;
 
     let mut total = DrainOutcome::default();
@@ -185,7 +179,7 @@ pub async fn run_now(
     routers: &RouterService,
     job_ids: &[i64],
 ) -> Result<DrainOutcome, sqlx::Error> {
-    let claimed = sqlx::query_as!(
+    let mut claimed = sqlx::query_as!(
         ClaimedJob,
         "UPDATE router_jobs SET status = 'running', attempts = attempts + 1,
                 run_after = now() + make_interval(secs => $2), updated_at = now()
@@ -200,8 +194,18 @@ pub async fn run_now(
     )
     .fetch_all(pool)
     .await?;
+    claimed.sort_by_key(|j| j.id);
+    run_in_order(pool, routers, claimed).await
+}
+
+/// Runs claimed jobs one after the other and records how each ended.
+async fn run_in_order(
+    pool: &PgPool,
+    routers: &RouterService,
+    jobs: Vec<ClaimedJob>,
+) -> Result<DrainOutcome, sqlx::Error> {
     let mut outcome = DrainOutcome::default();
-    for job in claimed {
+    for job in jobs {
         let result = match serde_json::from_value::<RouterJob>(job.payload.clone()) {
             Ok(parsed) => run_job(pool, routers, job.router_id, &parsed).await,
             Err(e) => Err(JobError::Permanent(format!("unreadable job: {e}"))),

@@ -360,17 +360,45 @@ async fn refused_sales_change_nothing(pool: PgPool) {
         sales::sell(&pool, &services.routers, tap(plan_id + 999), kasir).await,
         Err(SaleError::PlanNotFound)
     ));
-    sqlx::query("UPDATE plans SET active = FALSE WHERE id = $1")
-        .bind(plan_id)
-        .execute(&pool)
+    let off = catalog::set_plan_active(&pool, plan_id, false, Actor::Staff(kasir))
         .await
         .unwrap();
+    assert!(!off.active);
     assert!(matches!(
         sales::sell(&pool, &services.routers, tap(plan_id), kasir).await,
         Err(SaleError::PlanInactive)
     ));
+    assert!(
+        sales::saleable_plans(&pool)
+            .await
+            .unwrap()
+            .iter()
+            .all(|p| p.id != plan_id),
+        "a plan that is off is not offered"
+    );
     assert_eq!(count(&pool, "SELECT count(*) FROM voucher_sales").await, 0);
     assert_eq!(count(&pool, "SELECT count(*) FROM vouchers").await, before);
+
+    catalog::set_plan_active(&pool, plan_id, true, Actor::Staff(kasir))
+        .await
+        .unwrap();
+    assert!(
+        sales::sell(&pool, &services.routers, tap(plan_id), kasir)
+            .await
+            .is_ok()
+    );
+    assert!(matches!(
+        catalog::set_plan_active(&pool, plan_id + 999, false, Actor::System).await,
+        Err(catalog::CatalogError::PlanNotFound)
+    ));
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM audit_logs WHERE action IN ('plan.activate', 'plan.deactivate')"
+        )
+        .await,
+        2
+    );
 }
 
 #[sqlx::test(migrator = "billing::MIGRATOR")]

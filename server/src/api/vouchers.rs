@@ -19,6 +19,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_plans, create_plan))
         .routes(routes!(update_plan))
+        .routes(routes!(set_plan_active))
         .routes(routes!(sync_profiles))
         .routes(routes!(reconcile))
         .routes(routes!(create_batch))
@@ -151,6 +152,28 @@ async fn update_plan(
     let actor = caller.require(&[Role::Admin])?.principal.actor();
     let plan = catalog::update_plan(&services.pool, id, body.into(), actor).await?;
     services.outbox_wake.notify_one();
+    Ok(axum::Json(plan.into()))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct PlanActiveRequest {
+    /// `false` stops selling the plan and making batches of it; vouchers already made stay valid.
+    pub active: bool,
+}
+
+/// Switches a plan on or off.
+#[utoipa::path(put, path = "/api/v2/plans/{id}/active", tag = "vouchers", request_body = PlanActiveRequest,
+    params(("id" = i64, Path)), security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, body = PlanResponse), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn set_plan_active(
+    State(services): State<Services>,
+    caller: AuthUser,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<PlanActiveRequest>,
+) -> Result<axum::Json<PlanResponse>, ApiError> {
+    let actor = caller.require(&[Role::Admin])?.principal.actor();
+    let plan = catalog::set_plan_active(&services.pool, id, body.active, actor).await?;
     Ok(axum::Json(plan.into()))
 }
 
