@@ -12,6 +12,9 @@ pub struct DashboardData {
     pub customers: i64,
     pub staff: i64,
     pub balance_total: Rupiah,
+    /// Vouchers sold today (the business's local day) and their revenue.
+    pub sold_today: i64,
+    pub revenue_today: Rupiah,
     /// `healthy`, `degraded` or `unhealthy`.
     pub health: String,
     pub checks: Vec<HealthLine>,
@@ -33,6 +36,7 @@ pub async fn dashboard_summary() -> Result<DashboardData, AppError> {
     let counts = billing::accounts::counts(&services.pool)
         .await
         .map_err(AuthError::from)?;
+    let today = billing::sales::today(&services.pool, services.config.timezone, None, 1).await?;
     let report = services.health().await;
     let health = serde_json::to_value(report.status)
         .ok()
@@ -43,6 +47,8 @@ pub async fn dashboard_summary() -> Result<DashboardData, AppError> {
         customers: counts.customers,
         staff: counts.staff,
         balance_total: Rupiah::new(counts.balance_total),
+        sold_today: today.count,
+        revenue_today: today.total,
         health,
         checks: report
             .checks
@@ -85,6 +91,14 @@ pub fn Dashboard() -> impl IntoView {
                                 <span class="stat-label">{t!(i18n, stat_balance_total)}</span>
                                 <span class="stat-value">{s.balance_total.to_string()}</span>
                             </div>
+                            <a class="stat stat-link" href="/admin/reports">
+                                <span class="stat-label">{t!(i18n, stat_sold_today)}</span>
+                                <span class="stat-value" data-stat="sold-today">{s.sold_today}</span>
+                            </a>
+                            <a class="stat stat-link" href="/admin/reports">
+                                <span class="stat-label">{t!(i18n, stat_revenue_today)}</span>
+                                <span class="stat-value" data-stat="revenue-today">{s.revenue_today.to_string()}</span>
+                            </a>
                         </div>
                         <section class="card">
                             <h2>
