@@ -285,8 +285,14 @@ test('printed sheets carry QR codes that decode to the login URL with the code',
         assert.equal(await decodeQr(card.locator('.qr')), loginUrl(code));
       }
 
-      // A selection from the voucher list.
+      // The voucher list tells the sold vouchers of the batch from the printed ones.
       await page.emulateMedia({ media: 'screen' });
+      await visit(page, `/admin/vouchers?batch=${stockBatch}`);
+      await page.locator('.vouchers-table tr[data-voucher]').first().waitFor();
+      assert.equal(await page.locator('.vouchers-table [data-sold]').count(), 2, 'two sales came from this stock');
+      assert.equal(await page.locator('.vouchers-table [data-printed]').count(), 8, 'the rest is marked printed');
+
+      // A selection from the voucher list.
       await visit(page, '/admin/vouchers');
       const chosen = [];
       for (const row of (await page.locator('.vouchers-table tr[data-voucher]').all()).slice(0, 2)) {

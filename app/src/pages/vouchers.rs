@@ -76,6 +76,9 @@ pub struct VoucherItem {
     pub router_state: String,
     pub router_error: Option<String>,
     pub expires_at: Option<String>,
+    /// When a cashier sold it, shown in the operator's time zone.
+    pub sold_at: Option<String>,
+    pub printed: bool,
     pub created_at: String,
 }
 
@@ -276,6 +279,10 @@ fn to_item(row: billing::vouchers::VoucherRow, services: &billing::Services) -> 
         expires_at: row
             .expires_at
             .map(|t| t.with_timezone(&timezone).format(TIME_FORMAT).to_string()),
+        sold_at: row
+            .sold_at
+            .map(|t| t.with_timezone(&timezone).format(TIME_FORMAT).to_string()),
+        printed: row.printed_at.is_some(),
         created_at: row
             .created_at
             .with_timezone(&timezone)
@@ -772,6 +779,8 @@ fn VoucherTable(rows: Vec<VoucherItem>, withdraw: ServerAction<WithdrawVoucher>)
                             </td>
                             <td data-label=label(|i18n| t_string!(i18n, status).to_string())>
                                 <span class=format!("badge badge-voucher-{}", v.status)>{status_label(i18n, &v.status)}</span>
+                                {v.sold_at.clone().map(|at| view! { <span class="sub" data-sold="true">{t!(i18n, voucher_sold)} " " {at}</span> })}
+                                {(v.sold_at.is_none() && v.printed).then(|| view! { <span class="sub" data-printed="true">{t!(i18n, voucher_printed)}</span> })}
                             </td>
                             <td data-label=label(|i18n| t_string!(i18n, voucher_router).to_string())>
                                 <span class=format!("router-state router-state-{}", v.router_state) title=v.router_error.clone()>

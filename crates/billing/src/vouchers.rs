@@ -331,6 +331,10 @@ pub struct VoucherRow {
     pub uptime_seconds: i64,
     pub bytes_in: i64,
     pub bytes_out: i64,
+    /// When a cashier sold it, if one did.
+    pub sold_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// When it was first put on a printed sheet, if it was.
+    pub printed_at: Option<chrono::DateTime<chrono::Utc>>,
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
@@ -358,7 +362,7 @@ pub async fn list(pool: &PgPool, filter: &VoucherFilter) -> Result<Vec<VoucherRo
         VoucherRow,
         r#"SELECT v.id, v.batch_id, v.router_id, v.plan_id, p.name AS plan_name, v.code, v.password, v.price,
                   v.status, v.router_state, v.router_error, v.first_login_at, v.expires_at, v.uptime_seconds,
-                  v.bytes_in, v.bytes_out, v.created_at
+                  v.bytes_in, v.bytes_out, v.sold_at, v.printed_at, v.created_at
            FROM vouchers v JOIN plans p ON p.id = v.plan_id
            WHERE ($1::BIGINT IS NULL OR v.router_id = $1)
              AND ($2::BIGINT IS NULL OR v.plan_id = $2)
