@@ -2,7 +2,7 @@
 //! one big button per plan; a tap sells one voucher and shows its code large with its QR code,
 //! ready to print on a 58 mm receipt; today's sales per cashier underneath.
 
-use crate::components::{FormError, error_message};
+use crate::components::{FormError, error_message, successes};
 use crate::error::AppError;
 use crate::i18n::*;
 use domain::Rupiah;
@@ -264,14 +264,7 @@ fn store_auto_print(on: bool) {
 pub fn PosPage() -> impl IntoView {
     let i18n = use_i18n();
     let sell = ServerAction::<SellVoucher>::new();
-    let sold = Memo::new(move |before: Option<&u32>| {
-        let before = before.copied().unwrap_or(0);
-        if sell.value().with(|v| matches!(v, Some(Ok(_)))) {
-            before + 1
-        } else {
-            before
-        }
-    });
+    let sold = successes(sell);
     let plans = Resource::new(move || sold.get(), |_| pos_plans());
     let today = Resource::new(move || sold.get(), |_| today_sales());
     let (whatsapp, set_whatsapp) = signal(String::new());
