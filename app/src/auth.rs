@@ -53,7 +53,7 @@ pub async fn register(
     let services = ssr::services()?;
     services
         .auth
-        .register(billing::auth::Registration {
+        .register(billing::identity::auth::Registration {
             name,
             whatsapp,
             email,
@@ -68,7 +68,7 @@ pub async fn register(
 pub mod ssr {
     use super::*;
     use billing::Services;
-    use billing::auth::{AuthError, Authenticated};
+    use billing::identity::auth::{AuthError, Authenticated};
     use tower_sessions::Session;
 
     /// The key under which a browser's cookie session keeps its login session id.

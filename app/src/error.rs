@@ -1,6 +1,7 @@
 //! The one error type the browser sees from server functions. It never carries internals:
 //! database and Redis failures become `Internal` after being logged on the server.
 
+use domain::ErrorCode;
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
@@ -11,7 +12,7 @@ pub enum AppError {
     #[error("{field}: {message}")]
     Invalid {
         field: String,
-        code: String,
+        code: ErrorCode,
         message: String,
     },
     #[error("wrong username or password")]
@@ -39,10 +40,10 @@ impl FromServerFnError for AppError {
 
 impl AppError {
     /// Bad input in `field`; `code` picks the translated message, `message` is the English one.
-    pub fn invalid(field: &str, code: &str, message: impl Into<String>) -> Self {
+    pub fn invalid(field: &str, code: ErrorCode, message: impl Into<String>) -> Self {
         AppError::Invalid {
             field: field.to_owned(),
-            code: code.to_owned(),
+            code,
             message: message.into(),
         }
     }
@@ -57,49 +58,6 @@ impl AppError {
 }
 
 #[cfg(feature = "ssr")]
-impl From<billing::auth::AuthError> for AppError {
-    fn from(error: billing::auth::AuthError) -> Self {
-        use billing::auth::AuthError as E;
-        match error {
-            E::Invalid {
-                field,
-                code,
-                message,
-            } => AppError::Invalid {
-                field: field.to_owned(),
-                code: code.to_owned(),
-                message,
-            },
-            E::Duplicate {
-                field,
-                code,
-                message,
-            } => AppError::Invalid {
-                field: field.to_owned(),
-                code: code.to_owned(),
-                message: message.to_owned(),
-            },
-            E::InvalidCredentials => AppError::InvalidCredentials,
-            E::RateLimited {
-                retry_after_seconds,
-            } => AppError::RateLimited {
-                retry_after_seconds,
-            },
-            E::Unauthenticated => AppError::Unauthenticated,
-            E::Forbidden => AppError::Forbidden,
-            E::Database(e) => {
-                tracing::error!(error = %e, "database error in a server function");
-                AppError::Internal
-            }
-            E::Redis(e) => {
-                tracing::error!(error = %e, "redis error in a server function");
-                AppError::Internal
-            }
-        }
-    }
-}
-
-#[cfg(feature = "ssr")]
 fn internal(error: &dyn std::error::Error, what: &str) -> AppError {
     tracing::error!(error = %error, cause = ?error.source(), "{what} in a server function");
     AppError::Internal
@@ -109,8 +67,8 @@ fn internal(error: &dyn std::error::Error, what: &str) -> AppError {
 impl AppError {
     /// A service error as the service explains it: the field, code and message for the form, or
     /// a logged internal error.
-    pub fn from_service(error: &dyn billing::problem::Explain) -> Self {
-        use billing::problem::Problem;
+    pub fn from_service(error: &dyn billing::core::problem::Explain) -> Self {
+        use billing::core::problem::Problem;
         match error.problem() {
             Problem::Invalid { field, code }
             | Problem::Conflict { field, code }
@@ -119,28 +77,23 @@ impl AppError {
             }
             // What the router (or the network) said is what the admin needs to fix it.
             Problem::Upstream { code } => AppError::invalid("router", code, error.to_string()),
+            Problem::InvalidCredentials => AppError::InvalidCredentials,
+            Problem::RateLimited {
+                retry_after_seconds,
+            } => AppError::RateLimited {
+                retry_after_seconds,
+            },
+            Problem::Unauthenticated => AppError::Unauthenticated,
+            Problem::Forbidden => AppError::Forbidden,
             Problem::Internal => internal(error, "service error"),
         }
     }
 }
 
-/// Service errors that explain themselves.
+/// Every service error explains itself, so every one converts the same way.
 #[cfg(feature = "ssr")]
-macro_rules! explained {
-    ($($error:ty),*) => {$(
-        impl From<$error> for AppError {
-            fn from(error: $error) -> Self {
-                AppError::from_service(&error)
-            }
-        }
-    )*};
+impl<E: billing::core::problem::Explain> From<E> for AppError {
+    fn from(error: E) -> Self {
+        AppError::from_service(&error)
+    }
 }
-
-#[cfg(feature = "ssr")]
-explained!(
-    billing::routers::RouterError,
-    billing::catalog::CatalogError,
-    billing::vouchers::VoucherError,
-    billing::sales::SaleError,
-    billing::reports::ReportError
-);

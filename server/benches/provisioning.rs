@@ -7,7 +7,8 @@
 
 mod support;
 
-use billing::activation::{self, ExpiredAction};
+use billing::hotspot::activation;
+use domain::ExpiredAction;
 use serde_json::json;
 use std::time::{Duration, Instant};
 use support::{Bench, Site, TempDatabase, call, setup, site};
@@ -17,7 +18,7 @@ const LATENCY: Duration = Duration::from_millis(20);
 /// POST /api/v2/vouchers/batch, then wait until the worker has every voucher on the router.
 async fn batch_end_to_end(bench: &Bench, site: &Site, quantity: u32) -> Duration {
     let worker_stop = tokio_util::sync::CancellationToken::new();
-    let worker = tokio::spawn(billing::jobs::outbox_worker(
+    let worker = tokio::spawn(billing::ops::schedule::outbox_worker(
         bench.services.clone(),
         worker_stop.clone().cancelled_owned(),
     ));
@@ -33,7 +34,7 @@ async fn batch_end_to_end(bench: &Bench, site: &Site, quantity: u32) -> Duration
     .await;
     let batch_id = created["batch_id"].as_i64().unwrap();
     loop {
-        let progress = billing::vouchers::batch_progress(&bench.services.pool, batch_id)
+        let progress = billing::hotspot::vouchers::batch_progress(&bench.services.pool, batch_id)
             .await
             .unwrap()
             .unwrap();
@@ -76,31 +77,31 @@ async fn voucher_list_at_100k(bench: &Bench, site: &Site) {
     .unwrap();
     sqlx::query("ANALYZE vouchers").execute(pool).await.unwrap();
     let filters = [
-        ("newest", billing::vouchers::VoucherFilter::default()),
+        ("newest", domain::model::vouchers::VoucherFilter::default()),
         (
             "status = expired",
-            billing::vouchers::VoucherFilter {
+            domain::model::vouchers::VoucherFilter {
                 status: Some("expired".into()),
                 ..Default::default()
             },
         ),
         (
             "code starts with L00004",
-            billing::vouchers::VoucherFilter {
+            domain::model::vouchers::VoucherFilter {
                 code: Some("L00004".into()),
                 ..Default::default()
             },
         ),
         (
             "one plan",
-            billing::vouchers::VoucherFilter {
+            domain::model::vouchers::VoucherFilter {
                 plan_id: Some(site.plan_id),
                 ..Default::default()
             },
         ),
         (
             "one batch, page 2",
-            billing::vouchers::VoucherFilter {
+            domain::model::vouchers::VoucherFilter {
                 batch_id: Some(batch_id),
                 before_id: Some(50_000),
                 ..Default::default()
@@ -111,7 +112,9 @@ async fn voucher_list_at_100k(bench: &Bench, site: &Site) {
         let mut samples = Vec::new();
         for _ in 0..20 {
             let started = Instant::now();
-            let rows = billing::vouchers::list(pool, &filter).await.unwrap();
+            let rows = billing::hotspot::vouchers::list(pool, &filter)
+                .await
+                .unwrap();
             samples.push(started.elapsed());
             assert!(!rows.is_empty(), "{name}");
         }

@@ -15,8 +15,10 @@ struct Schedule {
     period: Duration,
     run: fn(
         Services,
-    )
-        -> futures::future::BoxFuture<'static, Result<billing::jobs::TickSummary, sqlx::Error>>,
+    ) -> futures::future::BoxFuture<
+        'static,
+        Result<billing::ops::schedule::TickSummary, sqlx::Error>,
+    >,
 }
 
 fn schedules(config: &billing::Config) -> [Schedule; 3] {
@@ -26,19 +28,19 @@ fn schedules(config: &billing::Config) -> [Schedule; 3] {
             name: "activation",
             cron: format!("*/{activation} * * * * *"),
             period: Duration::from_secs(u64::from(activation)),
-            run: |s| Box::pin(async move { billing::jobs::activation_tick(&s).await }),
+            run: |s| Box::pin(async move { billing::ops::schedule::activation_tick(&s).await }),
         },
         Schedule {
             name: "reconcile",
             cron: "0 */10 * * * *".to_owned(),
             period: Duration::from_secs(600),
-            run: |s| Box::pin(async move { billing::jobs::reconcile_tick(&s).await }),
+            run: |s| Box::pin(async move { billing::ops::schedule::reconcile_tick(&s).await }),
         },
         Schedule {
             name: "profile-sync",
             cron: "0 5 * * * *".to_owned(),
             period: Duration::from_secs(3600),
-            run: |s| Box::pin(async move { billing::jobs::profile_sync_tick(&s).await }),
+            run: |s| Box::pin(async move { billing::ops::schedule::profile_sync_tick(&s).await }),
         },
     ]
 }
@@ -48,7 +50,7 @@ pub async fn start(
     services: Services,
     shutdown: CancellationToken,
 ) -> anyhow::Result<JobScheduler> {
-    tokio::spawn(billing::jobs::outbox_worker(
+    tokio::spawn(billing::ops::schedule::outbox_worker(
         services.clone(),
         shutdown.clone().cancelled_owned(),
     ));
@@ -59,7 +61,7 @@ pub async fn start(
         let job = Job::new_async(schedule.cron, move |_, _| {
             let services = services.clone();
             Box::pin(async move {
-                match billing::jobs::claim_tick(&services, name, period).await {
+                match billing::ops::schedule::claim_tick(&services, name, period).await {
                     Ok(true) => {}
                     Ok(false) => return,
                     Err(e) => {

@@ -76,9 +76,9 @@ async fn run(cli: Cli) -> Result<()> {
             router_password,
         } => {
             let services = Services::start(config).await?;
-            billing::demo::seed(&services.pool).await?;
+            billing::ops::demo::seed(&services.pool).await?;
             if let Some(router) = router {
-                let added = billing::demo::seed_router(
+                let added = billing::ops::demo::seed_router(
                     &services,
                     &router.ip().to_string(),
                     router.port(),
@@ -92,7 +92,7 @@ async fn run(cli: Cli) -> Result<()> {
                 }
             }
             println!("demo data loaded; logins (username / password):");
-            for login in billing::demo::logins() {
+            for login in billing::ops::demo::logins() {
                 println!(
                     "  {:<9} {:<20} {}",
                     login.role.as_str(),
@@ -120,7 +120,7 @@ async fn run(cli: Cli) -> Result<()> {
                 bail!("no password given: set NEW_USER_PASSWORD or pipe it on standard input");
             }
             let services = Services::start(config).await?;
-            let user = billing::accounts::create_staff(
+            let user = billing::identity::accounts::create_staff(
                 &services.pool,
                 &username,
                 &name,
@@ -139,7 +139,7 @@ fn init_tracing(config: &Config) {
         EnvFilter::new("info,sqlx=warn,tower_sessions=warn,tokio_cron_scheduler=warn")
     });
     let builder = tracing_subscriber::fmt().with_env_filter(filter);
-    if config.mode == billing::config::Mode::Production {
+    if config.mode == billing::core::config::Mode::Production {
         builder.json().init();
     } else {
         builder.init();

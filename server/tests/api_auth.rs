@@ -8,7 +8,7 @@ use serde_json::json;
 use sqlx::PgPool;
 use support::{Auth, TestApp};
 
-#[sqlx::test(migrator = "billing::MIGRATOR")]
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
 async fn registers_and_logs_in_by_whatsapp_email_and_token(pool: PgPool) {
     let app = TestApp::new(pool).await;
     let registered = app
@@ -42,7 +42,7 @@ async fn registers_and_logs_in_by_whatsapp_email_and_token(pool: PgPool) {
     }
 }
 
-#[sqlx::test(migrator = "billing::MIGRATOR")]
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
 async fn logout_revokes_the_token_and_the_cookie_at_once(pool: PgPool) {
     let app = TestApp::new(pool).await;
     app.create_staff("admin", "admin12345", Role::Admin).await;
@@ -84,7 +84,7 @@ async fn logout_revokes_the_token_and_the_cookie_at_once(pool: PgPool) {
     assert_eq!(after_cookie.status, StatusCode::UNAUTHORIZED);
 }
 
-#[sqlx::test(migrator = "billing::MIGRATOR")]
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
 async fn duplicate_registration_is_a_conflict_that_names_the_field(pool: PgPool) {
     let app = TestApp::new(pool).await;
     let first = app
@@ -133,7 +133,7 @@ async fn duplicate_registration_is_a_conflict_that_names_the_field(pool: PgPool)
     assert_eq!(count, 1, "a refused registration changes nothing");
 }
 
-#[sqlx::test(migrator = "billing::MIGRATOR")]
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
 async fn bad_input_gets_a_readable_4xx_and_changes_nothing(pool: PgPool) {
     let app = TestApp::new(pool).await;
     let cases = [
@@ -236,7 +236,7 @@ async fn bad_input_gets_a_readable_4xx_and_changes_nothing(pool: PgPool) {
     assert_eq!(count, 0);
 }
 
-#[sqlx::test(migrator = "billing::MIGRATOR")]
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
 async fn wrong_credentials_are_401_without_saying_which_part_was_wrong(pool: PgPool) {
     let app = TestApp::new(pool).await;
     app.create_staff("kasir", "kasir12345", Role::Staff).await;
@@ -260,7 +260,7 @@ async fn wrong_credentials_are_401_without_saying_which_part_was_wrong(pool: PgP
     assert_eq!(garbage_token.status, StatusCode::UNAUTHORIZED);
 }
 
-#[sqlx::test(migrator = "billing::MIGRATOR")]
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
 async fn failed_logins_are_rate_limited_with_retry_after(pool: PgPool) {
     let app = TestApp::new(pool).await;
     app.create_staff("admin", "admin12345", Role::Admin).await;
@@ -293,7 +293,7 @@ async fn failed_logins_are_rate_limited_with_retry_after(pool: PgPool) {
     );
 }
 
-#[sqlx::test(migrator = "billing::MIGRATOR")]
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
 async fn roles_are_enforced_on_admin_routes(pool: PgPool) {
     let app = TestApp::new(pool).await;
     app.create_staff("admin", "admin12345", Role::Admin).await;
@@ -333,7 +333,7 @@ async fn roles_are_enforced_on_admin_routes(pool: PgPool) {
     assert_eq!(allowed.body["active_staff"], 2);
 }
 
-#[sqlx::test(migrator = "billing::MIGRATOR")]
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
 async fn a_customer_sees_only_their_own_account(pool: PgPool) {
     let app = TestApp::new(pool).await;
     let budi = app
@@ -354,7 +354,7 @@ async fn a_customer_sees_only_their_own_account(pool: PgPool) {
     assert_ne!(budi.body["id"], siti.body["id"]);
 }
 
-#[sqlx::test(migrator = "billing::MIGRATOR")]
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
 async fn every_route_is_in_the_openapi_document(pool: PgPool) {
     let app = TestApp::new(pool).await;
     let doc = app
@@ -380,7 +380,7 @@ async fn every_route_is_in_the_openapi_document(pool: PgPool) {
     assert!(doc.body["components"]["securitySchemes"]["bearer"].is_object());
 }
 
-#[sqlx::test(migrator = "billing::MIGRATOR")]
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
 async fn health_reports_database_and_redis_with_latency(pool: PgPool) {
     let app = TestApp::new(pool).await;
     let health = app.request("GET", "/health", Auth::None, None).await;
@@ -394,7 +394,7 @@ async fn health_reports_database_and_redis_with_latency(pool: PgPool) {
     }
 }
 
-#[sqlx::test(migrator = "billing::MIGRATOR")]
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
 async fn pages_check_the_role_before_rendering(pool: PgPool) {
     let app = TestApp::new(pool).await;
     app.register("Budi", "081234567801", "budi@example.com", "rahasia123")
@@ -436,7 +436,7 @@ async fn pages_check_the_role_before_rendering(pool: PgPool) {
     assert!(login_page.text.contains("Masuk"));
 }
 
-#[sqlx::test(migrator = "billing::MIGRATOR")]
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
 async fn server_functions_answer_errors_with_4xx_statuses(pool: PgPool) {
     let app = TestApp::new(pool).await;
     app.create_staff("admin", "admin12345", Role::Admin).await;

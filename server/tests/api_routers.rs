@@ -32,7 +32,7 @@ fn router_body(name: &str, sim: &Simulator, password: &str) -> serde_json::Value
     })
 }
 
-#[sqlx::test(migrator = "billing::MIGRATOR")]
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
 async fn registers_a_router_and_reads_its_live_status(pool: PgPool) {
     let app = TestApp::new(pool.clone()).await;
     let token = admin(&app).await;
@@ -101,7 +101,7 @@ async fn registers_a_router_and_reads_its_live_status(pool: PgPool) {
     assert_eq!(health.body["status"], "healthy");
 }
 
-#[sqlx::test(migrator = "billing::MIGRATOR")]
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
 async fn an_unreachable_router_is_reported_and_degrades_health(pool: PgPool) {
     let app = TestApp::new(pool).await;
     let token = admin(&app).await;
@@ -183,7 +183,7 @@ async fn an_unreachable_router_is_reported_and_degrades_health(pool: PgPool) {
     assert_eq!(status.body["reachable"], true, "{}", status.text);
 }
 
-#[sqlx::test(migrator = "billing::MIGRATOR")]
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
 async fn bad_router_input_is_refused_with_reasons(pool: PgPool) {
     let app = TestApp::new(pool.clone()).await;
     let token = admin(&app).await;
@@ -260,7 +260,7 @@ async fn bad_router_input_is_refused_with_reasons(pool: PgPool) {
     assert_eq!(count, 1, "refused input changes nothing");
 }
 
-#[sqlx::test(migrator = "billing::MIGRATOR")]
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
 async fn only_admins_manage_routers(pool: PgPool) {
     let app = TestApp::new(pool).await;
     let token = admin(&app).await;

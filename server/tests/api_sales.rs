@@ -74,7 +74,7 @@ async fn plan(app: &TestApp, admin: &str, router_id: i64, name: &str, price: i64
 }
 
 async fn drain(app: &TestApp) {
-    while billing::outbox::run_once(&app.services.pool, &app.services.routers, 50)
+    while billing::outbox::run_once(&app.services.pool, &app.services.router_jobs(), 50)
         .await
         .unwrap()
         .claimed()
@@ -95,7 +95,7 @@ async fn count(pool: &PgPool, sql: &'static str) -> i64 {
     sqlx::query_scalar(sql).fetch_one(pool).await.unwrap()
 }
 
-#[sqlx::test(migrator = "billing::MIGRATOR")]
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
 async fn a_cashier_sells_and_the_same_request_key_returns_the_same_sale(pool: PgPool) {
     let s = setup(pool.clone()).await;
     let key = Uuid::new_v4();
@@ -186,7 +186,7 @@ async fn a_cashier_sells_and_the_same_request_key_returns_the_same_sale(pool: Pg
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
 }
 
-#[sqlx::test(migrator = "billing::MIGRATOR")]
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
 async fn stock_sells_first_and_today_shows_a_cashier_their_own_sales(pool: PgPool) {
     let s = setup(pool.clone()).await;
     let batch = s
@@ -250,7 +250,7 @@ async fn stock_sells_first_and_today_shows_a_cashier_their_own_sales(pool: PgPoo
     assert_eq!(everyone.body["latest"].as_array().unwrap().len(), 2);
 }
 
-#[sqlx::test(migrator = "billing::MIGRATOR")]
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
 async fn customers_cashiers_and_strangers_are_refused_what_is_not_theirs(pool: PgPool) {
     let s = setup(pool.clone()).await;
     let registered = s
@@ -298,7 +298,7 @@ async fn customers_cashiers_and_strangers_are_refused_what_is_not_theirs(pool: P
     assert_eq!(count(&pool, "SELECT count(*) FROM vouchers").await, 0);
 }
 
-#[sqlx::test(migrator = "billing::MIGRATOR")]
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
 async fn bad_sales_get_a_reason_and_write_nothing(pool: PgPool) {
     let s = setup(pool.clone()).await;
     let jobs_before = count(&pool, "SELECT count(*) FROM router_jobs").await;
@@ -359,7 +359,7 @@ async fn bad_sales_get_a_reason_and_write_nothing(pool: PgPool) {
     );
 }
 
-#[sqlx::test(migrator = "billing::MIGRATOR")]
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
 async fn the_report_adds_up_to_the_sales_and_exports_them(pool: PgPool) {
     let s = setup(pool.clone()).await;
     let weekly = plan(&s.app, &s.admin, s.router_id, "1 Minggu", 25_000).await;
@@ -510,7 +510,7 @@ async fn the_report_adds_up_to_the_sales_and_exports_them(pool: PgPool) {
     }
 }
 
-#[sqlx::test(migrator = "billing::MIGRATOR")]
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
 async fn the_sales_routes_are_in_the_openapi_document(pool: PgPool) {
     let app = TestApp::new(pool).await;
     let doc = app

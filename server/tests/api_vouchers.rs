@@ -59,7 +59,7 @@ async fn setup(pool: PgPool) -> Setup {
 }
 
 async fn drain(app: &TestApp) {
-    while billing::outbox::run_once(&app.services.pool, &app.services.routers, 50)
+    while billing::outbox::run_once(&app.services.pool, &app.services.router_jobs(), 50)
         .await
         .unwrap()
         .claimed()
@@ -67,7 +67,7 @@ async fn drain(app: &TestApp) {
     {}
 }
 
-#[sqlx::test(migrator = "billing::MIGRATOR")]
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
 async fn a_batch_is_created_and_its_progress_followed(pool: PgPool) {
     let s = setup(pool).await;
     let created = s
@@ -187,7 +187,7 @@ async fn a_batch_is_created_and_its_progress_followed(pool: PgPool) {
     assert!(synced.body["hotspot_profiles"].as_u64().unwrap() >= 1);
 }
 
-#[sqlx::test(migrator = "billing::MIGRATOR")]
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
 async fn bad_batches_and_plans_get_reasons_and_cashiers_are_refused(pool: PgPool) {
     let s = setup(pool.clone()).await;
     for (body, field) in [
@@ -288,7 +288,7 @@ async fn bad_batches_and_plans_get_reasons_and_cashiers_are_refused(pool: PgPool
     assert_eq!(count, 0);
 }
 
-#[sqlx::test(migrator = "billing::MIGRATOR")]
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
 async fn editing_a_plan_updates_its_profile_on_the_router_and_keeps_old_prices(pool: PgPool) {
     let s = setup(pool.clone()).await;
     let made = s
@@ -351,7 +351,7 @@ async fn editing_a_plan_updates_its_profile_on_the_router_and_keeps_old_prices(p
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
 }
 
-#[sqlx::test(migrator = "billing::MIGRATOR")]
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
 async fn a_plan_switched_off_makes_no_batches_until_switched_on(pool: PgPool) {
     let s = setup(pool.clone()).await;
     let uri = format!("/api/v2/plans/{}/active", s.plan_id);

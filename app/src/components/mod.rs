@@ -4,6 +4,7 @@ pub mod layout;
 
 use crate::error::AppError;
 use crate::i18n::*;
+use domain::ErrorCode;
 use leptos::prelude::*;
 use std::time::Duration;
 
@@ -48,68 +49,11 @@ pub fn LanguageSwitch() -> impl IntoView {
 /// The translated, human message for an error returned by a server function.
 pub fn error_message(i18n: leptos_i18n::I18nContext<Locale>, error: &AppError) -> String {
     match error {
-        AppError::Invalid { code, message, .. } => match code.as_str() {
-            "name_empty" => t_string!(i18n, err_name_empty).to_string(),
-            "name_too_long" => t_string!(i18n, err_name_too_long).to_string(),
-            "name_control_characters" => t_string!(i18n, err_name_control_characters).to_string(),
-            "whatsapp_invalid_characters" => {
-                t_string!(i18n, err_whatsapp_invalid_characters).to_string()
-            }
-            "whatsapp_not_indonesian_mobile" => {
-                t_string!(i18n, err_whatsapp_not_indonesian_mobile).to_string()
-            }
-            "whatsapp_wrong_length" => t_string!(i18n, err_whatsapp_wrong_length).to_string(),
-            "whatsapp_taken" => t_string!(i18n, err_whatsapp_taken).to_string(),
-            "email_invalid" => t_string!(i18n, err_email_invalid).to_string(),
-            "email_taken" => t_string!(i18n, err_email_taken).to_string(),
-            "password_too_short" => t_string!(i18n, err_password_too_short).to_string(),
-            "password_too_long" => t_string!(i18n, err_password_too_long).to_string(),
-            "username_empty" => t_string!(i18n, err_username_empty).to_string(),
-            "password_empty" => t_string!(i18n, err_password_empty).to_string(),
-            "router_name" => t_string!(i18n, err_router_name).to_string(),
-            "router_name_taken" => t_string!(i18n, err_router_name_taken).to_string(),
-            "router_host" => t_string!(i18n, err_router_host).to_string(),
-            "router_port" => t_string!(i18n, err_router_port).to_string(),
-            "router_fingerprint" => t_string!(i18n, err_router_fingerprint).to_string(),
-            "router_username" => t_string!(i18n, err_router_username).to_string(),
-            "router_password" => t_string!(i18n, err_router_password).to_string(),
-            "router_credentials" => t_string!(i18n, err_router_credentials).to_string(),
-            "router_not_found" => t_string!(i18n, err_router_not_found).to_string(),
-            "router_in_use" => t_string!(i18n, err_router_in_use).to_string(),
-            "router_unreachable" => {
-                let detail = message.clone();
-                t_string!(i18n, err_router_unreachable, detail).to_string()
-            }
-            "plan_name" => t_string!(i18n, err_plan_name).to_string(),
-            "plan_name_taken" => t_string!(i18n, err_plan_name_taken).to_string(),
-            "plan_price" => t_string!(i18n, err_plan_price).to_string(),
-            "plan_not_found" => t_string!(i18n, err_plan_not_found).to_string(),
-            "plan_inactive" => t_string!(i18n, err_plan_inactive).to_string(),
-            "validity" if error.field() == Some("time_quota") => {
-                t_string!(i18n, err_time_quota).to_string()
-            }
-            "validity" => t_string!(i18n, err_validity).to_string(),
-            "data_quota" => t_string!(i18n, err_data_quota).to_string(),
-            "profile_name" => t_string!(i18n, err_profile_name).to_string(),
-            "rate_limit" => t_string!(i18n, err_rate_limit).to_string(),
-            "shared_users" => t_string!(i18n, err_shared_users).to_string(),
-            "quantity" => t_string!(i18n, err_quantity).to_string(),
-            "code_length" => t_string!(i18n, err_code_length).to_string(),
-            "code_space_exhausted" => t_string!(i18n, err_code_space).to_string(),
-            "alphabet" => t_string!(i18n, err_alphabet).to_string(),
-            "prefix" => t_string!(i18n, err_prefix).to_string(),
-            "password_mode" => t_string!(i18n, err_password_mode).to_string(),
-            "comment_too_long" => t_string!(i18n, err_comment_too_long).to_string(),
-            "voucher_status" => t_string!(i18n, err_voucher_status).to_string(),
-            "router_login_url" => t_string!(i18n, err_router_login_url).to_string(),
-            "plan_not_hotspot" => t_string!(i18n, err_plan_not_hotspot).to_string(),
-            "sale_not_found" => t_string!(i18n, err_sale_not_found).to_string(),
-            "sheet_selection" => t_string!(i18n, err_sheet_selection).to_string(),
-            "report_date" => t_string!(i18n, err_report_date).to_string(),
-            "report_period_order" => t_string!(i18n, err_report_period_order).to_string(),
-            "report_period_length" => t_string!(i18n, err_report_period_length).to_string(),
-            _ => message.clone(),
-        },
+        AppError::Invalid {
+            code,
+            message,
+            field,
+        } => code_message(i18n, *code, Some(field.as_str()), message),
         AppError::InvalidCredentials => t_string!(i18n, err_invalid_credentials).to_string(),
         AppError::RateLimited {
             retry_after_seconds,
@@ -120,6 +64,96 @@ pub fn error_message(i18n: leptos_i18n::I18nContext<Locale>, error: &AppError) -
         AppError::Unauthenticated => t_string!(i18n, err_unauthenticated).to_string(),
         AppError::Forbidden => t_string!(i18n, err_forbidden).to_string(),
         AppError::Internal | AppError::Transport(_) => t_string!(i18n, err_internal).to_string(),
+    }
+}
+
+/// The message of every error code, in the chosen language: the match has no fallback, so a code
+/// without a message does not compile (and `tests::every_error_code_has_a_message_in_both_languages`
+/// checks both locale files). `detail` is the English message, for codes that quote it.
+pub fn code_message(
+    i18n: leptos_i18n::I18nContext<Locale>,
+    code: ErrorCode,
+    field: Option<&str>,
+    detail: &str,
+) -> String {
+    use ErrorCode as E;
+    match code {
+        E::NameEmpty => t_string!(i18n, err_name_empty).to_string(),
+        E::NameTooLong => t_string!(i18n, err_name_too_long).to_string(),
+        E::NameControlCharacters => t_string!(i18n, err_name_control_characters).to_string(),
+        E::WhatsappInvalidCharacters => {
+            t_string!(i18n, err_whatsapp_invalid_characters).to_string()
+        }
+        E::WhatsappNotIndonesianMobile => {
+            t_string!(i18n, err_whatsapp_not_indonesian_mobile).to_string()
+        }
+        E::WhatsappWrongLength => t_string!(i18n, err_whatsapp_wrong_length).to_string(),
+        E::WhatsappTaken => t_string!(i18n, err_whatsapp_taken).to_string(),
+        E::EmailInvalid => t_string!(i18n, err_email_invalid).to_string(),
+        E::EmailTaken => t_string!(i18n, err_email_taken).to_string(),
+        E::PasswordTooShort => t_string!(i18n, err_password_too_short).to_string(),
+        E::PasswordTooLong => t_string!(i18n, err_password_too_long).to_string(),
+        E::UsernameEmpty => t_string!(i18n, err_username_empty).to_string(),
+        E::PasswordEmpty => t_string!(i18n, err_password_empty).to_string(),
+        E::InvalidCredentials => t_string!(i18n, err_invalid_credentials).to_string(),
+        E::RateLimited => {
+            let seconds = detail.to_owned();
+            t_string!(i18n, err_rate_limited, seconds).to_string()
+        }
+        E::Unauthenticated => t_string!(i18n, err_unauthenticated).to_string(),
+        E::Forbidden => t_string!(i18n, err_forbidden).to_string(),
+        E::RouterName => t_string!(i18n, err_router_name).to_string(),
+        E::RouterNameTaken => t_string!(i18n, err_router_name_taken).to_string(),
+        E::RouterHost => t_string!(i18n, err_router_host).to_string(),
+        E::RouterPort => t_string!(i18n, err_router_port).to_string(),
+        E::RouterFingerprint => t_string!(i18n, err_router_fingerprint).to_string(),
+        E::RouterUsername => t_string!(i18n, err_router_username).to_string(),
+        E::RouterPassword => t_string!(i18n, err_router_password).to_string(),
+        E::RouterCredentials => t_string!(i18n, err_router_credentials).to_string(),
+        E::RouterLoginUrl => t_string!(i18n, err_router_login_url).to_string(),
+        E::RouterNotFound => t_string!(i18n, err_router_not_found).to_string(),
+        E::RouterInUse => t_string!(i18n, err_router_in_use).to_string(),
+        E::RouterUnreachable => {
+            let detail = detail.to_owned();
+            t_string!(i18n, err_router_unreachable, detail).to_string()
+        }
+        E::PlanName => t_string!(i18n, err_plan_name).to_string(),
+        E::PlanNameTaken => t_string!(i18n, err_plan_name_taken).to_string(),
+        E::PlanPrice => t_string!(i18n, err_plan_price).to_string(),
+        E::PlanNotFound => t_string!(i18n, err_plan_not_found).to_string(),
+        E::PlanInactive => t_string!(i18n, err_plan_inactive).to_string(),
+        E::PlanNotHotspot => t_string!(i18n, err_plan_not_hotspot).to_string(),
+        E::PlanRouterFixed => t_string!(i18n, err_plan_router_fixed).to_string(),
+        E::Validity if field == Some("time_quota") => t_string!(i18n, err_time_quota).to_string(),
+        E::Validity => t_string!(i18n, err_validity).to_string(),
+        E::DataQuota => t_string!(i18n, err_data_quota).to_string(),
+        E::ProfileName => t_string!(i18n, err_profile_name).to_string(),
+        E::RateLimit => t_string!(i18n, err_rate_limit).to_string(),
+        E::SharedUsers => t_string!(i18n, err_shared_users).to_string(),
+        E::Quantity => t_string!(i18n, err_quantity).to_string(),
+        E::CodeLength => t_string!(i18n, err_code_length).to_string(),
+        E::CodeSpaceExhausted => t_string!(i18n, err_code_space_exhausted).to_string(),
+        E::Alphabet => t_string!(i18n, err_alphabet).to_string(),
+        E::Prefix => t_string!(i18n, err_prefix).to_string(),
+        E::PasswordMode => t_string!(i18n, err_password_mode).to_string(),
+        E::CommentTooLong => t_string!(i18n, err_comment_too_long).to_string(),
+        E::VoucherStatus => t_string!(i18n, err_voucher_status).to_string(),
+        E::VoucherNotFound => t_string!(i18n, err_voucher_not_found).to_string(),
+        E::BatchNotFound => t_string!(i18n, err_batch_not_found).to_string(),
+        E::SheetSelection => t_string!(i18n, err_sheet_selection).to_string(),
+        E::SaleNotFound => t_string!(i18n, err_sale_not_found).to_string(),
+        E::RequestKey => t_string!(i18n, err_request_key).to_string(),
+        E::ReportDate => t_string!(i18n, err_report_date).to_string(),
+        E::ReportPeriodOrder => t_string!(i18n, err_report_period_order).to_string(),
+        E::ReportPeriodLength => t_string!(i18n, err_report_period_length).to_string(),
+        E::InvalidBody => t_string!(i18n, err_invalid_body).to_string(),
+        E::ExpectedJson => t_string!(i18n, err_expected_json).to_string(),
+        E::MalformedJson => t_string!(i18n, err_malformed_json).to_string(),
+        E::InvalidQuery => t_string!(i18n, err_invalid_query).to_string(),
+        E::NotFound => t_string!(i18n, err_not_found).to_string(),
+        E::MethodNotAllowed => t_string!(i18n, err_method_not_allowed).to_string(),
+        E::UpstreamFailed => t_string!(i18n, err_upstream_failed).to_string(),
+        E::Internal => t_string!(i18n, err_internal).to_string(),
     }
 }
 
@@ -263,4 +297,29 @@ where
             form.reset();
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use domain::ErrorCode;
+
+    /// The locale files hold a message for every error code (`err_` + the code), in both languages.
+    #[test]
+    fn every_error_code_has_a_message_in_both_languages() {
+        for (language, file) in [
+            ("en", include_str!("../../locales/en.json")),
+            ("id", include_str!("../../locales/id.json")),
+        ] {
+            let messages: serde_json::Map<String, serde_json::Value> =
+                serde_json::from_str(file).expect("the locale file is JSON");
+            for code in ErrorCode::ALL {
+                let key = format!("err_{code}");
+                let message = messages.get(&key).and_then(|m| m.as_str());
+                assert!(
+                    message.is_some_and(|m| !m.trim().is_empty()),
+                    "{language}: no message `{key}`"
+                );
+            }
+        }
+    }
 }

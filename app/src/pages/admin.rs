@@ -30,13 +30,14 @@ pub struct HealthLine {
 #[server(prefix = "/rpc")]
 pub async fn dashboard_summary() -> Result<DashboardData, AppError> {
     use crate::auth::ssr::{require, services};
-    use billing::auth::AuthError;
+    use billing::identity::auth::AuthError;
     let caller = require(&[domain::Role::Admin]).await?;
     let services = services()?;
-    let counts = billing::accounts::counts(&services.pool)
+    let counts = billing::identity::accounts::counts(&services.pool)
         .await
         .map_err(AuthError::from)?;
-    let today = billing::sales::today(&services.pool, services.config.timezone, None, 1).await?;
+    let today =
+        billing::hotspot::sales::today(&services.pool, services.config.timezone, None, 1).await?;
     let report = services.health().await;
     let health = serde_json::to_value(report.status)
         .ok()
@@ -54,7 +55,7 @@ pub async fn dashboard_summary() -> Result<DashboardData, AppError> {
             .checks
             .into_iter()
             .map(|c| HealthLine {
-                healthy: c.status == billing::health::Status::Healthy,
+                healthy: c.status == billing::core::health::Status::Healthy,
                 name: c.name,
                 latency_ms: c.latency_ms,
             })

@@ -2,6 +2,7 @@
 //! "Rp 5.000"), optional fields left empty, and times shown in the operator's time zone.
 
 use crate::error::AppError;
+use domain::ErrorCode;
 
 /// How times appear in the admin pages, in the configured time zone.
 pub const TIME_FORMAT: &str = "%d-%m-%Y %H:%M";
@@ -32,13 +33,13 @@ pub fn whole_number(input: &str) -> Option<i64> {
 }
 
 /// A required number; anything else is `Invalid { field, code }`.
-pub fn required_number(input: &str, field: &str, code: &str) -> Result<i64, AppError> {
+pub fn required_number(input: &str, field: &str, code: ErrorCode) -> Result<i64, AppError> {
     whole_number(input)
         .ok_or_else(|| AppError::invalid(field, code, format!("{field} must be a whole number")))
 }
 
 /// An optional number: empty means none.
-pub fn optional_number(input: &str, field: &str, code: &str) -> Result<Option<i64>, AppError> {
+pub fn optional_number(input: &str, field: &str, code: ErrorCode) -> Result<Option<i64>, AppError> {
     if input.trim().is_empty() {
         Ok(None)
     } else {
@@ -50,7 +51,7 @@ pub fn optional_number(input: &str, field: &str, code: &str) -> Result<Option<i6
 pub fn optional_in_range<T: TryFrom<i64>>(
     input: &str,
     field: &str,
-    code: &str,
+    code: ErrorCode,
 ) -> Result<Option<T>, AppError> {
     optional_number(input, field, code)?
         .map(|n| {
@@ -91,9 +92,15 @@ mod tests {
 
     #[test]
     fn optional_fields_allow_empty_but_not_garbage() {
-        assert_eq!(optional_number("  ", "price", "plan_price"), Ok(None));
-        assert_eq!(optional_number("12", "price", "plan_price"), Ok(Some(12)));
-        let error = optional_in_range::<u16>("70000", "port", "router_port").unwrap_err();
+        assert_eq!(
+            optional_number("  ", "price", ErrorCode::PlanPrice),
+            Ok(None)
+        );
+        assert_eq!(
+            optional_number("12", "price", ErrorCode::PlanPrice),
+            Ok(Some(12))
+        );
+        let error = optional_in_range::<u16>("70000", "port", ErrorCode::RouterPort).unwrap_err();
         assert_eq!(error.field(), Some("port"));
         assert_eq!(optional_text("  ".into()), None);
         assert_eq!(optional_text(" 2M/5M ".into()), Some("2M/5M".into()));

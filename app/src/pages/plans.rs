@@ -4,6 +4,8 @@ use crate::components::{FormError, error_message, invalid_when, reset_after_succ
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::pages::routers::SyncRouterProfiles;
+#[cfg(feature = "ssr")]
+use domain::ErrorCode;
 use domain::Rupiah;
 use leptos::html::Form;
 use leptos::prelude::*;
@@ -50,7 +52,7 @@ fn shown_router(asked: Option<i64>, mut routers: impl Iterator<Item = i64> + Clo
 #[server(prefix = "/rpc")]
 pub async fn plans_of_router(router_id: Option<i64>) -> Result<PlansData, AppError> {
     use crate::auth::ssr::{require, services};
-    use billing::catalog;
+    use billing::hotspot::plans;
     require(&[domain::Role::Admin]).await?;
     let services = services()?;
     let routers: Vec<RouterChoice> = services
@@ -70,7 +72,7 @@ pub async fn plans_of_router(router_id: Option<i64>) -> Result<PlansData, AppErr
             plans: Vec::new(),
         });
     };
-    let plans = catalog::plans(&services.pool, Some(router_id))
+    let plans = plans::plans(&services.pool, Some(router_id))
         .await?
         .into_iter()
         .map(|p| PlanRow {
@@ -106,7 +108,7 @@ pub async fn hotspot_profile_names(router_id: Option<i64>) -> Result<Vec<String>
         return Ok(Vec::new());
     };
     Ok(
-        billing::catalog::hotspot_profiles(&services.pool, router_id)
+        billing::routers::profiles::hotspot_profiles(&services.pool, router_id)
             .await?
             .into_iter()
             .filter(|p| !p.deleted_on_router)
@@ -137,23 +139,22 @@ pub async fn save_plan(
     };
     let caller = require(&[domain::Role::Admin]).await?;
     let services = services()?;
-    let input = billing::catalog::PlanInput {
+    let input = domain::model::plans::PlanInput {
         router_id,
         name,
-        price: required_number(&price, "price", "plan_price")?,
+        price: required_number(&price, "price", ErrorCode::PlanPrice)?,
         validity,
         time_quota: optional_text(time_quota),
-        data_quota_mb: optional_number(&data_quota_mb, "data_quota_mb", "data_quota")?,
+        data_quota_mb: optional_number(&data_quota_mb, "data_quota_mb", ErrorCode::DataQuota)?,
         profile,
         rate_limit: optional_text(rate_limit),
-        shared_users: optional_in_range(&shared_users, "shared_users", "shared_users")?,
+        shared_users: optional_in_range(&shared_users, "shared_users", ErrorCode::SharedUsers)?,
     };
     let actor = caller.principal.actor();
     let plan = match plan_id {
-        Some(id) => billing::catalog::update_plan(&services.pool, id, input, actor).await?,
-        None => billing::catalog::create_plan(&services.pool, input, actor).await?,
+        Some(id) => billing::hotspot::plans::update_plan(&services.pool, id, input, actor).await?,
+        None => billing::hotspot::plans::create_plan(&services.pool, input, actor).await?,
     };
-    services.outbox_wake.notify_one();
     Ok(plan.id)
 }
 
@@ -163,8 +164,13 @@ pub async fn set_plan_active(plan_id: i64, active: bool) -> Result<(), AppError>
     use crate::auth::ssr::{require, services};
     let caller = require(&[domain::Role::Admin]).await?;
     let services = services()?;
-    billing::catalog::set_plan_active(&services.pool, plan_id, active, caller.principal.actor())
-        .await?;
+    billing::hotspot::plans::set_plan_active(
+        &services.pool,
+        plan_id,
+        active,
+        caller.principal.actor(),
+    )
+    .await?;
     Ok(())
 }
 

@@ -16,14 +16,16 @@ pub struct AccountSummary {
 #[server(prefix = "/rpc")]
 pub async fn my_account() -> Result<AccountSummary, AppError> {
     use crate::auth::ssr::{require, services};
-    use billing::auth::AuthError;
+    use billing::identity::auth::AuthError;
     let caller = require(&[domain::Role::Customer]).await?;
     let services = services()?;
-    let customer =
-        billing::accounts::customer(&services.pool, domain::CustomerId(caller.principal.id))
-            .await
-            .map_err(AuthError::from)?
-            .ok_or(AppError::Unauthenticated)?;
+    let customer = billing::identity::accounts::customer(
+        &services.pool,
+        domain::CustomerId(caller.principal.id),
+    )
+    .await
+    .map_err(AuthError::from)?
+    .ok_or(AppError::Unauthenticated)?;
     Ok(AccountSummary {
         name: customer.name,
         whatsapp: domain::WhatsappNumber::parse(&customer.whatsapp)

@@ -5,6 +5,8 @@
 use crate::components::{FormError, error_message, successes};
 use crate::error::AppError;
 use crate::i18n::*;
+#[cfg(feature = "ssr")]
+use domain::ErrorCode;
 use domain::Rupiah;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -81,7 +83,7 @@ pub async fn pos_plans() -> Result<Vec<PosPlan>, AppError> {
     use crate::auth::ssr::{require, services};
     require(SELLERS).await?;
     let services = services()?;
-    Ok(billing::sales::saleable_plans(&services.pool)
+    Ok(billing::hotspot::sales::saleable_plans(&services.pool)
         .await?
         .into_iter()
         .map(|p| PosPlan {
@@ -108,12 +110,16 @@ pub async fn sell_voucher(
     let caller = require(SELLERS).await?;
     let services = services()?;
     let request_key = billing::uuid::Uuid::parse_str(request_key.trim()).map_err(|_| {
-        AppError::invalid("request_key", "request_key", "request_key must be a UUID")
+        AppError::invalid(
+            "request_key",
+            ErrorCode::RequestKey,
+            "request_key must be a UUID",
+        )
     })?;
-    let sale = billing::sales::sell(
+    let sale = billing::hotspot::sales::sell(
         &services.pool,
         &services.routers,
-        billing::sales::SaleInput {
+        billing::hotspot::sales::SaleInput {
             plan_id,
             request_key,
             customer_whatsapp: Some(customer_whatsapp),
@@ -121,12 +127,10 @@ pub async fn sell_voucher(
         caller.principal.id,
     )
     .await?;
-    if sale.router_state == "pending" {
-        services.outbox_wake.notify_one();
-    }
+    if sale.router_state == "pending" {}
     Ok(SaleView {
         id: sale.id,
-        qr_svg: billing::sales::qr_svg(&sale.login_url),
+        qr_svg: billing::core::qr::qr_svg(&sale.login_url),
         code: sale.code,
         password: sale.password,
         plan_name: sale.plan_name,
@@ -153,7 +157,7 @@ pub async fn today_sales() -> Result<TodayView, AppError> {
     let services = services()?;
     let me = caller.principal.id;
     let timezone = services.config.timezone;
-    let today = billing::sales::today(&services.pool, timezone, Some(me), 10).await?;
+    let today = billing::hotspot::sales::today(&services.pool, timezone, Some(me), 10).await?;
     let mine = today.cashiers.iter().find(|c| c.cashier_id == me);
     Ok(TodayView {
         date: today.date.format("%d-%m-%Y").to_string(),

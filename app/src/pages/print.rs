@@ -45,7 +45,7 @@ pub async fn voucher_sheet(
     offset: Option<i64>,
 ) -> Result<Sheet, AppError> {
     use crate::auth::ssr::{require, services};
-    use billing::vouchers::{SHEET_MAX, SheetSelection};
+    use billing::hotspot::vouchers::{SHEET_MAX, SheetSelection};
     require(&[domain::Role::Admin]).await?;
     let services = services()?;
     let offset = offset.unwrap_or(0).max(0);
@@ -53,12 +53,12 @@ pub async fn voucher_sheet(
         Some(batch_id) => SheetSelection::Batch { batch_id, offset },
         None => SheetSelection::Vouchers(ids.unwrap_or_default()),
     };
-    let (vouchers, total) = billing::vouchers::sheet(&services.pool, &selection).await?;
+    let (vouchers, total) = billing::hotspot::vouchers::sheet(&services.pool, &selection).await?;
     Ok(Sheet {
         vouchers: vouchers
             .into_iter()
             .map(|v| SheetItem {
-                qr_svg: billing::sales::qr_svg(&v.login_url),
+                qr_svg: billing::core::qr::qr_svg(&v.login_url),
                 code: v.code,
                 password: v.password,
                 plan_name: v.plan_name,

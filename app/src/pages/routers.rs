@@ -6,50 +6,28 @@ use crate::components::{
 };
 use crate::error::AppError;
 use crate::i18n::*;
+#[cfg(feature = "ssr")]
+use domain::ErrorCode;
+#[cfg(feature = "ssr")]
+use domain::model::routers::RouterInput;
+use domain::model::routers::{ProfileSync, ReconcileReport, Router, RouterStatus};
 use leptos::html::Form;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-/// A router as the list shows it; never carries the password.
+/// A router as the list shows it, with its last contact in the operator's time zone.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RouterRow {
-    pub id: i64,
-    pub name: String,
-    pub host: String,
-    pub port: u16,
-    pub use_tls: bool,
-    pub tls_fingerprint: Option<String>,
-    pub username: String,
-    pub hotspot_login_url: Option<String>,
-    pub identity: Option<String>,
-    pub version: Option<String>,
+    pub router: Router,
     /// In the operator's time zone, ready to show.
     pub last_seen: Option<String>,
-    pub last_error: Option<String>,
 }
 
-/// The outcome of "Test connection": the router's live state, or why it could not be read.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ConnectionTest {
-    pub router_id: i64,
-    pub reachable: bool,
-    pub latency_ms: f64,
-    pub identity: Option<String>,
-    pub version: Option<String>,
-    pub uptime_seconds: Option<u64>,
-    pub cpu_load_percent: Option<u64>,
-    pub free_memory: Option<u64>,
-    pub total_memory: Option<u64>,
-    pub error: Option<String>,
-}
-
-/// What a profile sync found on the router.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ProfileSync {
-    pub router_id: i64,
-    pub hotspot_profiles: i64,
-    pub pppoe_profiles: i64,
-    pub marked_deleted: i64,
+impl std::ops::Deref for RouterRow {
+    type Target = Router;
+    fn deref(&self) -> &Router {
+        &self.router
+    }
 }
 
 #[server(prefix = "/rpc")]
@@ -64,21 +42,11 @@ pub async fn list_routers() -> Result<Vec<RouterRow>, AppError> {
         .list()
         .await?
         .into_iter()
-        .map(|r| RouterRow {
-            id: r.id,
-            name: r.name,
-            host: r.host,
-            port: r.port,
-            use_tls: r.use_tls,
-            tls_fingerprint: r.tls_fingerprint,
-            username: r.username,
-            hotspot_login_url: r.hotspot_login_url,
-            identity: r.identity,
-            version: r.routeros_version,
-            last_seen: r
+        .map(|router| RouterRow {
+            last_seen: router
                 .last_seen_at
                 .map(|t| t.with_timezone(&timezone).format(TIME_FORMAT).to_string()),
-            last_error: r.last_error,
+            router,
         })
         .collect())
 }
@@ -102,10 +70,10 @@ pub async fn save_router(
     use crate::pages::fields::{optional_in_range, optional_text};
     let caller = require(&[domain::Role::Admin]).await?;
     let services = services()?;
-    let input = billing::routers::RouterInput {
+    let input = RouterInput {
         name,
         host,
-        port: optional_in_range(&port, "port", "router_port")?,
+        port: optional_in_range(&port, "port", ErrorCode::RouterPort)?,
         use_tls: use_tls.is_some(),
         tls_fingerprint: optional_text(tls_fingerprint),
         username,
@@ -133,23 +101,10 @@ pub async fn delete_router(id: i64) -> Result<(), AppError> {
 }
 
 #[server(prefix = "/rpc")]
-pub async fn test_router(id: i64) -> Result<ConnectionTest, AppError> {
+pub async fn test_router(id: i64) -> Result<RouterStatus, AppError> {
     use crate::auth::ssr::{require, services};
     require(&[domain::Role::Admin]).await?;
-    let services = services()?;
-    let s = services.routers.status(id).await?;
-    Ok(ConnectionTest {
-        router_id: s.router_id,
-        reachable: s.reachable,
-        latency_ms: s.latency_ms,
-        identity: s.identity,
-        version: s.version,
-        uptime_seconds: s.uptime_seconds,
-        cpu_load_percent: s.cpu_load_percent,
-        free_memory: s.free_memory,
-        total_memory: s.total_memory,
-        error: s.error,
-    })
+    Ok(services()?.routers.status(id).await?)
 }
 
 #[server(prefix = "/rpc")]
@@ -157,36 +112,15 @@ pub async fn sync_router_profiles(id: i64) -> Result<ProfileSync, AppError> {
     use crate::auth::ssr::{require, services};
     require(&[domain::Role::Admin]).await?;
     let services = services()?;
-    let outcome = billing::catalog::sync_profiles(&services.pool, &services.routers, id).await?;
-    let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
-    Ok(ProfileSync {
-        router_id: id,
-        hotspot_profiles: count(outcome.hotspot_profiles),
-        pppoe_profiles: count(outcome.pppoe_profiles),
-        marked_deleted: i64::try_from(outcome.marked_deleted).unwrap_or(i64::MAX),
-    })
-}
-
-/// What a reconciliation did: vouchers queued again, strangers with our marker on the router.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Reconciled {
-    pub recreated: i64,
-    pub unknown_on_router: Vec<String>,
+    Ok(billing::routers::profiles::sync_profiles(&services.pool, &services.routers, id).await?)
 }
 
 #[server(prefix = "/rpc")]
-pub async fn reconcile_router(id: i64) -> Result<Reconciled, AppError> {
+pub async fn reconcile_router(id: i64) -> Result<ReconcileReport, AppError> {
     use crate::auth::ssr::{require, services};
     require(&[domain::Role::Admin]).await?;
     let services = services()?;
-    let report = billing::reconcile::run_once(&services.pool, &services.routers, id)
-        .await
-        .map_err(|e| AppError::from_service(&e))?;
-    services.outbox_wake.notify_one();
-    Ok(Reconciled {
-        recreated: i64::try_from(report.recreated).unwrap_or(i64::MAX),
-        unknown_on_router: report.unknown_on_router,
-    })
+    Ok(billing::hotspot::reconcile::run_once(&services.pool, &services.routers, id).await?)
 }
 
 /// The router id an action was last dispatched for: `input()` clears when the action finishes,
@@ -425,7 +359,7 @@ fn RouterEntry(router: RouterRow, actions: RowActions) -> impl IntoView {
                     {router.identity.clone().unwrap_or_else(dash)}
                 </td>
                 <td data-label=move || t_string!(i18n, router_version).to_string()>
-                    {router.version.clone().unwrap_or_else(dash)}
+                    {router.routeros_version.clone().unwrap_or_else(dash)}
                 </td>
                 <td data-label=move || t_string!(i18n, router_last_seen).to_string()>
                     {router.last_seen.clone().unwrap_or_else(dash)}
@@ -495,7 +429,7 @@ fn RouterEntry(router: RouterRow, actions: RowActions) -> impl IntoView {
 }
 
 #[component]
-fn ConnectionOutcome(status: ConnectionTest) -> impl IntoView {
+fn ConnectionOutcome(status: RouterStatus) -> impl IntoView {
     let i18n = use_i18n();
     if !status.reachable {
         let detail = status.error.unwrap_or_default();

@@ -6,6 +6,8 @@ use crate::components::{
 };
 use crate::error::AppError;
 use crate::i18n::*;
+#[cfg(feature = "ssr")]
+use domain::ErrorCode;
 use domain::Rupiah;
 use leptos::prelude::*;
 use leptos_router::components::Form;
@@ -101,7 +103,7 @@ pub async fn voucher_plans() -> Result<Vec<PlanChoice>, AppError> {
         .into_iter()
         .map(|r| (r.id, r.name))
         .collect();
-    Ok(billing::catalog::plans(&services.pool, None)
+    Ok(billing::hotspot::plans::plans(&services.pool, None)
         .await?
         .into_iter()
         .map(|p| PlanChoice {
@@ -129,12 +131,13 @@ pub async fn create_voucher_batch(
     use domain::PasswordMode;
     let caller = require(&[domain::Role::Admin]).await?;
     let services = services()?;
-    let quantity = required_number(&quantity, "quantity", "quantity")?;
-    let input = billing::vouchers::BatchInput {
-        plan_id: required_number(&plan_id, "plan_id", "plan_not_found")?,
-        quantity: u32::try_from(quantity)
-            .map_err(|_| AppError::invalid("quantity", "quantity", "quantity is out of range"))?,
-        code_length: optional_in_range(&code_length, "code_length", "code_length")?,
+    let quantity = required_number(&quantity, "quantity", ErrorCode::Quantity)?;
+    let input = domain::model::vouchers::BatchInput {
+        plan_id: required_number(&plan_id, "plan_id", ErrorCode::PlanNotFound)?,
+        quantity: u32::try_from(quantity).map_err(|_| {
+            AppError::invalid("quantity", ErrorCode::Quantity, "quantity is out of range")
+        })?,
+        code_length: optional_in_range(&code_length, "code_length", ErrorCode::CodeLength)?,
         alphabet: None,
         prefix,
         password_mode: Some(match password_mode.as_str() {
@@ -143,7 +146,7 @@ pub async fn create_voucher_batch(
             _ => {
                 return Err(AppError::invalid(
                     "password_mode",
-                    "password_mode",
+                    ErrorCode::PasswordMode,
                     "password mode must be same or separate",
                 ));
             }
@@ -151,7 +154,8 @@ pub async fn create_voucher_batch(
         comment: optional_text(comment),
     };
     let created =
-        billing::vouchers::create_batch(&services.pool, input, caller.principal.actor()).await?;
+        billing::hotspot::vouchers::create_batch(&services.pool, input, caller.principal.actor())
+            .await?;
     leptos_axum::redirect(&format!("/admin/vouchers?batch={}", created.batch_id));
     Ok(created.batch_id)
 }
@@ -161,17 +165,19 @@ pub async fn get_batch_progress(batch_id: i64) -> Result<Option<BatchProgressVie
     use crate::auth::ssr::{require, services};
     require(&[domain::Role::Admin]).await?;
     let services = services()?;
-    Ok(billing::vouchers::batch_progress(&services.pool, batch_id)
-        .await?
-        .map(|p| BatchProgressView {
-            batch_id: p.batch_id,
-            quantity: p.quantity,
-            pushed: p.pushed,
-            pending: p.pending,
-            failed: p.failed,
-            errors: p.errors,
-            retry_error: p.retry_error,
-        }))
+    Ok(
+        billing::hotspot::vouchers::batch_progress(&services.pool, batch_id)
+            .await?
+            .map(|p| BatchProgressView {
+                batch_id: p.batch_id,
+                quantity: p.quantity,
+                pushed: p.pushed,
+                pending: p.pending,
+                failed: p.failed,
+                errors: p.errors,
+                retry_error: p.retry_error,
+            }),
+    )
 }
 
 #[server(prefix = "/rpc")]
@@ -181,24 +187,26 @@ pub async fn recent_batches() -> Result<Vec<BatchRow>, AppError> {
     require(&[domain::Role::Admin]).await?;
     let services = services()?;
     let timezone = services.config.timezone;
-    Ok(billing::vouchers::batches(&services.pool, RECENT_BATCHES)
-        .await?
-        .into_iter()
-        .map(|b| BatchRow {
-            id: b.id,
-            plan_name: b.plan_name,
-            quantity: b.quantity,
-            pushed: b.pushed,
-            pending: b.pending,
-            failed: b.failed,
-            comment: b.comment,
-            created_at: b
-                .created_at
-                .with_timezone(&timezone)
-                .format(TIME_FORMAT)
-                .to_string(),
-        })
-        .collect())
+    Ok(
+        billing::hotspot::vouchers::batches(&services.pool, RECENT_BATCHES)
+            .await?
+            .into_iter()
+            .map(|b| BatchRow {
+                id: b.id,
+                plan_name: b.plan_name,
+                quantity: b.quantity,
+                pushed: b.pushed,
+                pending: b.pending,
+                failed: b.failed,
+                comment: b.comment,
+                created_at: b
+                    .created_at
+                    .with_timezone(&timezone)
+                    .format(TIME_FORMAT)
+                    .to_string(),
+            })
+            .collect(),
+    )
 }
 
 /// One page of vouchers, newest first, older than `before_id` when given. The filters are
@@ -214,7 +222,7 @@ pub async fn list_vouchers(
     use crate::auth::ssr::{require, services};
     require(&[domain::Role::Admin]).await?;
     let services = services()?;
-    let filter = billing::vouchers::VoucherFilter {
+    let filter = domain::model::vouchers::VoucherFilter {
         router_id: None,
         plan_id: plan,
         batch_id: batch,
@@ -223,7 +231,7 @@ pub async fn list_vouchers(
         before_id,
         limit: Some(PAGE_SIZE + 1),
     };
-    let mut rows = billing::vouchers::list(&services.pool, &filter).await?;
+    let mut rows = billing::hotspot::vouchers::list(&services.pool, &filter).await?;
     let more = rows.len() as i64 > PAGE_SIZE;
     rows.truncate(PAGE_SIZE as usize);
     let items = rows.into_iter().map(|r| to_item(r, &services)).collect();
@@ -243,27 +251,19 @@ pub async fn withdraw_voucher(id: i64, mode: String) -> Result<Option<VoucherIte
         _ => {
             return Err(AppError::invalid(
                 "mode",
-                "voucher_status",
+                ErrorCode::VoucherStatus,
                 "mode must be disable or delete",
             ));
         }
     };
-    billing::vouchers::withdraw(&services.pool, &[id], delete, caller.principal.actor()).await?;
-    // The newest voucher older than id + 1 is this one, if it exists.
-    let this_one = billing::vouchers::VoucherFilter {
-        before_id: Some(id + 1),
-        limit: Some(1),
-        ..Default::default()
-    };
-    Ok(billing::vouchers::list(&services.pool, &this_one)
-        .await?
-        .into_iter()
-        .find(|r| r.id == id)
-        .map(|r| to_item(r, &services)))
+    billing::hotspot::vouchers::withdraw(&services.pool, &[id], delete, caller.principal.actor())
+        .await?;
+    let voucher = billing::hotspot::vouchers::get(&services.pool, id).await?;
+    Ok(Some(to_item(voucher, &services)))
 }
 
 #[cfg(feature = "ssr")]
-fn to_item(row: billing::vouchers::VoucherRow, services: &billing::Services) -> VoucherItem {
+fn to_item(row: domain::model::vouchers::Voucher, services: &billing::Services) -> VoucherItem {
     use crate::pages::fields::TIME_FORMAT;
     let timezone = services.config.timezone;
     VoucherItem {
@@ -273,8 +273,8 @@ fn to_item(row: billing::vouchers::VoucherRow, services: &billing::Services) -> 
         code: row.code,
         password: row.password,
         price: Rupiah::new(row.price),
-        status: row.status,
-        router_state: row.router_state,
+        status: row.status.to_string(),
+        router_state: row.router_state.to_string(),
         router_error: row.router_error,
         expires_at: row
             .expires_at

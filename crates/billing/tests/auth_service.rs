@@ -4,8 +4,9 @@ mod support;
 
 use support::services;
 
-use billing::accounts;
-use billing::auth::{AuthError, PrincipalKind, Registration};
+use billing::identity::accounts;
+use billing::identity::auth::{AuthError, Registration};
+use billing::identity::principal::PrincipalKind;
 use domain::Role;
 use secrecy::SecretString;
 use sqlx::PgPool;
@@ -19,7 +20,7 @@ fn registration(whatsapp: &str, email: &str) -> Registration {
     }
 }
 
-#[sqlx::test(migrator = "billing::MIGRATOR")]
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
 async fn registration_stores_an_argon2_hash_and_an_audit_row(pool: PgPool) {
     let services = services(pool.clone()).await;
     let customer = services
@@ -47,7 +48,7 @@ async fn registration_stores_an_argon2_hash_and_an_audit_row(pool: PgPool) {
     assert_eq!(audits, 1);
 }
 
-#[sqlx::test(migrator = "billing::MIGRATOR")]
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
 async fn a_refused_registration_leaves_no_trace(pool: PgPool) {
     let services = services(pool.clone()).await;
     services
@@ -64,7 +65,7 @@ async fn a_refused_registration_leaves_no_trace(pool: PgPool) {
         matches!(
             err,
             AuthError::Duplicate {
-                code: "whatsapp_taken",
+                code: domain::ErrorCode::WhatsappTaken,
                 ..
             }
         ),
@@ -79,7 +80,7 @@ async fn a_refused_registration_leaves_no_trace(pool: PgPool) {
     assert_eq!((customers, audits), (1, 1));
 }
 
-#[sqlx::test(migrator = "billing::MIGRATOR")]
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
 async fn login_resolves_staff_and_customers_and_sessions_are_revocable(pool: PgPool) {
     let services = services(pool.clone()).await;
     accounts::create_staff(
@@ -131,7 +132,7 @@ async fn login_resolves_staff_and_customers_and_sessions_are_revocable(pool: PgP
     assert!(services.auth.authenticate_token(&staff.token).await.is_ok());
 }
 
-#[sqlx::test(migrator = "billing::MIGRATOR")]
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
 async fn disabled_accounts_cannot_log_in(pool: PgPool) {
     let services = services(pool.clone()).await;
     accounts::create_staff(
@@ -155,7 +156,7 @@ async fn disabled_accounts_cannot_log_in(pool: PgPool) {
     assert!(matches!(err, AuthError::InvalidCredentials), "{err:?}");
 }
 
-#[sqlx::test(migrator = "billing::MIGRATOR")]
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
 async fn staff_creation_validates_and_refuses_duplicates(pool: PgPool) {
     let ok = accounts::create_staff(
         &pool,
@@ -211,7 +212,7 @@ async fn staff_creation_validates_and_refuses_duplicates(pool: PgPool) {
     ));
 }
 
-#[sqlx::test(migrator = "billing::MIGRATOR")]
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
 async fn a_successful_login_clears_the_failure_count(pool: PgPool) {
     let services = services(pool.clone()).await;
     accounts::create_staff(
@@ -243,15 +244,15 @@ async fn a_successful_login_clears_the_failure_count(pool: PgPool) {
     }
 }
 
-#[sqlx::test(migrator = "billing::MIGRATOR")]
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
 async fn the_demo_seed_is_idempotent(pool: PgPool) {
-    billing::demo::seed(&pool).await.unwrap();
-    billing::demo::seed(&pool).await.unwrap();
+    billing::ops::demo::seed(&pool).await.unwrap();
+    billing::ops::demo::seed(&pool).await.unwrap();
     let counts = accounts::counts(&pool).await.unwrap();
-    assert_eq!(counts.customers, billing::demo::CUSTOMERS.len() as i64);
-    assert_eq!(counts.staff, billing::demo::STAFF.len() as i64);
+    assert_eq!(counts.customers, billing::ops::demo::CUSTOMERS.len() as i64);
+    assert_eq!(counts.staff, billing::ops::demo::STAFF.len() as i64);
     let services = services(pool).await;
-    for login in billing::demo::logins() {
+    for login in billing::ops::demo::logins() {
         let success = services
             .auth
             .login(login.username, SecretString::from(login.password), None)

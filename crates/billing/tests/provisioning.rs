@@ -5,13 +5,16 @@ mod support;
 
 use support::services;
 
-use billing::activation::{self, ExpiredAction};
-use billing::audit::Actor;
-use billing::catalog::{self, PlanInput};
-use billing::routers::RouterInput;
-use billing::vouchers::{self, BatchInput, VoucherError};
+use billing::core::audit::Actor;
+use billing::hotspot::activation;
+use billing::hotspot::plans;
+use billing::hotspot::vouchers::{self, VoucherError};
 use billing::{Services, outbox};
 use chrono::{TimeZone, Utc};
+use domain::ExpiredAction;
+use domain::model::plans::PlanInput;
+use domain::model::routers::RouterInput;
+use domain::model::vouchers::BatchInput;
 use routeros::sim::Simulator;
 use sqlx::PgPool;
 use std::time::Duration;
@@ -75,7 +78,7 @@ fn batch(plan_id: i64, quantity: u32) -> BatchInput {
 async fn drain(services: &Services) -> outbox::DrainOutcome {
     let mut total = outbox::DrainOutcome::default();
     loop {
-        let outcome = outbox::run_once(&services.pool, &services.routers, 100)
+        let outcome = outbox::run_once(&services.pool, &services.router_jobs(), 100)
             .await
             .unwrap();
         if outcome.claimed() == 0 {
@@ -105,12 +108,12 @@ fn sim_users_with_marker(sim: &Simulator) -> Vec<routeros::Attributes> {
         .collect()
 }
 
-#[sqlx::test(migrator = "billing::MIGRATOR")]
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
 async fn a_batch_reaches_the_router_with_its_profile(pool: PgPool) {
     let services = services(pool.clone()).await;
     let sim = simulator().await;
     let router_id = register_router(&services, &sim).await;
-    let plan = catalog::create_plan(&pool, plan_input(router_id), Actor::System)
+    let plan = plans::create_plan(&pool, plan_input(router_id), Actor::System)
         .await
         .unwrap();
     let created = vouchers::create_batch(&pool, batch(plan.id, 50), Actor::System)
@@ -155,7 +158,7 @@ async fn a_batch_reaches_the_router_with_its_profile(pool: PgPool) {
         assert_eq!(user.get("limit-uptime"), Some("5h"));
         assert_eq!(
             user.get("comment"),
-            Some(outbox::voucher_comment(created.batch_id, voucher.id).as_str())
+            Some(billing::hotspot::jobs::voucher_comment(created.batch_id, voucher.id).as_str())
         );
     }
     let progress = vouchers::batch_progress(&pool, created.batch_id)
@@ -168,12 +171,12 @@ async fn a_batch_reaches_the_router_with_its_profile(pool: PgPool) {
     );
 }
 
-#[sqlx::test(migrator = "billing::MIGRATOR")]
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
 async fn a_router_that_is_down_gets_every_voucher_once_it_is_back(pool: PgPool) {
     let services = services(pool.clone()).await;
     let sim = simulator().await;
     let router_id = register_router(&services, &sim).await;
-    let plan = catalog::create_plan(&pool, plan_input(router_id), Actor::System)
+    let plan = plans::create_plan(&pool, plan_input(router_id), Actor::System)
         .await
         .unwrap();
     drain(&services).await;
@@ -223,12 +226,12 @@ async fn a_router_that_is_down_gets_every_voucher_once_it_is_back(pool: PgPool) 
     );
 }
 
-#[sqlx::test(migrator = "billing::MIGRATOR")]
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
 async fn first_login_activates_and_expiry_retires_the_user(pool: PgPool) {
     let services = services(pool.clone()).await;
     let sim = simulator().await;
     let router_id = register_router(&services, &sim).await;
-    let plan = catalog::create_plan(&pool, plan_input(router_id), Actor::System)
+    let plan = plans::create_plan(&pool, plan_input(router_id), Actor::System)
         .await
         .unwrap();
     let created = vouchers::create_batch(&pool, batch(plan.id, 3), Actor::System)
@@ -319,12 +322,12 @@ async fn first_login_activates_and_expiry_retires_the_user(pool: PgPool) {
     assert_eq!(status, "expired");
 }
 
-#[sqlx::test(migrator = "billing::MIGRATOR")]
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
 async fn a_used_up_time_quota_expires_a_voucher_and_disable_keeps_the_user(pool: PgPool) {
     let services = services(pool.clone()).await;
     let sim = simulator().await;
     let router_id = register_router(&services, &sim).await;
-    let plan = catalog::create_plan(&pool, plan_input(router_id), Actor::System)
+    let plan = plans::create_plan(&pool, plan_input(router_id), Actor::System)
         .await
         .unwrap();
     let created = vouchers::create_batch(&pool, batch(plan.id, 1), Actor::System)
@@ -364,12 +367,12 @@ async fn a_used_up_time_quota_expires_a_voucher_and_disable_keeps_the_user(pool:
     assert_eq!(user.get("disabled"), Some("true"));
 }
 
-#[sqlx::test(migrator = "billing::MIGRATOR")]
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
 async fn codes_stay_unique_per_router_when_the_space_is_crowded(pool: PgPool) {
     let services = services(pool.clone()).await;
     let sim = simulator().await;
     let router_id = register_router(&services, &sim).await;
-    let plan = catalog::create_plan(&pool, plan_input(router_id), Actor::System)
+    let plan = plans::create_plan(&pool, plan_input(router_id), Actor::System)
         .await
         .unwrap();
     let crowded = |quantity| BatchInput {
@@ -394,12 +397,12 @@ async fn codes_stay_unique_per_router_when_the_space_is_crowded(pool: PgPool) {
     assert_eq!(distinct, 4_000);
 }
 
-#[sqlx::test(migrator = "billing::MIGRATOR")]
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
 async fn bad_batches_are_refused_and_leave_nothing(pool: PgPool) {
     let services = services(pool.clone()).await;
     let sim = simulator().await;
     let router_id = register_router(&services, &sim).await;
-    let plan = catalog::create_plan(&pool, plan_input(router_id), Actor::System)
+    let plan = plans::create_plan(&pool, plan_input(router_id), Actor::System)
         .await
         .unwrap();
     for (input, field) in [
@@ -446,12 +449,12 @@ async fn bad_batches_are_refused_and_leave_nothing(pool: PgPool) {
     assert_eq!((batches, vouchers, jobs), (0, 0, 0));
 }
 
-#[sqlx::test(migrator = "billing::MIGRATOR")]
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
 async fn a_profile_missing_on_the_router_is_recreated_before_the_vouchers(pool: PgPool) {
     let services = services(pool.clone()).await;
     let sim = simulator().await;
     let router_id = register_router(&services, &sim).await;
-    let plan = catalog::create_plan(&pool, plan_input(router_id), Actor::System)
+    let plan = plans::create_plan(&pool, plan_input(router_id), Actor::System)
         .await
         .unwrap();
     drain(&services).await;
@@ -484,12 +487,12 @@ async fn a_profile_missing_on_the_router_is_recreated_before_the_vouchers(pool: 
     );
 }
 
-#[sqlx::test(migrator = "billing::MIGRATOR")]
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
 async fn profile_sync_copies_the_router_and_marks_what_it_lost(pool: PgPool) {
     let services = services(pool.clone()).await;
     let sim = simulator().await;
     let router_id = register_router(&services, &sim).await;
-    catalog::create_plan(&pool, plan_input(router_id), Actor::System)
+    plans::create_plan(&pool, plan_input(router_id), Actor::System)
         .await
         .unwrap();
     drain(&services).await;
@@ -504,11 +507,13 @@ async fn profile_sync_copies_the_router_and_marks_what_it_lost(pool: PgPool) {
         .await
         .unwrap();
 
-    let outcome = catalog::sync_profiles(&pool, &services.routers, router_id)
+    let outcome = billing::routers::profiles::sync_profiles(&pool, &services.routers, router_id)
         .await
         .unwrap();
     assert!(outcome.hotspot_profiles >= 2);
-    let profiles = catalog::hotspot_profiles(&pool, router_id).await.unwrap();
+    let profiles = billing::routers::profiles::hotspot_profiles(&pool, router_id)
+        .await
+        .unwrap();
     let manual = profiles.iter().find(|p| p.name == "manual").unwrap();
     assert_eq!(manual.rate_limit.as_deref(), Some("1M/1M"));
     assert!(manual.last_sync.is_some() && !manual.deleted_on_router);
@@ -521,11 +526,13 @@ async fn profile_sync_copies_the_router_and_marks_what_it_lost(pool: PgPool) {
         .unwrap()
         .id;
     client.hotspot_user_profiles().remove(&id).await.unwrap();
-    let outcome = catalog::sync_profiles(&pool, &services.routers, router_id)
+    let outcome = billing::routers::profiles::sync_profiles(&pool, &services.routers, router_id)
         .await
         .unwrap();
     assert_eq!(outcome.marked_deleted, 1);
-    let profiles = catalog::hotspot_profiles(&pool, router_id).await.unwrap();
+    let profiles = billing::routers::profiles::hotspot_profiles(&pool, router_id)
+        .await
+        .unwrap();
     assert!(
         profiles
             .iter()
@@ -536,12 +543,12 @@ async fn profile_sync_copies_the_router_and_marks_what_it_lost(pool: PgPool) {
     );
 }
 
-#[sqlx::test(migrator = "billing::MIGRATOR")]
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
 async fn reconciliation_recreates_missing_users_and_reports_strangers(pool: PgPool) {
     let services = services(pool.clone()).await;
     let sim = simulator().await;
     let router_id = register_router(&services, &sim).await;
-    let plan = catalog::create_plan(&pool, plan_input(router_id), Actor::System)
+    let plan = plans::create_plan(&pool, plan_input(router_id), Actor::System)
         .await
         .unwrap();
     let created = vouchers::create_batch(&pool, batch(plan.id, 5), Actor::System)
@@ -560,13 +567,13 @@ async fn reconciliation_recreates_missing_users_and_reports_strangers(pool: PgPo
     users
         .add(&routeros::NewHotspotUser {
             name: "STRANGER".into(),
-            comment: Some(outbox::voucher_comment(999, 999)),
+            comment: Some(billing::hotspot::jobs::voucher_comment(999, 999)),
             ..Default::default()
         })
         .await
         .unwrap();
 
-    let report = billing::reconcile::run_once(&pool, &services.routers, router_id)
+    let report = billing::hotspot::reconcile::run_once(&pool, &services.routers, router_id)
         .await
         .unwrap();
     assert_eq!(report.recreated, 1);
@@ -577,18 +584,18 @@ async fn reconciliation_recreates_missing_users_and_reports_strangers(pool: PgPo
             .iter()
             .any(|u| u.get("name") == Some(created.vouchers[0].code.as_str()))
     );
-    let again = billing::reconcile::run_once(&pool, &services.routers, router_id)
+    let again = billing::hotspot::reconcile::run_once(&pool, &services.routers, router_id)
         .await
         .unwrap();
     assert_eq!(again.recreated, 0);
 }
 
-#[sqlx::test(migrator = "billing::MIGRATOR")]
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
 async fn the_voucher_list_filters_and_withdrawn_vouchers_leave_the_router(pool: PgPool) {
     let services = services(pool.clone()).await;
     let sim = simulator().await;
     let router_id = register_router(&services, &sim).await;
-    let plan = catalog::create_plan(&pool, plan_input(router_id), Actor::System)
+    let plan = plans::create_plan(&pool, plan_input(router_id), Actor::System)
         .await
         .unwrap();
     let first = vouchers::create_batch(&pool, batch(plan.id, 30), Actor::System)
@@ -608,7 +615,7 @@ async fn the_voucher_list_filters_and_withdrawn_vouchers_leave_the_router(pool: 
 
     let all = vouchers::list(
         &pool,
-        &vouchers::VoucherFilter {
+        &domain::model::vouchers::VoucherFilter {
             limit: Some(500),
             ..Default::default()
         },
@@ -619,7 +626,7 @@ async fn the_voucher_list_filters_and_withdrawn_vouchers_leave_the_router(pool: 
     assert!(all.windows(2).all(|w| w[0].id > w[1].id), "newest first");
     let by_batch = vouchers::list(
         &pool,
-        &vouchers::VoucherFilter {
+        &domain::model::vouchers::VoucherFilter {
             batch_id: Some(second.batch_id),
             ..Default::default()
         },
@@ -629,7 +636,7 @@ async fn the_voucher_list_filters_and_withdrawn_vouchers_leave_the_router(pool: 
     assert_eq!(by_batch.len(), 10);
     let by_code = vouchers::list(
         &pool,
-        &vouchers::VoucherFilter {
+        &domain::model::vouchers::VoucherFilter {
             code: Some("zz".into()),
             ..Default::default()
         },
@@ -639,7 +646,7 @@ async fn the_voucher_list_filters_and_withdrawn_vouchers_leave_the_router(pool: 
     assert_eq!(by_code.len(), 10);
     let page = vouchers::list(
         &pool,
-        &vouchers::VoucherFilter {
+        &domain::model::vouchers::VoucherFilter {
             limit: Some(25),
             ..Default::default()
         },
@@ -648,7 +655,7 @@ async fn the_voucher_list_filters_and_withdrawn_vouchers_leave_the_router(pool: 
     .unwrap();
     let next = vouchers::list(
         &pool,
-        &vouchers::VoucherFilter {
+        &domain::model::vouchers::VoucherFilter {
             limit: Some(25),
             before_id: page.last().map(|v| v.id),
             ..Default::default()
@@ -660,7 +667,7 @@ async fn the_voucher_list_filters_and_withdrawn_vouchers_leave_the_router(pool: 
     assert!(matches!(
         vouchers::list(
             &pool,
-            &vouchers::VoucherFilter {
+            &domain::model::vouchers::VoucherFilter {
                 status: Some("sold".into()),
                 ..Default::default()
             }
@@ -704,7 +711,7 @@ async fn the_voucher_list_filters_and_withdrawn_vouchers_leave_the_router(pool: 
     assert_eq!(disabled.get("disabled"), Some("true"));
     let deleted = vouchers::list(
         &pool,
-        &vouchers::VoucherFilter {
+        &domain::model::vouchers::VoucherFilter {
             status: Some("deleted".into()),
             ..Default::default()
         },

@@ -5,14 +5,16 @@ mod support;
 
 use support::services;
 
-use billing::audit::Actor;
-use billing::catalog::{self, PlanInput};
+use billing::core::audit::Actor;
+use billing::hotspot::plans;
+use billing::hotspot::sales::{self, SaleError, SaleInput};
+use billing::hotspot::vouchers;
 use billing::reports::{self, Period};
-use billing::routers::RouterInput;
-use billing::sales::{self, SaleError, SaleInput};
-use billing::vouchers::{self, BatchInput};
 use billing::{Services, outbox};
 use chrono::{TimeZone, Utc};
+use domain::model::plans::PlanInput;
+use domain::model::routers::RouterInput;
+use domain::model::vouchers::BatchInput;
 use domain::{Role, Rupiah};
 use routeros::sim::Simulator;
 use sqlx::PgPool;
@@ -48,7 +50,7 @@ async fn register_router(services: &Services, sim: &Simulator, name: &str) -> i6
 }
 
 async fn plan(pool: &PgPool, router_id: i64, name: &str, price: i64) -> i64 {
-    catalog::create_plan(
+    plans::create_plan(
         pool,
         PlanInput {
             router_id,
@@ -69,7 +71,7 @@ async fn plan(pool: &PgPool, router_id: i64, name: &str, price: i64) -> i64 {
 }
 
 async fn cashier(pool: &PgPool, username: &str) -> i64 {
-    billing::accounts::create_staff(
+    billing::identity::accounts::create_staff(
         pool,
         username,
         &format!("Kasir {username}"),
@@ -83,7 +85,7 @@ async fn cashier(pool: &PgPool, username: &str) -> i64 {
 }
 
 async fn drain(services: &Services) {
-    while outbox::run_once(&services.pool, &services.routers, 100)
+    while outbox::run_once(&services.pool, &services.router_jobs(), 100)
         .await
         .unwrap()
         .claimed()
@@ -106,7 +108,7 @@ async fn count(pool: &PgPool, sql: &str) -> i64 {
         .unwrap()
 }
 
-#[sqlx::test(migrator = "billing::MIGRATOR")]
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
 async fn a_sale_takes_unsold_stock_and_skips_printed_vouchers(pool: PgPool) {
     let services = services(pool.clone()).await;
     let sim = simulator().await;
@@ -185,7 +187,7 @@ async fn a_sale_takes_unsold_stock_and_skips_printed_vouchers(pool: PgPool) {
             sale.code, sale.password
         )
     );
-    assert!(sales::qr_svg(&sale.login_url).starts_with("<svg"));
+    assert!(billing::core::qr::qr_svg(&sale.login_url).starts_with("<svg"));
 
     let second = sales::sell(&pool, &services.routers, tap(plan_id), kasir)
         .await
@@ -200,7 +202,7 @@ async fn a_sale_takes_unsold_stock_and_skips_printed_vouchers(pool: PgPool) {
     assert_eq!(sold_by, vec![None, Some(kasir), Some(kasir)]);
 }
 
-#[sqlx::test(migrator = "billing::MIGRATOR")]
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
 async fn without_stock_a_sale_makes_its_voucher_and_pushes_it_before_answering(pool: PgPool) {
     let services = services(pool.clone()).await;
     let sim = simulator().await;
@@ -241,7 +243,7 @@ async fn without_stock_a_sale_makes_its_voucher_and_pushes_it_before_answering(p
     );
 }
 
-#[sqlx::test(migrator = "billing::MIGRATOR")]
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
 async fn a_sale_while_the_router_is_down_is_kept_and_pushed_later(pool: PgPool) {
     let services = services(pool.clone()).await;
     let sim = simulator().await;
@@ -279,7 +281,7 @@ async fn a_sale_while_the_router_is_down_is_kept_and_pushed_later(pool: PgPool) 
     );
 }
 
-#[sqlx::test(migrator = "billing::MIGRATOR")]
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
 async fn the_same_tap_sells_once_even_when_it_arrives_twice_at_once(pool: PgPool) {
     let services = services(pool.clone()).await;
     let sim = simulator().await;
@@ -327,7 +329,7 @@ async fn the_same_tap_sells_once_even_when_it_arrives_twice_at_once(pool: PgPool
     );
 }
 
-#[sqlx::test(migrator = "billing::MIGRATOR")]
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
 async fn refused_sales_change_nothing(pool: PgPool) {
     let services = services(pool.clone()).await;
     let sim = simulator().await;
@@ -360,7 +362,7 @@ async fn refused_sales_change_nothing(pool: PgPool) {
         sales::sell(&pool, &services.routers, tap(plan_id + 999), kasir).await,
         Err(SaleError::PlanNotFound)
     ));
-    let off = catalog::set_plan_active(&pool, plan_id, false, Actor::Staff(kasir))
+    let off = plans::set_plan_active(&pool, plan_id, false, Actor::Staff(kasir))
         .await
         .unwrap();
     assert!(!off.active);
@@ -379,7 +381,7 @@ async fn refused_sales_change_nothing(pool: PgPool) {
     assert_eq!(count(&pool, "SELECT count(*) FROM voucher_sales").await, 0);
     assert_eq!(count(&pool, "SELECT count(*) FROM vouchers").await, before);
 
-    catalog::set_plan_active(&pool, plan_id, true, Actor::Staff(kasir))
+    plans::set_plan_active(&pool, plan_id, true, Actor::Staff(kasir))
         .await
         .unwrap();
     assert!(
@@ -388,8 +390,8 @@ async fn refused_sales_change_nothing(pool: PgPool) {
             .is_ok()
     );
     assert!(matches!(
-        catalog::set_plan_active(&pool, plan_id + 999, false, Actor::System).await,
-        Err(catalog::CatalogError::PlanNotFound)
+        plans::set_plan_active(&pool, plan_id + 999, false, Actor::System).await,
+        Err(plans::CatalogError::PlanNotFound)
     ));
     assert_eq!(
         count(
@@ -401,7 +403,7 @@ async fn refused_sales_change_nothing(pool: PgPool) {
     );
 }
 
-#[sqlx::test(migrator = "billing::MIGRATOR")]
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
 async fn report_totals_equal_the_recorded_sales_across_plans_cashiers_and_routers(pool: PgPool) {
     let services = services(pool.clone()).await;
     let (sim_a, sim_b) = (simulator().await, simulator().await);

@@ -28,15 +28,17 @@ pub enum ContactError {
 
 impl ContactError {
     /// A stable identifier of the problem, for clients that show their own translated message.
-    pub const fn code(&self) -> &'static str {
+    pub const fn code(&self) -> crate::ErrorCode {
         match self {
-            ContactError::EmptyName => "name_empty",
-            ContactError::NameTooLong { .. } => "name_too_long",
-            ContactError::NameHasControlCharacters => "name_control_characters",
-            ContactError::WhatsappInvalidCharacters => "whatsapp_invalid_characters",
-            ContactError::WhatsappNotIndonesianMobile => "whatsapp_not_indonesian_mobile",
-            ContactError::WhatsappWrongLength => "whatsapp_wrong_length",
-            ContactError::EmailInvalid => "email_invalid",
+            ContactError::EmptyName => crate::ErrorCode::NameEmpty,
+            ContactError::NameTooLong { .. } => crate::ErrorCode::NameTooLong,
+            ContactError::NameHasControlCharacters => crate::ErrorCode::NameControlCharacters,
+            ContactError::WhatsappInvalidCharacters => crate::ErrorCode::WhatsappInvalidCharacters,
+            ContactError::WhatsappNotIndonesianMobile => {
+                crate::ErrorCode::WhatsappNotIndonesianMobile
+            }
+            ContactError::WhatsappWrongLength => crate::ErrorCode::WhatsappWrongLength,
+            ContactError::EmailInvalid => crate::ErrorCode::EmailInvalid,
         }
     }
 }

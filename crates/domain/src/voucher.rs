@@ -26,13 +26,13 @@ pub enum VoucherRuleError {
 }
 
 impl VoucherRuleError {
-    pub const fn code(&self) -> &'static str {
+    pub const fn code(&self) -> crate::ErrorCode {
         match self {
-            VoucherRuleError::CodeLength => "code_length",
-            VoucherRuleError::Alphabet => "alphabet",
-            VoucherRuleError::Prefix => "prefix",
-            VoucherRuleError::Quantity => "quantity",
-            VoucherRuleError::Validity => "validity",
+            VoucherRuleError::CodeLength => crate::ErrorCode::CodeLength,
+            VoucherRuleError::Alphabet => crate::ErrorCode::Alphabet,
+            VoucherRuleError::Prefix => crate::ErrorCode::Prefix,
+            VoucherRuleError::Quantity => crate::ErrorCode::Quantity,
+            VoucherRuleError::Validity => crate::ErrorCode::Validity,
         }
     }
 }
@@ -131,10 +131,25 @@ pub fn check_quantity(quantity: u32) -> Result<u32, VoucherRuleError> {
     }
 }
 
-/// How long a voucher lasts from its first login, in whole seconds.
+/// How long a voucher lasts from its first login, in whole seconds. Over the wire it is written
+/// the way operators write it: `1d`, `3h`, `1d12h`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(transparent)]
+#[serde(into = "String", try_from = "String")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, example = "1d"))]
 pub struct Validity(i64);
+
+impl From<Validity> for String {
+    fn from(v: Validity) -> String {
+        v.to_string()
+    }
+}
+
+impl TryFrom<String> for Validity {
+    type Error = VoucherRuleError;
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        Validity::parse(&text)
+    }
+}
 
 impl Validity {
     pub fn from_seconds(seconds: i64) -> Result<Self, VoucherRuleError> {
@@ -196,6 +211,26 @@ impl fmt::Display for Validity {
             }
         }
         Ok(())
+    }
+}
+
+/// Where the login page is on a MikroTik hotspot made with the setup wizard, when the router's
+/// own address was not entered.
+pub const DEFAULT_HOTSPOT_LOGIN_URL: &str = "http://10.5.50.1/login";
+
+/// The hotspot login URL that logs a voucher in, `{base}?username=CODE&password=PASS`: what the
+/// QR code on a receipt or a printed sheet holds. `base` is the router's login page.
+pub fn login_url(base: Option<&str>, code: &str, password: &str) -> String {
+    let base = base.unwrap_or(DEFAULT_HOTSPOT_LOGIN_URL);
+    match url::Url::parse(base) {
+        Ok(mut url) => {
+            url.query_pairs_mut()
+                .append_pair("username", code)
+                .append_pair("password", password);
+            url.into()
+        }
+        // Stored URLs are checked on entry; this only guards old rows.
+        Err(_) => login_url(None, code, password),
     }
 }
 
@@ -267,6 +302,22 @@ mod tests {
                 "{c}: {n} vs {expected}"
             );
         }
+    }
+
+    #[test]
+    fn login_urls_carry_the_code_and_password() {
+        assert_eq!(
+            login_url(None, "AB CD", "p&q"),
+            "http://10.5.50.1/login?username=AB+CD&password=p%26q"
+        );
+        assert_eq!(
+            login_url(Some("https://wifi.example.net/login"), "X", "Y"),
+            "https://wifi.example.net/login?username=X&password=Y"
+        );
+        assert_eq!(
+            login_url(Some("not a url"), "X", "Y"),
+            "http://10.5.50.1/login?username=X&password=Y"
+        );
     }
 
     #[test]

@@ -112,9 +112,9 @@ pub async fn setup(database_url: &str) -> Bench {
         .connect(database_url)
         .await
         .unwrap();
-    billing::db::migrate(&pool).await.unwrap();
+    billing::core::db::migrate(&pool).await.unwrap();
     let config = Config::for_tests(database_url, &redis_url);
-    let redis = billing::redis::connect(&config.redis).await.unwrap();
+    let redis = billing::core::redis::connect(&config.redis).await.unwrap();
     let services = Services::new(config, pool, redis);
     let options = leptos::prelude::LeptosOptions::builder()
         .output_name("mikrotik_billing")
@@ -132,7 +132,7 @@ pub async fn setup(database_url: &str) -> Bench {
 impl Bench {
     /// Creates a staff user and returns their bearer token.
     pub async fn staff_token(&self, username: &str, role: domain::Role) -> String {
-        billing::accounts::create_staff(
+        billing::identity::accounts::create_staff(
             &self.services.pool,
             username,
             username,
@@ -189,7 +189,7 @@ pub async fn site(bench: &Bench, latency: Duration) -> Site {
 
 /// Runs the router outbox until it has nothing left to claim.
 pub async fn drain(services: &Services) {
-    while billing::outbox::run_once(&services.pool, &services.routers, 50)
+    while billing::outbox::run_once(&services.pool, &services.router_jobs(), 50)
         .await
         .unwrap()
         .claimed()

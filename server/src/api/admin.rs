@@ -40,7 +40,7 @@ async fn summary(
     caller: AuthUser,
 ) -> Result<axum::Json<SummaryResponse>, ApiError> {
     caller.require(&[Role::Admin])?;
-    let counts = billing::accounts::counts(&services.pool).await?;
+    let counts = billing::identity::accounts::counts(&services.pool).await?;
     Ok(axum::Json(SummaryResponse {
         customers: counts.customers,
         active_staff: counts.staff,

@@ -2,10 +2,11 @@
 
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, Request};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use billing::auth::AuthError;
-use billing::problem::{Explain, Problem};
+use billing::core::problem::{Explain, Problem};
+use domain::ErrorCode;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -122,97 +123,51 @@ impl ApiError {
         match error.problem() {
             Problem::Invalid { field, code } => ApiError::Unprocessable {
                 field: Some(field.to_owned()),
-                code: code.to_owned(),
+                code: code.as_str().to_owned(),
                 message: error.to_string(),
             },
             Problem::Conflict { field, code } => ApiError::Conflict {
                 field: field.to_owned(),
-                code: code.to_owned(),
+                code: code.as_str().to_owned(),
                 message: error.to_string(),
             },
             Problem::NotFound { .. } => ApiError::NotFound,
             Problem::Upstream { .. } => ApiError::BadGateway(error.to_string()),
+            Problem::InvalidCredentials => ApiError::InvalidCredentials,
+            Problem::RateLimited {
+                retry_after_seconds,
+            } => ApiError::RateLimited {
+                retry_after_seconds,
+            },
+            Problem::Unauthenticated => ApiError::Unauthenticated,
+            Problem::Forbidden => ApiError::Forbidden,
             Problem::Internal => ApiError::Internal(format!("{error}: {:?}", error.source())),
         }
     }
 }
 
-/// Service errors that explain themselves.
-macro_rules! explained {
-    ($($error:ty),*) => {$(
-        impl From<$error> for ApiError {
-            fn from(error: $error) -> Self {
-                ApiError::from_service(&error)
-            }
-        }
-    )*};
-}
-
-explained!(
-    billing::routers::RouterError,
-    billing::catalog::CatalogError,
-    billing::vouchers::VoucherError,
-    billing::reconcile::ReconcileError,
-    billing::sales::SaleError,
-    billing::reports::ReportError
-);
-
-impl From<AuthError> for ApiError {
-    fn from(error: AuthError) -> Self {
-        match error {
-            AuthError::Invalid {
-                field,
-                code,
-                message,
-            } => ApiError::Unprocessable {
-                field: Some(field.to_owned()),
-                code: code.to_owned(),
-                message: format!("{field}: {message}"),
-            },
-            AuthError::Duplicate {
-                field,
-                code,
-                message,
-            } => ApiError::Conflict {
-                field: field.to_owned(),
-                code: code.to_owned(),
-                message: message.to_owned(),
-            },
-            AuthError::InvalidCredentials => ApiError::InvalidCredentials,
-            AuthError::RateLimited {
-                retry_after_seconds,
-            } => ApiError::RateLimited {
-                retry_after_seconds,
-            },
-            AuthError::Unauthenticated => ApiError::Unauthenticated,
-            AuthError::Forbidden => ApiError::Forbidden,
-            AuthError::Database(e) => ApiError::Internal(format!("database: {e}")),
-            AuthError::Redis(e) => ApiError::Internal(format!("redis: {e}")),
-        }
+/// Every service error explains itself, so every one converts the same way.
+impl<E: Explain> From<E> for ApiError {
+    fn from(error: E) -> Self {
+        ApiError::from_service(&error)
     }
 }
 
-impl From<sqlx::Error> for ApiError {
-    fn from(error: sqlx::Error) -> Self {
-        ApiError::Internal(format!("database: {error}"))
-    }
-}
-
-/// A malformed JSON body: wrong content type, broken syntax, or fields of the wrong shape.
-impl From<JsonRejection> for ApiError {
-    fn from(rejection: JsonRejection) -> Self {
+impl ApiError {
+    /// A malformed JSON body: wrong content type, broken syntax, or fields of the wrong shape.
+    fn from_json_rejection(rejection: JsonRejection) -> Self {
         match rejection {
             JsonRejection::JsonDataError(e) => ApiError::Unprocessable {
                 field: None,
-                code: "invalid_body".into(),
+                code: ErrorCode::InvalidBody.as_str().to_owned(),
                 message: e.body_text(),
             },
             JsonRejection::MissingJsonContentType(_) => ApiError::BadRequest {
-                code: "expected_json",
+                code: ErrorCode::ExpectedJson.as_str(),
                 message: "send the body as JSON with `Content-Type: application/json`".into(),
             },
             other => ApiError::BadRequest {
-                code: "malformed_json",
+                code: ErrorCode::MalformedJson.as_str(),
                 message: other.body_text(),
             },
         }
@@ -220,6 +175,20 @@ impl From<JsonRejection> for ApiError {
 }
 
 /// `axum::Json`, with rejections turned into [`ApiError`]s.
-#[derive(Debug, axum::extract::FromRequest)]
-#[from_request(via(axum::Json), rejection(ApiError))]
+#[derive(Debug)]
 pub struct ApiJson<T>(pub T);
+
+impl<T, S> FromRequest<S> for ApiJson<T>
+where
+    axum::Json<T>: FromRequest<S, Rejection = JsonRejection>,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        axum::Json::<T>::from_request(request, state)
+            .await
+            .map(|axum::Json(value)| ApiJson(value))
+            .map_err(ApiError::from_json_rejection)
+    }
+}

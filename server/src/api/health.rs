@@ -4,7 +4,7 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use billing::Services;
-use billing::health::{HealthReport, Status};
+use billing::core::health::{HealthReport, Status};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 

@@ -9,8 +9,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use billing::Services;
+use billing::hotspot::sales::{self, Sale, SaleInput};
 use billing::reports::{self, Period};
-use billing::sales::{self, Sale, SaleInput};
 use domain::Role;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -134,9 +134,7 @@ async fn sell(
         customer_whatsapp: body.customer_whatsapp,
     };
     let sale = sales::sell(&services.pool, &services.routers, input, cashier_id).await?;
-    if sale.router_state == "pending" {
-        services.outbox_wake.notify_one();
-    }
+    if sale.router_state == "pending" {}
     let status = if sale.replayed {
         StatusCode::OK
     } else {

@@ -53,7 +53,7 @@ impl TestApp {
             std::env::var("REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:56379".to_owned());
         let mut config = Config::for_tests("postgres://unused-the-pool-is-given", &redis_url);
         config.auth.login_max_failures = 5;
-        let redis = billing::redis::connect(&config.redis)
+        let redis = billing::core::redis::connect(&config.redis)
             .await
             .expect("the test Redis is running (scripts/dev.sh services)");
         let services = Services::new(config, pool, redis);
@@ -140,7 +140,7 @@ impl TestApp {
     }
 
     pub async fn create_staff(&self, username: &str, password: &str, role: domain::Role) {
-        billing::accounts::create_staff(
+        billing::identity::accounts::create_staff(
             &self.services.pool,
             username,
             "Test Staff",

@@ -7,7 +7,7 @@ pub async fn services(pool: PgPool) -> Services {
     let redis_url =
         std::env::var("REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:56379".to_owned());
     let config = Config::for_tests("postgres://unused-the-pool-is-given", &redis_url);
-    let redis = billing::redis::connect(&config.redis)
+    let redis = billing::core::redis::connect(&config.redis)
         .await
         .expect("the test Redis is running (scripts/dev.sh services)");
     Services::new(config, pool, redis)

@@ -1,0 +1,469 @@
+//! One `Config`, loaded once at start-up from a TOML file plus `APP_`-prefixed environment
+//! variables (`APP_DATABASE__URL` sets `database.url`), and passed down. No globals.
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use rand::RngCore;
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Local development and tests: missing secrets are generated into the data directory.
+    Development,
+    /// Every secret must be given explicitly.
+    Production,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub mode: Mode,
+    /// Where generated development secrets and local files live (`.data` by default).
+    pub data_dir: PathBuf,
+    /// The address customers use to reach the app, for links in messages (no trailing slash).
+    pub public_url: String,
+    pub timezone: chrono_tz::Tz,
+    pub database: DatabaseConfig,
+    pub redis: RedisConfig,
+    pub secrets: Secrets,
+    pub auth: AuthConfig,
+    /// What happens on the router to an expired voucher's hotspot user.
+    pub expired_voucher_action: domain::ExpiredAction,
+    /// Run the background jobs (router outbox, activation monitor, profile sync) in this process.
+    pub background_jobs: bool,
+    /// How often the activation monitor reads the routers (spec: 30 s). Divides a minute.
+    pub activation_interval_seconds: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct DatabaseConfig {
+    pub url: SecretString,
+    pub max_connections: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct RedisConfig {
+    pub url: SecretString,
+    /// Prepended to every key, so several installations (or tests) can share one Redis.
+    pub key_prefix: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Secrets {
+    /// Signs API tokens (HS256). At least 32 bytes.
+    pub jwt_secret: SecretString,
+    /// AES-256 key (base64 of 32 bytes) for router and gateway credentials and for backups.
+    pub encryption_key: SecretString,
+}
+
+#[derive(Debug, Clone)]
+pub struct AuthConfig {
+    /// Lifetime of a login: of the API token and of the browser session.
+    pub session_ttl_seconds: u64,
+    /// Failed logins allowed per username and per client address within the window.
+    pub login_max_failures: u32,
+    pub login_window_seconds: u64,
+    /// Send the session cookie only over HTTPS (on by default in production).
+    pub secure_cookies: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error(
+        "missing setting `{key}`: set it in the config file or as the environment variable {env}"
+    )]
+    Missing { key: &'static str, env: String },
+    #[error("setting `{key}` is malformed: {reason}")]
+    Malformed { key: &'static str, reason: String },
+    #[error("cannot read the configuration")]
+    Source(#[from] config::ConfigError),
+    #[error("cannot store generated development secrets in {path}: {source}")]
+    SecretsFile {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// The shape of the file and environment before validation: everything optional, so that a
+/// missing setting is reported by its name rather than as a deserialisation error.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct RawConfig {
+    mode: Option<String>,
+    data_dir: Option<PathBuf>,
+    public_url: Option<String>,
+    timezone: Option<String>,
+    database: RawDatabase,
+    redis: RawRedis,
+    secrets: RawSecrets,
+    auth: RawAuth,
+    vouchers: RawVouchers,
+    background_jobs: Option<bool>,
+    jobs: RawJobs,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct RawJobs {
+    activation_interval_seconds: Option<u32>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct RawVouchers {
+    expired_action: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct RawDatabase {
+    url: Option<String>,
+    max_connections: Option<u32>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct RawRedis {
+    url: Option<String>,
+    key_prefix: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct RawSecrets {
+    jwt_secret: Option<String>,
+    encryption_key: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct RawAuth {
+    session_ttl_seconds: Option<u64>,
+    login_max_failures: Option<u32>,
+    login_window_seconds: Option<u64>,
+    secure_cookies: Option<bool>,
+}
+
+fn env_name(key: &str) -> String {
+    format!("APP_{}", key.replace('.', "__").to_uppercase())
+}
+
+fn required(value: Option<String>, key: &'static str) -> Result<String, ConfigError> {
+    match value {
+        Some(v) if !v.trim().is_empty() => Ok(v),
+        _ => Err(ConfigError::Missing {
+            key,
+            env: env_name(key),
+        }),
+    }
+}
+
+impl Config {
+    /// Reads `file` (if given; it must then exist) and the `APP_` environment.
+    pub fn load(file: Option<&Path>) -> Result<Config, ConfigError> {
+        let mut builder = config::Config::builder();
+        if let Some(file) = file {
+            builder = builder.add_source(config::File::from(file).required(true));
+        }
+        let raw: RawConfig = builder
+            .add_source(
+                config::Environment::with_prefix("APP")
+                    .prefix_separator("_")
+                    .separator("__")
+                    .try_parsing(true),
+            )
+            .build()?
+            .try_deserialize()?;
+        Self::from_raw(raw)
+    }
+
+    fn from_raw(raw: RawConfig) -> Result<Config, ConfigError> {
+        let mode = match raw.mode.as_deref().unwrap_or("development") {
+            "development" | "dev" => Mode::Development,
+            "production" | "prod" => Mode::Production,
+            other => {
+                return Err(ConfigError::Malformed {
+                    key: "mode",
+                    reason: format!("expected `development` or `production`, got `{other}`"),
+                });
+            }
+        };
+        let data_dir = raw.data_dir.unwrap_or_else(|| PathBuf::from(".data"));
+        let timezone = raw.timezone.unwrap_or_else(|| "Asia/Jakarta".to_owned());
+        let timezone = timezone
+            .parse::<chrono_tz::Tz>()
+            .map_err(|_| ConfigError::Malformed {
+                key: "timezone",
+                reason: format!("`{timezone}` is not an IANA time zone such as Asia/Jakarta"),
+            })?;
+        let public_url = raw
+            .public_url
+            .unwrap_or_else(|| "http://localhost:3000".to_owned());
+        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+            return Err(ConfigError::Malformed {
+                key: "public_url",
+                reason: format!("`{public_url}` must start with http:// or https://"),
+            });
+        }
+
+        let database_url = required(raw.database.url, "database.url")?;
+        if !database_url.starts_with("postgres://") && !database_url.starts_with("postgresql://") {
+            return Err(ConfigError::Malformed {
+                key: "database.url",
+                reason: "must be a postgres:// URL".to_owned(),
+            });
+        }
+        let redis_url = required(raw.redis.url, "redis.url")?;
+        if !redis_url.starts_with("redis://") && !redis_url.starts_with("rediss://") {
+            return Err(ConfigError::Malformed {
+                key: "redis.url",
+                reason: "must be a redis:// or rediss:// URL".to_owned(),
+            });
+        }
+
+        let mut secrets = raw.secrets;
+        if mode == Mode::Development
+            && (secrets.jwt_secret.is_none() || secrets.encryption_key.is_none())
+        {
+            let generated = development_secrets(&data_dir)?;
+            secrets.jwt_secret = secrets.jwt_secret.or(generated.jwt_secret);
+            secrets.encryption_key = secrets.encryption_key.or(generated.encryption_key);
+        }
+        let jwt_secret = required(secrets.jwt_secret, "secrets.jwt_secret")?;
+        if jwt_secret.len() < 32 {
+            return Err(ConfigError::Malformed {
+                key: "secrets.jwt_secret",
+                reason: "must be at least 32 characters".to_owned(),
+            });
+        }
+        let encryption_key = required(secrets.encryption_key, "secrets.encryption_key")?;
+        match BASE64.decode(encryption_key.trim()) {
+            Ok(bytes) if bytes.len() == 32 => {}
+            _ => {
+                return Err(ConfigError::Malformed {
+                    key: "secrets.encryption_key",
+                    reason: "must be 32 random bytes in base64 (e.g. `openssl rand -base64 32`)"
+                        .to_owned(),
+                });
+            }
+        }
+
+        let auth = AuthConfig {
+            session_ttl_seconds: raw.auth.session_ttl_seconds.unwrap_or(7 * 24 * 3600),
+            login_max_failures: raw.auth.login_max_failures.unwrap_or(5),
+            login_window_seconds: raw.auth.login_window_seconds.unwrap_or(15 * 60),
+            secure_cookies: raw.auth.secure_cookies.unwrap_or(mode == Mode::Production),
+        };
+        if auth.session_ttl_seconds == 0
+            || auth.login_max_failures == 0
+            || auth.login_window_seconds == 0
+        {
+            return Err(ConfigError::Malformed {
+                key: "auth",
+                reason: "session_ttl_seconds, login_max_failures and login_window_seconds must be positive".to_owned(),
+            });
+        }
+
+        let expired_voucher_action =
+            match raw.vouchers.expired_action.as_deref().unwrap_or("remove") {
+                "remove" => domain::ExpiredAction::Remove,
+                "disable" => domain::ExpiredAction::Disable,
+                other => {
+                    return Err(ConfigError::Malformed {
+                        key: "vouchers.expired_action",
+                        reason: format!("expected `remove` or `disable`, got `{other}`"),
+                    });
+                }
+            };
+
+        let activation_interval_seconds = raw.jobs.activation_interval_seconds.unwrap_or(30);
+        if !(1..=60).contains(&activation_interval_seconds) || 60 % activation_interval_seconds != 0
+        {
+            return Err(ConfigError::Malformed {
+                key: "jobs.activation_interval_seconds",
+                reason: "must divide a minute: 1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30 or 60"
+                    .to_owned(),
+            });
+        }
+
+        Ok(Config {
+            mode,
+            data_dir,
+            public_url: public_url.trim_end_matches('/').to_owned(),
+            timezone,
+            database: DatabaseConfig {
+                url: SecretString::from(database_url),
+                max_connections: raw.database.max_connections.unwrap_or(20),
+            },
+            redis: RedisConfig {
+                url: SecretString::from(redis_url),
+                key_prefix: raw.redis.key_prefix.unwrap_or_else(|| "mb:".to_owned()),
+            },
+            secrets: Secrets {
+                jwt_secret: SecretString::from(jwt_secret),
+                encryption_key: SecretString::from(encryption_key),
+            },
+            auth,
+            expired_voucher_action,
+            background_jobs: raw.background_jobs.unwrap_or(true),
+            activation_interval_seconds,
+        })
+    }
+
+    /// A development configuration with fixed secrets and its own Redis key prefix, for tests
+    /// that share one PostgreSQL server and one Redis.
+    pub fn for_tests(database_url: &str, redis_url: &str) -> Config {
+        let raw = RawConfig {
+            database: RawDatabase {
+                url: Some(database_url.to_owned()),
+                max_connections: Some(5),
+            },
+            redis: RawRedis {
+                url: Some(redis_url.to_owned()),
+                key_prefix: Some(format!("test:{}:", uuid::Uuid::new_v4().simple())),
+            },
+            secrets: RawSecrets {
+                jwt_secret: Some("test-secret-that-is-long-enough-for-hs256!".to_owned()),
+                encryption_key: Some(BASE64.encode([7u8; 32])),
+            },
+            ..RawConfig::default()
+        };
+        Config::from_raw(raw).expect("the test configuration is valid")
+    }
+
+    /// The 32-byte key for AES-256-GCM; validated at load time.
+    pub fn encryption_key_bytes(&self) -> [u8; 32] {
+        let bytes = BASE64
+            .decode(self.secrets.encryption_key.expose_secret().trim())
+            .expect("validated when the configuration was loaded");
+        bytes.try_into().expect("validated to be 32 bytes")
+    }
+}
+
+/// Reads `secrets.toml` from the data directory, creating it with fresh random secrets the first
+/// time, so a development install keeps its sessions and encrypted data across restarts.
+fn development_secrets(data_dir: &Path) -> Result<RawSecrets, ConfigError> {
+    let path = data_dir.join("secrets.toml");
+    let io_error = |source| ConfigError::SecretsFile {
+        path: path.clone(),
+        source,
+    };
+    if !path.exists() {
+        let mut jwt = [0u8; 48];
+        let mut key = [0u8; 32];
+        rand::rng().fill_bytes(&mut jwt);
+        rand::rng().fill_bytes(&mut key);
+        let contents = format!(
+            "# Generated for development on first run. Never use these in production.\n\
+             jwt_secret = \"{}\"\nencryption_key = \"{}\"\n",
+            BASE64.encode(jwt),
+            BASE64.encode(key)
+        );
+        std::fs::create_dir_all(data_dir).map_err(io_error)?;
+        write_private(&path, &contents).map_err(io_error)?;
+    }
+    let raw: RawSecrets = config::Config::builder()
+        .add_source(config::File::from(path.as_path()).format(config::FileFormat::Toml))
+        .build()?
+        .try_deserialize()?;
+    Ok(raw)
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
+    file.write_all(contents.as_bytes())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    std::fs::write(path, contents)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw_with_urls() -> RawConfig {
+        RawConfig {
+            database: RawDatabase {
+                url: Some("postgres://localhost/db".into()),
+                max_connections: None,
+            },
+            redis: RawRedis {
+                url: Some("redis://localhost".into()),
+                key_prefix: None,
+            },
+            ..RawConfig::default()
+        }
+    }
+
+    #[test]
+    fn production_requires_every_secret_by_name() {
+        let mut raw = raw_with_urls();
+        raw.mode = Some("production".into());
+        let err = Config::from_raw(raw).unwrap_err().to_string();
+        assert!(err.contains("secrets.jwt_secret"), "{err}");
+        assert!(err.contains("APP_SECRETS__JWT_SECRET"), "{err}");
+    }
+
+    #[test]
+    fn development_generates_secrets_once_and_reuses_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let load = || {
+            let mut raw = raw_with_urls();
+            raw.data_dir = Some(dir.path().to_owned());
+            Config::from_raw(raw).unwrap()
+        };
+        let first = load();
+        let second = load();
+        assert_eq!(
+            first.secrets.jwt_secret.expose_secret(),
+            second.secrets.jwt_secret.expose_secret()
+        );
+        assert_eq!(first.encryption_key_bytes(), second.encryption_key_bytes());
+        assert_eq!(first.timezone, chrono_tz::Asia::Jakarta);
+    }
+
+    #[test]
+    fn names_the_missing_database_url() {
+        let err = Config::from_raw(RawConfig::default())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("database.url") && err.contains("APP_DATABASE__URL"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn rejects_malformed_settings_by_name() {
+        let mut raw = raw_with_urls();
+        raw.timezone = Some("Mars/Olympus".into());
+        let err = Config::from_raw(raw).unwrap_err().to_string();
+        assert!(err.contains("`timezone`"), "{err}");
+
+        let mut raw = raw_with_urls();
+        raw.mode = Some("staging".into());
+        assert!(
+            Config::from_raw(raw)
+                .unwrap_err()
+                .to_string()
+                .contains("`mode`")
+        );
+
+        let mut raw = raw_with_urls();
+        raw.mode = Some("production".into());
+        raw.secrets.jwt_secret = Some("x".repeat(40));
+        raw.secrets.encryption_key = Some("too-short".into());
+        let err = Config::from_raw(raw).unwrap_err().to_string();
+        assert!(err.contains("secrets.encryption_key"), "{err}");
+    }
+}

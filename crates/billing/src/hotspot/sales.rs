@@ -1,0 +1,446 @@
+//! Selling vouchers at the counter (spec 4.1, the cashier's screen). One tap sells one voucher:
+//! the oldest unsold voucher of the plan that is on the router and was never printed (someone may
+//! hold the paper), or, when there is none, a new one made and pushed to the router on the spot.
+//! Each tap carries a request key: the same key sells once however often it arrives (double taps,
+//! a retry after a lost reply).
+
+use crate::core::audit::{self, Actor};
+use crate::core::problem::{Explain, Problem};
+use crate::hotspot::jobs::HotspotJobs;
+use crate::hotspot::vouchers::{self, VoucherError};
+use crate::outbox;
+use crate::routers::RouterService;
+use chrono::{DateTime, Utc};
+use domain::ErrorCode;
+use domain::model::vouchers::BatchInput;
+use domain::{PasswordMode, Rupiah, WhatsappNumber};
+use serde::Serialize;
+use sqlx::PgPool;
+use std::time::Duration;
+use uuid::Uuid;
+
+/// How long a sale waits for its new voucher to reach the router before answering; the outbox
+/// keeps trying after that.
+const PUSH_WAIT: Duration = Duration::from_secs(5);
+/// Comment of the one-voucher batches a sale makes.
+const SALE_BATCH_COMMENT: &str = "kasir";
+
+#[derive(Debug, thiserror::Error)]
+pub enum SaleError {
+    #[error("{field}: {message}")]
+    Invalid {
+        field: &'static str,
+        code: ErrorCode,
+        message: String,
+    },
+    #[error("no such plan")]
+    PlanNotFound,
+    #[error("the plan is switched off")]
+    PlanInactive,
+    #[error("only hotspot plans are sold as vouchers")]
+    NotHotspot,
+    #[error("no such sale")]
+    NotFound,
+    #[error(transparent)]
+    Voucher(VoucherError),
+    #[error("database error")]
+    Database(#[from] sqlx::Error),
+}
+
+impl Explain for SaleError {
+    fn problem(&self) -> Problem {
+        match self {
+            SaleError::Invalid { field, code, .. } => Problem::Invalid { field, code: *code },
+            SaleError::PlanNotFound => Problem::Invalid {
+                field: "plan_id",
+                code: ErrorCode::PlanNotFound,
+            },
+            SaleError::PlanInactive => Problem::Invalid {
+                field: "plan_id",
+                code: ErrorCode::PlanInactive,
+            },
+            SaleError::NotHotspot => Problem::Invalid {
+                field: "plan_id",
+                code: ErrorCode::PlanNotHotspot,
+            },
+            SaleError::NotFound => Problem::NotFound {
+                field: "sale_id",
+                code: ErrorCode::SaleNotFound,
+            },
+            SaleError::Voucher(e) => e.problem(),
+            SaleError::Database(_) => Problem::Internal,
+        }
+    }
+}
+
+impl From<VoucherError> for SaleError {
+    fn from(e: VoucherError) -> Self {
+        match e {
+            VoucherError::Database(e) => SaleError::Database(e),
+            VoucherError::PlanNotFound => SaleError::PlanNotFound,
+            VoucherError::PlanInactive => SaleError::PlanInactive,
+            other => SaleError::Voucher(other),
+        }
+    }
+}
+
+/// One tap on the sales screen.
+#[derive(Debug, Clone)]
+pub struct SaleInput {
+    pub plan_id: i64,
+    /// Fresh for every tap; a repeat of the same key returns the first sale.
+    pub request_key: Uuid,
+    /// The buyer's WhatsApp number, in any usual notation, for a later message.
+    pub customer_whatsapp: Option<String>,
+}
+
+/// A sale with everything the receipt shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Sale {
+    pub id: i64,
+    pub voucher_id: i64,
+    pub router_id: i64,
+    pub router_name: String,
+    pub plan_id: i64,
+    pub plan_name: String,
+    pub price: Rupiah,
+    pub validity_seconds: i64,
+    pub time_quota_seconds: Option<i64>,
+    pub code: String,
+    pub password: String,
+    /// The hotspot login URL with the code filled in: what the QR code holds.
+    pub login_url: String,
+    /// `pushed` once the router has the user; `pending` while the outbox still works on it.
+    pub router_state: String,
+    pub cashier_id: i64,
+    pub cashier_name: String,
+    pub customer_whatsapp: Option<WhatsappNumber>,
+    pub sold_at: DateTime<Utc>,
+    /// True when this request repeated an earlier one and nothing new was sold.
+    pub replayed: bool,
+}
+
+/// Sells one voucher of a hotspot plan. The voucher's sale mark, the sale row, a voucher made on
+/// the spot with its router job, and the audit entry commit together.
+pub async fn sell(
+    pool: &PgPool,
+    routers: &RouterService,
+    input: SaleInput,
+    cashier_id: i64,
+) -> Result<Sale, SaleError> {
+    let whatsapp = match input
+        .customer_whatsapp
+        .as_deref()
+        .map(str::trim)
+        .filter(|w| !w.is_empty())
+    {
+        Some(w) => Some(WhatsappNumber::parse(w).map_err(|e| SaleError::Invalid {
+            field: "customer_whatsapp",
+            code: e.code(),
+            message: e.to_string(),
+        })?),
+        None => None,
+    };
+    if let Some(sale) = find_by_key(pool, cashier_id, input.request_key).await? {
+        return Ok(sale);
+    }
+
+    let mut tx = pool.begin().await?;
+    let plan = sqlx::query!(
+        "SELECT router_id, kind, price, active FROM plans WHERE id = $1 FOR SHARE",
+        input.plan_id
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(SaleError::PlanNotFound)?;
+    if plan.kind != "hotspot" {
+        return Err(SaleError::NotHotspot);
+    }
+    if !plan.active {
+        return Err(SaleError::PlanInactive);
+    }
+    // Only stock already on the router: a voucher still on its way there (a batch being pushed,
+    // a router that is down) is no use to the buyer now, so a new one is made and pushed instead.
+    let stock = sqlx::query_scalar!(
+        "SELECT id FROM vouchers
+         WHERE plan_id = $1 AND status = 'created' AND sold_at IS NULL AND printed_at IS NULL
+           AND router_state = 'pushed'
+         ORDER BY id LIMIT 1
+         FOR UPDATE SKIP LOCKED",
+        input.plan_id
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    let (voucher_id, job_ids) = match stock {
+        Some(id) => (id, Vec::new()),
+        None => {
+            let (created, job_ids) = vouchers::create_batch_in(
+                &mut tx,
+                BatchInput {
+                    plan_id: input.plan_id,
+                    quantity: 1,
+                    code_length: None,
+                    alphabet: None,
+                    prefix: String::new(),
+                    password_mode: Some(PasswordMode::Same),
+                    comment: Some(SALE_BATCH_COMMENT.to_owned()),
+                },
+                Actor::Staff(cashier_id),
+            )
+            .await?;
+            (created.vouchers[0].id, job_ids)
+        }
+    };
+    sqlx::query!(
+        "UPDATE vouchers SET sold_at = now(), sold_by = $2, updated_at = now() WHERE id = $1",
+        voucher_id,
+        cashier_id
+    )
+    .execute(&mut *tx)
+    .await?;
+    let sale_id = sqlx::query_scalar!(
+        "INSERT INTO voucher_sales (voucher_id, router_id, plan_id, cashier_id, price, customer_whatsapp, request_key)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (cashier_id, request_key) DO NOTHING
+         RETURNING id",
+        voucher_id,
+        plan.router_id,
+        input.plan_id,
+        cashier_id,
+        plan.price,
+        whatsapp.as_ref().map(WhatsappNumber::as_str),
+        input.request_key
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(sale_id) = sale_id else {
+        // The same tap arrived twice at once and the other request sold: undo this one.
+        tx.rollback().await?;
+        return find_by_key(pool, cashier_id, input.request_key)
+            .await?
+            .ok_or(SaleError::NotFound);
+    };
+    audit::record(
+        &mut *tx,
+        Actor::Staff(cashier_id),
+        "voucher.sell",
+        Some(("voucher_sale", sale_id.to_string())),
+        serde_json::json!({ "voucher_id": voucher_id, "plan_id": input.plan_id, "price": plan.price }),
+    )
+    .await?;
+    tx.commit().await?;
+
+    if !job_ids.is_empty() {
+        let jobs = HotspotJobs {
+            pool: pool.clone(),
+            routers: routers.clone(),
+        };
+        match tokio::time::timeout(PUSH_WAIT, outbox::run_now(pool, &jobs, &job_ids)).await {
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => {
+                tracing::warn!(sale = sale_id, error = %e, "pushing a sold voucher now failed; the outbox retries")
+            }
+            Err(_) => tracing::warn!(
+                sale = sale_id,
+                "the router is slow; the outbox pushes the sold voucher"
+            ),
+        }
+    }
+    get(pool, sale_id).await
+}
+
+/// One sale, as its receipt shows it.
+pub async fn get(pool: &PgPool, sale_id: i64) -> Result<Sale, SaleError> {
+    load(pool, Some(sale_id), None)
+        .await?
+        .ok_or(SaleError::NotFound)
+}
+
+async fn find_by_key(
+    pool: &PgPool,
+    cashier_id: i64,
+    request_key: Uuid,
+) -> Result<Option<Sale>, SaleError> {
+    Ok(load(pool, None, Some((cashier_id, request_key)))
+        .await?
+        .map(|sale| Sale {
+            replayed: true,
+            ..sale
+        }))
+}
+
+async fn load(
+    pool: &PgPool,
+    sale_id: Option<i64>,
+    key: Option<(i64, Uuid)>,
+) -> Result<Option<Sale>, SaleError> {
+    let row = sqlx::query!(
+        r#"SELECT s.id, s.voucher_id, s.router_id, r.name AS router_name, r.hotspot_login_url, s.plan_id,
+                  p.name AS plan_name, s.price, p.validity_seconds, p.time_quota_seconds, v.code, v.password,
+                  v.router_state, s.cashier_id, u.name AS cashier_name, s.customer_whatsapp, s.sold_at
+           FROM voucher_sales s
+           JOIN vouchers v ON v.id = s.voucher_id
+           JOIN plans p ON p.id = s.plan_id
+           JOIN routers r ON r.id = s.router_id
+           JOIN staff_users u ON u.id = s.cashier_id
+           WHERE ($1::BIGINT IS NULL OR s.id = $1)
+             AND ($2::BIGINT IS NULL OR (s.cashier_id = $2 AND s.request_key = $3))
+           LIMIT 1"#,
+        sale_id,
+        key.map(|k| k.0),
+        key.map(|k| k.1)
+    )
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|r| Sale {
+        login_url: domain::voucher::login_url(r.hotspot_login_url.as_deref(), &r.code, &r.password),
+        id: r.id,
+        voucher_id: r.voucher_id,
+        router_id: r.router_id,
+        router_name: r.router_name,
+        plan_id: r.plan_id,
+        plan_name: r.plan_name,
+        price: Rupiah::new(r.price),
+        validity_seconds: r.validity_seconds,
+        time_quota_seconds: r.time_quota_seconds,
+        code: r.code,
+        password: r.password,
+        router_state: r.router_state,
+        cashier_id: r.cashier_id,
+        cashier_name: r.cashier_name,
+        customer_whatsapp: r
+            .customer_whatsapp
+            .and_then(|w| WhatsappNumber::parse(&w).ok()),
+        sold_at: r.sold_at,
+        replayed: false,
+    }))
+}
+
+/// One cashier's sales of a day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CashierDay {
+    pub cashier_id: i64,
+    pub cashier_name: String,
+    pub count: i64,
+    pub total: Rupiah,
+}
+
+/// A line of the sales screen's list of today's sales.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SaleLine {
+    pub id: i64,
+    pub plan_name: String,
+    pub code: String,
+    pub price: Rupiah,
+    pub cashier_name: String,
+    pub sold_at: DateTime<Utc>,
+}
+
+/// Today's sales (the business's local day): per cashier, in all, and the latest ones.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Today {
+    pub date: chrono::NaiveDate,
+    pub cashiers: Vec<CashierDay>,
+    pub count: i64,
+    pub total: Rupiah,
+    /// The newest sales first, of one cashier or of everyone.
+    pub latest: Vec<SaleLine>,
+}
+
+/// Today's sales; `latest` lists `only_cashier`'s sales when given.
+pub async fn today(
+    pool: &PgPool,
+    timezone: chrono_tz::Tz,
+    only_cashier: Option<i64>,
+    latest: i64,
+) -> Result<Today, SaleError> {
+    let date = Utc::now().with_timezone(&timezone).date_naive();
+    let (start, end) = crate::core::days::day_bounds(timezone, date, date);
+    let cashiers: Vec<CashierDay> = sqlx::query!(
+        r#"SELECT s.cashier_id, u.name AS cashier_name, count(*) AS "count!", sum(s.price)::BIGINT AS "total!"
+           FROM voucher_sales s JOIN staff_users u ON u.id = s.cashier_id
+           WHERE s.sold_at >= $1 AND s.sold_at < $2
+           GROUP BY s.cashier_id, u.name ORDER BY sum(s.price) DESC, u.name"#,
+        start,
+        end
+    )
+    .fetch_all(pool)
+    .await?
+    .into_iter()
+    .map(|r| CashierDay {
+        cashier_id: r.cashier_id,
+        cashier_name: r.cashier_name,
+        count: r.count,
+        total: Rupiah::new(r.total),
+    })
+    .collect();
+    let latest = sqlx::query!(
+        "SELECT s.id, p.name AS plan_name, v.code, s.price, u.name AS cashier_name, s.sold_at
+         FROM voucher_sales s
+         JOIN vouchers v ON v.id = s.voucher_id
+         JOIN plans p ON p.id = s.plan_id
+         JOIN staff_users u ON u.id = s.cashier_id
+         WHERE s.sold_at >= $1 AND s.sold_at < $2 AND ($3::BIGINT IS NULL OR s.cashier_id = $3)
+         ORDER BY s.id DESC LIMIT $4",
+        start,
+        end,
+        only_cashier,
+        latest.clamp(1, 200)
+    )
+    .fetch_all(pool)
+    .await?
+    .into_iter()
+    .map(|r| SaleLine {
+        id: r.id,
+        plan_name: r.plan_name,
+        code: r.code,
+        price: Rupiah::new(r.price),
+        cashier_name: r.cashier_name,
+        sold_at: r.sold_at,
+    })
+    .collect();
+    Ok(Today {
+        date,
+        count: cashiers.iter().map(|c| c.count).sum(),
+        total: cashiers.iter().fold(Rupiah::ZERO, |sum, c| sum + c.total),
+        cashiers,
+        latest,
+    })
+}
+
+/// The hotspot plans a cashier can sell, with how many vouchers are in stock for each.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SaleablePlan {
+    pub id: i64,
+    pub name: String,
+    pub router_id: i64,
+    pub router_name: String,
+    pub price: Rupiah,
+    pub validity_seconds: i64,
+    pub stock: i64,
+}
+
+pub async fn saleable_plans(pool: &PgPool) -> Result<Vec<SaleablePlan>, SaleError> {
+    Ok(sqlx::query!(
+        r#"SELECT p.id, p.name, p.router_id, r.name AS router_name, p.price, p.validity_seconds,
+                  (SELECT count(*) FROM vouchers v
+                   WHERE v.plan_id = p.id AND v.status = 'created' AND v.sold_at IS NULL
+                     AND v.printed_at IS NULL AND v.router_state = 'pushed') AS "stock!"
+           FROM plans p JOIN routers r ON r.id = p.router_id
+           WHERE p.kind = 'hotspot' AND p.active
+           ORDER BY r.name, p.price, p.name"#
+    )
+    .fetch_all(pool)
+    .await?
+    .into_iter()
+    .map(|r| SaleablePlan {
+        id: r.id,
+        name: r.name,
+        router_id: r.router_id,
+        router_name: r.router_name,
+        price: Rupiah::new(r.price),
+        validity_seconds: r.validity_seconds,
+        stock: r.stock,
+    })
+    .collect())
+}

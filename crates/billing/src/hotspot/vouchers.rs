@@ -1,0 +1,508 @@
+//! Voucher batches (spec 4.1): codes from a CSPRNG, the batch and all its vouchers in one
+//! transaction (a unique index makes codes unique per router; collisions are regenerated), and the
+//! router users created through the outbox.
+
+use crate::core::audit::{self, Actor};
+use crate::core::problem::{Explain, Problem};
+use crate::hotspot::jobs::HotspotJob;
+use crate::outbox;
+use domain::ErrorCode;
+use domain::model::vouchers::{
+    BatchCreated, BatchInput, BatchProgress, BatchSummary, NewVoucher, SheetVoucher, Voucher,
+    VoucherFilter,
+};
+use domain::voucher::{self, CodeSpec, PasswordMode, VoucherRuleError};
+use domain::{RouterState, VoucherStatus};
+use sqlx::{PgConnection, PgPool};
+
+/// Vouchers per outbox job: each job is one pipelined burst on the router's connection.
+const VOUCHERS_PER_JOB: usize = 1_000;
+/// Rounds of regenerating collided codes before giving up (only a nearly full code space gets here).
+const MAX_GENERATION_ROUNDS: usize = 20;
+const PASSWORD_LENGTH: u8 = 6;
+
+#[derive(Debug, thiserror::Error)]
+pub enum VoucherError {
+    #[error("{field}: {message}")]
+    Invalid {
+        field: &'static str,
+        code: ErrorCode,
+        message: String,
+    },
+    #[error("no such plan")]
+    PlanNotFound,
+    #[error("the plan is switched off")]
+    PlanInactive,
+    #[error("too few unused codes left for this length and alphabet; use longer codes")]
+    CodeSpaceExhausted,
+    #[error("no such voucher")]
+    NotFound,
+    #[error("database error")]
+    Database(#[from] sqlx::Error),
+}
+
+impl Explain for VoucherError {
+    fn problem(&self) -> Problem {
+        match self {
+            VoucherError::Invalid { field, code, .. } => Problem::Invalid { field, code: *code },
+            VoucherError::PlanNotFound => Problem::Invalid {
+                field: "plan_id",
+                code: ErrorCode::PlanNotFound,
+            },
+            VoucherError::PlanInactive => Problem::Invalid {
+                field: "plan_id",
+                code: ErrorCode::PlanInactive,
+            },
+            VoucherError::CodeSpaceExhausted => Problem::Invalid {
+                field: "code_length",
+                code: ErrorCode::CodeSpaceExhausted,
+            },
+            VoucherError::NotFound => Problem::NotFound {
+                field: "voucher_id",
+                code: ErrorCode::VoucherNotFound,
+            },
+            VoucherError::Database(_) => Problem::Internal,
+        }
+    }
+}
+
+impl From<(&'static str, VoucherRuleError)> for VoucherError {
+    fn from((field, e): (&'static str, VoucherRuleError)) -> Self {
+        VoucherError::Invalid {
+            field,
+            code: e.code(),
+            message: e.to_string(),
+        }
+    }
+}
+
+/// Creates a batch. Everything — the batch, every voucher, the router jobs, the audit entry —
+/// commits together or not at all.
+pub async fn create_batch(
+    pool: &PgPool,
+    input: BatchInput,
+    actor: Actor,
+) -> Result<BatchCreated, VoucherError> {
+    let mut tx = pool.begin().await?;
+    let (created, _jobs) = create_batch_in(&mut tx, input, actor).await?;
+    tx.commit().await?;
+    Ok(created)
+}
+
+/// Creates a batch inside the caller's transaction (a sale that has to make its voucher), and
+/// tells the ids of the outbox jobs that push it.
+pub async fn create_batch_in(
+    tx: &mut PgConnection,
+    input: BatchInput,
+    actor: Actor,
+) -> Result<(BatchCreated, Vec<i64>), VoucherError> {
+    let quantity =
+        voucher::check_quantity(input.quantity).map_err(|e| VoucherError::from(("quantity", e)))?;
+    let spec = CodeSpec::new(
+        input.code_length.unwrap_or(8),
+        input.alphabet.as_deref(),
+        &input.prefix,
+    )
+    .map_err(|e| {
+        let field = match e {
+            VoucherRuleError::Alphabet => "alphabet",
+            VoucherRuleError::Prefix => "prefix",
+            _ => "code_length",
+        };
+        VoucherError::from((field, e))
+    })?;
+    if spec.space() < u128::from(quantity) * 4 {
+        return Err(VoucherError::CodeSpaceExhausted);
+    }
+    let password_mode = input.password_mode.unwrap_or(PasswordMode::Same);
+    let password_spec = CodeSpec::new(PASSWORD_LENGTH, Some("23456789ABCDEFGHJKMNPQRSTUVWXYZ"), "")
+        .expect("the password spec is valid");
+    let comment = input
+        .comment
+        .map(|c| c.trim().to_owned())
+        .filter(|c| !c.is_empty());
+    if comment.as_ref().is_some_and(|c| c.chars().count() > 200) {
+        return Err(VoucherError::Invalid {
+            field: "comment",
+            code: ErrorCode::CommentTooLong,
+            message: "comment must be at most 200 characters".to_owned(),
+        });
+    }
+
+    let plan = sqlx::query!(
+        "SELECT router_id, price, active FROM plans WHERE id = $1 FOR SHARE",
+        input.plan_id
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(VoucherError::PlanNotFound)?;
+    if !plan.active {
+        return Err(VoucherError::PlanInactive);
+    }
+    let created_by = match actor {
+        Actor::Staff(id) => Some(id),
+        _ => None,
+    };
+    let batch_id = sqlx::query_scalar!(
+        "INSERT INTO voucher_batches (router_id, plan_id, quantity, code_length, alphabet, prefix, password_mode,
+                                      comment, created_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        plan.router_id,
+        input.plan_id,
+        quantity as i32,
+        i16::from(spec.length()),
+        spec.alphabet(),
+        spec.prefix(),
+        password_mode.as_str(),
+        comment,
+        created_by
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+
+    let mut vouchers = Vec::with_capacity(quantity as usize);
+    for _ in 0..MAX_GENERATION_ROUNDS {
+        let missing = quantity as usize - vouchers.len();
+        if missing == 0 {
+            break;
+        }
+        // The generator is not held across an await: it stays on this thread.
+        let (codes, passwords) = {
+            let mut rng = rand::rng();
+            let mut codes: Vec<String> = (0..missing).map(|_| spec.generate(&mut rng)).collect();
+            codes.sort_unstable();
+            codes.dedup();
+            let passwords: Vec<String> = codes
+                .iter()
+                .map(|code| match password_mode {
+                    PasswordMode::Same => code.clone(),
+                    PasswordMode::Separate => password_spec.generate(&mut rng),
+                })
+                .collect();
+            (codes, passwords)
+        };
+        // Codes already used on this router are skipped by the unique index and drawn again.
+        let inserted = sqlx::query!(
+            "INSERT INTO vouchers (batch_id, router_id, plan_id, code, password, price)
+             SELECT $1, $2, $3, c.code, c.password, $4
+             FROM UNNEST($5::TEXT[], $6::TEXT[]) AS c(code, password)
+             ON CONFLICT (router_id, code) DO NOTHING
+             RETURNING id, code, password",
+            batch_id,
+            plan.router_id,
+            input.plan_id,
+            plan.price,
+            &codes,
+            &passwords
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        vouchers.extend(inserted.into_iter().map(|r| NewVoucher {
+            id: r.id,
+            code: r.code,
+            password: r.password,
+        }));
+    }
+    if vouchers.len() != quantity as usize {
+        return Err(VoucherError::CodeSpaceExhausted);
+    }
+    vouchers.sort_by_key(|v| v.id);
+    let mut job_ids = Vec::new();
+    for chunk in vouchers.chunks(VOUCHERS_PER_JOB) {
+        let job_id = outbox::enqueue(
+            &mut *tx,
+            plan.router_id,
+            &HotspotJob::PushVouchers {
+                voucher_ids: chunk.iter().map(|v| v.id).collect(),
+            },
+        )
+        .await?;
+        job_ids.push(job_id);
+    }
+    audit::record(
+        &mut *tx,
+        actor,
+        "voucher_batch.create",
+        Some(("voucher_batch", batch_id.to_string())),
+        serde_json::json!({ "plan_id": input.plan_id, "quantity": quantity }),
+    )
+    .await?;
+    Ok((
+        BatchCreated {
+            batch_id,
+            router_id: plan.router_id,
+            vouchers,
+        },
+        job_ids,
+    ))
+}
+
+pub async fn batch_progress(
+    pool: &PgPool,
+    batch_id: i64,
+) -> Result<Option<BatchProgress>, VoucherError> {
+    let Some(counts) = sqlx::query!(
+        r#"SELECT b.quantity::BIGINT AS "quantity!",
+                  count(*) FILTER (WHERE v.router_state IN ('pushed', 'removed')) AS "pushed!",
+                  count(*) FILTER (WHERE v.router_state = 'pending') AS "pending!",
+                  count(*) FILTER (WHERE v.router_state = 'failed') AS "failed!"
+           FROM voucher_batches b LEFT JOIN vouchers v ON v.batch_id = b.id
+           WHERE b.id = $1 GROUP BY b.id"#,
+        batch_id
+    )
+    .fetch_optional(pool)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let errors = sqlx::query!(
+        r#"SELECT router_error AS "error!", count(*) AS "count!" FROM vouchers
+           WHERE batch_id = $1 AND router_state = 'failed' AND router_error IS NOT NULL
+           GROUP BY router_error ORDER BY count(*) DESC LIMIT 5"#,
+        batch_id
+    )
+    .fetch_all(pool)
+    .await?
+    .into_iter()
+    .map(|r| (r.error, r.count))
+    .collect();
+    let retry_error = sqlx::query_scalar!(
+        "SELECT j.last_error FROM router_jobs j
+         WHERE j.kind = 'push_vouchers' AND j.status = 'pending' AND j.last_error IS NOT NULL
+           AND EXISTS (SELECT 1 FROM vouchers v WHERE v.batch_id = $1 AND v.router_state = 'pending'
+                       AND v.id = ANY(SELECT jsonb_array_elements_text(j.payload->'voucher_ids')::BIGINT))
+         ORDER BY j.updated_at DESC LIMIT 1",
+        batch_id
+    )
+    .fetch_optional(pool)
+    .await?
+    .flatten();
+    Ok(Some(BatchProgress {
+        batch_id,
+        quantity: counts.quantity,
+        pushed: counts.pushed,
+        pending: counts.pending,
+        failed: counts.failed,
+        errors,
+        retry_error,
+    }))
+}
+
+/// Newest first, one page at a time (pass the last id seen as `before_id`).
+pub async fn list(pool: &PgPool, filter: &VoucherFilter) -> Result<Vec<Voucher>, VoucherError> {
+    select(pool, filter, None).await
+}
+
+/// One voucher.
+pub async fn get(pool: &PgPool, voucher_id: i64) -> Result<Voucher, VoucherError> {
+    select(pool, &VoucherFilter::default(), Some(voucher_id))
+        .await?
+        .pop()
+        .ok_or(VoucherError::NotFound)
+}
+
+async fn select(
+    pool: &PgPool,
+    filter: &VoucherFilter,
+    only: Option<i64>,
+) -> Result<Vec<Voucher>, VoucherError> {
+    let status = match filter.status.as_deref() {
+        Some(text) => Some(
+            text.parse::<VoucherStatus>()
+                .map_err(|e| VoucherError::Invalid {
+                    field: "status",
+                    code: ErrorCode::VoucherStatus,
+                    message: e.to_string(),
+                })?,
+        ),
+        None => None,
+    };
+    let limit = filter.limit.unwrap_or(50).clamp(1, 500);
+    let code_prefix = filter
+        .code
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(|c| format!("{}%", c.to_uppercase().replace(['%', '_', '\\'], "")));
+    let rows = sqlx::query_as!(
+        Voucher,
+        r#"SELECT v.id, v.batch_id, v.router_id, v.plan_id, p.name AS plan_name, v.code, v.password, v.price,
+                  v.status AS "status: VoucherStatus", v.router_state AS "router_state: RouterState", v.router_error, v.first_login_at, v.expires_at, v.uptime_seconds,
+                  v.bytes_in, v.bytes_out, v.sold_at, v.printed_at, v.created_at
+           FROM vouchers v JOIN plans p ON p.id = v.plan_id
+           WHERE ($1::BIGINT IS NULL OR v.router_id = $1)
+             AND ($2::BIGINT IS NULL OR v.plan_id = $2)
+             AND ($3::BIGINT IS NULL OR v.batch_id = $3)
+             AND ($4::TEXT IS NULL OR v.status = $4)
+             AND ($5::TEXT IS NULL OR v.code LIKE $5)
+             AND ($6::BIGINT IS NULL OR v.id < $6)
+             AND ($8::BIGINT IS NULL OR v.id = $8)
+           ORDER BY v.id DESC
+           LIMIT $7"#,
+        filter.router_id,
+        filter.plan_id,
+        filter.batch_id,
+        status.map(VoucherStatus::as_str),
+        code_prefix,
+        filter.before_id,
+        limit,
+        only
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows)
+}
+
+/// Disables (keeps, but unusable) or deletes vouchers, here and on their routers.
+pub async fn withdraw(
+    pool: &PgPool,
+    voucher_ids: &[i64],
+    delete: bool,
+    actor: Actor,
+) -> Result<u64, VoucherError> {
+    let status = if delete {
+        VoucherStatus::Deleted
+    } else {
+        VoucherStatus::Disabled
+    }
+    .as_str();
+    let mut tx = pool.begin().await?;
+    let changed = sqlx::query!(
+        "UPDATE vouchers SET status = $2, updated_at = now()
+         WHERE id = ANY($1) AND status NOT IN ('deleted', $2)
+         RETURNING id, router_id",
+        voucher_ids,
+        status
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut by_router: std::collections::BTreeMap<i64, Vec<i64>> =
+        std::collections::BTreeMap::new();
+    for row in &changed {
+        by_router.entry(row.router_id).or_default().push(row.id);
+    }
+    for (router_id, ids) in by_router {
+        outbox::enqueue(
+            &mut tx,
+            router_id,
+            &HotspotJob::RetireVouchers {
+                voucher_ids: ids,
+                remove: delete,
+            },
+        )
+        .await?;
+    }
+    audit::record(
+        &mut *tx,
+        actor,
+        if delete {
+            "voucher.delete"
+        } else {
+            "voucher.disable"
+        },
+        None,
+        serde_json::json!({ "voucher_ids": changed.iter().map(|r| r.id).collect::<Vec<_>>() }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(changed.len() as u64)
+}
+
+/// The newest batches first.
+pub async fn batches(pool: &PgPool, limit: i64) -> Result<Vec<BatchSummary>, VoucherError> {
+    Ok(sqlx::query_as!(
+        BatchSummary,
+        r#"SELECT b.id, b.router_id, b.plan_id, p.name AS plan_name, b.quantity::BIGINT AS "quantity!",
+                  count(v.id) FILTER (WHERE v.router_state IN ('pushed', 'removed')) AS "pushed!",
+                  count(v.id) FILTER (WHERE v.router_state = 'pending') AS "pending!",
+                  count(v.id) FILTER (WHERE v.router_state = 'failed') AS "failed!",
+                  b.comment, b.created_at
+           FROM voucher_batches b
+           JOIN plans p ON p.id = b.plan_id
+           LEFT JOIN vouchers v ON v.batch_id = b.id
+           GROUP BY b.id, p.name
+           ORDER BY b.id DESC
+           LIMIT $1"#,
+        limit.clamp(1, 200)
+    )
+    .fetch_all(pool)
+    .await?)
+}
+
+/// Vouchers on one printed sheet.
+pub const SHEET_MAX: i64 = 200;
+
+/// Which vouchers to print: a batch (a page of it at a time) or a chosen few.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SheetSelection {
+    Batch { batch_id: i64, offset: i64 },
+    Vouchers(Vec<i64>),
+}
+
+/// The vouchers of a sheet, at most [`SHEET_MAX`], and how many the selection holds in all. The
+/// vouchers are marked printed: the sales screen never sells them after this.
+pub async fn sheet(
+    pool: &PgPool,
+    selection: &SheetSelection,
+) -> Result<(Vec<SheetVoucher>, i64), VoucherError> {
+    let (batch_id, ids, offset) = match selection {
+        SheetSelection::Batch { batch_id, offset } => (Some(*batch_id), None, (*offset).max(0)),
+        SheetSelection::Vouchers(ids) => {
+            if ids.is_empty() || ids.len() as i64 > SHEET_MAX {
+                return Err(VoucherError::Invalid {
+                    field: "ids",
+                    code: ErrorCode::SheetSelection,
+                    message: format!("choose between 1 and {SHEET_MAX} vouchers to print"),
+                });
+            }
+            (None, Some(ids.clone()), 0)
+        }
+    };
+    let mut tx = pool.begin().await?;
+    let total = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "count!" FROM vouchers
+           WHERE ($1::BIGINT IS NULL OR batch_id = $1) AND ($2::BIGINT[] IS NULL OR id = ANY($2))
+             AND status <> 'deleted'"#,
+        batch_id,
+        ids.as_deref()
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    let rows = sqlx::query!(
+        "UPDATE vouchers v SET printed_at = coalesce(v.printed_at, now())
+         FROM (SELECT v.id FROM vouchers v
+               WHERE ($1::BIGINT IS NULL OR v.batch_id = $1) AND ($2::BIGINT[] IS NULL OR v.id = ANY($2))
+                 AND v.status <> 'deleted'
+               ORDER BY v.id OFFSET $3 LIMIT $4) page,
+              plans p, routers r
+         WHERE v.id = page.id AND p.id = v.plan_id AND r.id = v.router_id
+         RETURNING v.id, v.code, v.password, p.name AS plan_name, r.name AS router_name, v.price,
+                   p.validity_seconds, r.hotspot_login_url",
+        batch_id,
+        ids.as_deref(),
+        offset,
+        SHEET_MAX
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    let mut vouchers: Vec<SheetVoucher> = rows
+        .into_iter()
+        .map(|r| SheetVoucher {
+            login_url: domain::voucher::login_url(
+                r.hotspot_login_url.as_deref(),
+                &r.code,
+                &r.password,
+            ),
+            id: r.id,
+            code: r.code,
+            password: r.password,
+            plan_name: r.plan_name,
+            router_name: r.router_name,
+            price: domain::Rupiah::new(r.price),
+            validity_seconds: r.validity_seconds,
+        })
+        .collect();
+    vouchers.sort_by_key(|v| v.id);
+    Ok((vouchers, total))
+}

@@ -1,0 +1,317 @@
+//! Registration, login, logout and authentication of staff and customers.
+
+use crate::core::audit::{self, Actor};
+use crate::core::config::Config;
+use crate::core::problem::{Explain, Problem};
+use crate::core::redis::RedisPool;
+use crate::identity::accounts;
+use crate::identity::password;
+use crate::identity::principal::{Forbidden, Principal};
+use crate::identity::rate_limit::LoginLimiter;
+use crate::identity::sessions::SessionStore;
+use crate::identity::token::TokenKeys;
+use domain::contact::ContactError;
+use domain::{EmailAddress, ErrorCode, PersonName, WhatsappNumber};
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+use sqlx::PgPool;
+use std::net::IpAddr;
+
+/// An authenticated request: the principal and the login session it came through.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Authenticated {
+    pub principal: Principal,
+    pub session_id: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    #[error("{field}: {message}")]
+    Invalid {
+        field: &'static str,
+        /// Stable identifier of the problem, for clients that translate messages.
+        code: ErrorCode,
+        message: String,
+    },
+    #[error("{message}")]
+    Duplicate {
+        field: &'static str,
+        code: ErrorCode,
+        message: &'static str,
+    },
+    #[error("wrong username or password")]
+    InvalidCredentials,
+    #[error("too many failed logins; try again in {retry_after_seconds} seconds")]
+    RateLimited { retry_after_seconds: u64 },
+    #[error("not logged in, or the session has ended")]
+    Unauthenticated,
+    #[error("your role may not do this")]
+    Forbidden,
+    #[error("database error")]
+    Database(#[from] sqlx::Error),
+    #[error("session store error")]
+    Redis(#[from] fred::error::Error),
+}
+
+impl From<Forbidden> for AuthError {
+    fn from(_: Forbidden) -> Self {
+        AuthError::Forbidden
+    }
+}
+
+impl Explain for AuthError {
+    fn problem(&self) -> Problem {
+        match self {
+            AuthError::Invalid { field, code, .. } => Problem::Invalid { field, code: *code },
+            AuthError::Duplicate { field, code, .. } => Problem::Conflict { field, code: *code },
+            AuthError::InvalidCredentials => Problem::InvalidCredentials,
+            AuthError::RateLimited {
+                retry_after_seconds,
+            } => Problem::RateLimited {
+                retry_after_seconds: *retry_after_seconds,
+            },
+            AuthError::Unauthenticated => Problem::Unauthenticated,
+            AuthError::Forbidden => Problem::Forbidden,
+            AuthError::Database(_) | AuthError::Redis(_) => Problem::Internal,
+        }
+    }
+}
+
+impl AuthError {
+    fn invalid(field: &'static str, code: ErrorCode, message: impl ToString) -> Self {
+        AuthError::Invalid {
+            field,
+            code,
+            message: message.to_string(),
+        }
+    }
+
+    fn contact(field: &'static str, error: ContactError) -> Self {
+        Self::invalid(field, error.code(), error)
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Registration {
+    pub name: String,
+    pub whatsapp: String,
+    pub email: String,
+    pub password: SecretString,
+}
+
+/// What a successful login hands back: a bearer token for API clients and the session id the
+/// browser's cookie session keeps.
+#[derive(Debug, Clone)]
+pub struct LoginSuccess {
+    pub token: String,
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+    pub authenticated: Authenticated,
+}
+
+#[derive(Clone, Debug)]
+pub struct AuthService {
+    pool: PgPool,
+    sessions: SessionStore,
+    user_limiter: LoginLimiter,
+    ip_limiter: LoginLimiter,
+    keys: TokenKeys,
+}
+
+impl AuthService {
+    pub fn new(config: &Config, pool: PgPool, redis: RedisPool) -> Self {
+        let prefix = &config.redis.key_prefix;
+        AuthService {
+            pool,
+            sessions: SessionStore::new(redis.clone(), prefix, config.auth.session_ttl_seconds),
+            user_limiter: LoginLimiter::new(
+                redis.clone(),
+                prefix,
+                "user",
+                config.auth.login_max_failures,
+                config.auth.login_window_seconds,
+            ),
+            // Many customers may share one address behind an operator's NAT, so the per-address
+            // limit is looser than the per-username one.
+            ip_limiter: LoginLimiter::new(
+                redis,
+                prefix,
+                "ip",
+                config
+                    .auth
+                    .login_max_failures
+                    .saturating_mul(IP_LIMIT_FACTOR),
+                config.auth.login_window_seconds,
+            ),
+            keys: TokenKeys::new(config.secrets.jwt_secret.expose_secret().as_bytes()),
+        }
+    }
+
+    /// Spec 3.1: validates, rejects a duplicate WhatsApp number or email, inserts the customer.
+    pub async fn register(&self, input: Registration) -> Result<accounts::Customer, AuthError> {
+        let name = PersonName::parse(&input.name).map_err(|e| AuthError::contact("name", e))?;
+        let whatsapp = WhatsappNumber::parse(&input.whatsapp)
+            .map_err(|e| AuthError::contact("whatsapp", e))?;
+        let email =
+            EmailAddress::parse(&input.email).map_err(|e| AuthError::contact("email", e))?;
+        password::check_policy(&input.password)
+            .map_err(|e| AuthError::invalid("password", e.code(), e))?;
+        let password_hash = password::hash(input.password).await;
+
+        let mut tx = self.pool.begin().await?;
+        let customer = accounts::insert_customer(
+            &mut tx,
+            &name,
+            &whatsapp,
+            Some(&email),
+            Some(&password_hash),
+        )
+        .await
+        .map_err(|e| match e {
+            accounts::InsertCustomerError::DuplicateWhatsapp => AuthError::Duplicate {
+                field: "whatsapp",
+                code: ErrorCode::WhatsappTaken,
+                message: "a customer with this WhatsApp number is already registered",
+            },
+            accounts::InsertCustomerError::DuplicateEmail => AuthError::Duplicate {
+                field: "email",
+                code: ErrorCode::EmailTaken,
+                message: "a customer with this email address is already registered",
+            },
+            accounts::InsertCustomerError::Database(e) => AuthError::Database(e),
+        })?;
+        audit::record(
+            &mut *tx,
+            Actor::Customer(customer.id.0),
+            "customer.register",
+            Some(("customer", customer.id.to_string())),
+            serde_json::json!({ "whatsapp": customer.whatsapp }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(customer)
+    }
+
+    /// Spec 3.2. `username` is a staff login, a customer's email or a customer's WhatsApp number.
+    pub async fn login(
+        &self,
+        username: &str,
+        password: SecretString,
+        client_ip: Option<IpAddr>,
+    ) -> Result<LoginSuccess, AuthError> {
+        let username = username.trim();
+        if username.is_empty() {
+            return Err(AuthError::invalid(
+                "username",
+                ErrorCode::UsernameEmpty,
+                "must not be empty",
+            ));
+        }
+        if password.expose_secret().is_empty() {
+            return Err(AuthError::invalid(
+                "password",
+                ErrorCode::PasswordEmpty,
+                "must not be empty",
+            ));
+        }
+        let user_subject = normalised_username(username);
+        let ip_subject = client_ip.map(|ip| ip.to_string());
+        let mut blocked = self.user_limiter.blocked_for(&user_subject).await?;
+        if let Some(ip) = &ip_subject {
+            blocked = blocked.max(self.ip_limiter.blocked_for(ip).await?);
+        }
+        if let Some(retry_after_seconds) = blocked {
+            return Err(AuthError::RateLimited {
+                retry_after_seconds,
+            });
+        }
+
+        let candidate = accounts::find_login(&self.pool, username).await?;
+        let stored_hash = candidate.as_ref().and_then(|c| c.password_hash.clone());
+        let verified = password::verify(password, stored_hash).await;
+        let principal = match candidate {
+            Some(c) if verified && c.may_log_in => c.principal,
+            _ => {
+                self.user_limiter.record_failure(&user_subject).await?;
+                if let Some(ip) = &ip_subject {
+                    self.ip_limiter.record_failure(ip).await?;
+                }
+                audit::record(
+                    &self.pool,
+                    Actor::System,
+                    "auth.login_failed",
+                    None,
+                    serde_json::json!({ "username": username, "ip": client_ip.map(|ip| ip.to_string()) }),
+                )
+                .await?;
+                return Err(AuthError::InvalidCredentials);
+            }
+        };
+        self.user_limiter.clear(&user_subject).await?;
+        accounts::touch_last_login(&self.pool, &principal).await?;
+        audit::record(
+            &self.pool,
+            principal.actor(),
+            "auth.login",
+            None,
+            serde_json::json!({ "ip": client_ip.map(|ip| ip.to_string()) }),
+        )
+        .await?;
+
+        let session_id = self.sessions.create(&principal).await?;
+        let issued_at = chrono::Utc::now();
+        let expires_at = issued_at + chrono::Duration::seconds(self.sessions.ttl_seconds() as i64);
+        let token = self.keys.issue(
+            principal.subject(),
+            session_id.clone(),
+            issued_at.timestamp(),
+            expires_at.timestamp(),
+        );
+        Ok(LoginSuccess {
+            token,
+            expires_at,
+            authenticated: Authenticated {
+                principal,
+                session_id,
+            },
+        })
+    }
+
+    /// Ends a login session: its token and cookie stop working at once.
+    pub async fn logout(&self, session_id: &str) -> Result<(), AuthError> {
+        self.sessions.delete(session_id).await?;
+        Ok(())
+    }
+
+    /// Authenticates a bearer token: valid signature and expiry, and its session still exists.
+    pub async fn authenticate_token(&self, token: &str) -> Result<Authenticated, AuthError> {
+        let claims = self.keys.verify(token).ok_or(AuthError::Unauthenticated)?;
+        let authenticated = self.authenticate_session(&claims.sid).await?;
+        if authenticated.principal.subject() != claims.sub {
+            return Err(AuthError::Unauthenticated);
+        }
+        Ok(authenticated)
+    }
+
+    /// Authenticates the session id kept by a browser's cookie session.
+    pub async fn authenticate_session(&self, session_id: &str) -> Result<Authenticated, AuthError> {
+        let principal = self
+            .sessions
+            .get(session_id)
+            .await?
+            .ok_or(AuthError::Unauthenticated)?;
+        Ok(Authenticated {
+            principal,
+            session_id: session_id.to_owned(),
+        })
+    }
+}
+
+const IP_LIMIT_FACTOR: u32 = 5;
+
+/// Failures count against the username normalised the way lookups are, so `0812…` and `+62812…`
+/// share one counter.
+fn normalised_username(username: &str) -> String {
+    WhatsappNumber::parse(username)
+        .map(|n| n.as_str().to_owned())
+        .unwrap_or_else(|_| username.to_lowercase())
+}

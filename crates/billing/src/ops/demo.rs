@@ -1,0 +1,206 @@
+//! Demo data for a newcomer's first look: known logins, printed by the run command.
+//! Idempotent: running it again leaves existing rows alone.
+
+use crate::identity::accounts::{self, CreateStaffError, InsertCustomerError};
+use crate::identity::password;
+use domain::{EmailAddress, PersonName, Role, WhatsappNumber};
+use secrecy::SecretString;
+use sqlx::PgPool;
+
+pub struct DemoLogin {
+    pub role: Role,
+    pub username: &'static str,
+    pub password: &'static str,
+}
+
+pub const STAFF: [(&str, &str, &str, Role); 2] = [
+    ("admin", "Admin Demo", "admin12345", Role::Admin),
+    ("kasir", "Kasir Demo", "kasir12345", Role::Staff),
+];
+
+/// (name, WhatsApp, email, password)
+pub const CUSTOMERS: [(&str, &str, &str, &str); 3] = [
+    (
+        "Budi Santoso",
+        "081234567801",
+        "budi@example.com",
+        "budi12345",
+    ),
+    (
+        "Siti Rahayu",
+        "081234567802",
+        "siti@example.com",
+        "siti12345",
+    ),
+    (
+        "Agus Wijaya",
+        "081234567803",
+        "agus@example.com",
+        "agus12345",
+    ),
+];
+
+pub fn logins() -> Vec<DemoLogin> {
+    STAFF
+        .iter()
+        .map(|(username, _, password, role)| DemoLogin {
+            role: *role,
+            username,
+            password,
+        })
+        .chain(CUSTOMERS.iter().map(|(_, _, email, password)| DemoLogin {
+            role: Role::Customer,
+            username: email,
+            password,
+        }))
+        .collect()
+}
+
+pub async fn seed(pool: &PgPool) -> Result<(), sqlx::Error> {
+    for (username, name, pass, role) in STAFF {
+        match accounts::create_staff(pool, username, name, SecretString::from(pass), role).await {
+            Ok(_) | Err(CreateStaffError::DuplicateUsername) => {}
+            Err(CreateStaffError::Database(e)) => return Err(e),
+            Err(other) => panic!("demo staff user {username} is invalid: {other}"),
+        }
+    }
+    for (name, whatsapp, email, pass) in CUSTOMERS {
+        let name = PersonName::parse(name).expect("demo name is valid");
+        let whatsapp = WhatsappNumber::parse(whatsapp).expect("demo number is valid");
+        let email = EmailAddress::parse(email).expect("demo email is valid");
+        let hash = password::hash(SecretString::from(pass)).await;
+        let mut conn = pool.acquire().await?;
+        match accounts::insert_customer(&mut conn, &name, &whatsapp, Some(&email), Some(&hash))
+            .await
+        {
+            Ok(_)
+            | Err(InsertCustomerError::DuplicateWhatsapp | InsertCustomerError::DuplicateEmail) => {
+            }
+            Err(InsertCustomerError::Database(e)) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+/// The demo's router: the simulator the run command starts.
+pub const ROUTER_NAME: &str = "Router Demo (simulasi)";
+/// The demo router's hotspot login page, which the QR codes on its vouchers open.
+pub const DEMO_HOTSPOT_LOGIN_URL: &str = "http://hotspot.lan/login";
+
+struct DemoPlan {
+    name: &'static str,
+    price: i64,
+    validity: &'static str,
+    time_quota: Option<&'static str>,
+    profile: &'static str,
+    rate_limit: &'static str,
+}
+
+const PLANS: [DemoPlan; 4] = [
+    DemoPlan {
+        name: "3 Jam",
+        price: 3_000,
+        validity: "3h",
+        time_quota: Some("3h"),
+        profile: "voucher-3h",
+        rate_limit: "1M/2M",
+    },
+    DemoPlan {
+        name: "1 Hari",
+        price: 5_000,
+        validity: "1d",
+        time_quota: None,
+        profile: "voucher-1d",
+        rate_limit: "2M/5M",
+    },
+    DemoPlan {
+        name: "7 Hari",
+        price: 25_000,
+        validity: "7d",
+        time_quota: None,
+        profile: "voucher-7d",
+        rate_limit: "3M/10M",
+    },
+    DemoPlan {
+        name: "30 Hari",
+        price: 75_000,
+        validity: "30d",
+        time_quota: None,
+        profile: "voucher-30d",
+        rate_limit: "5M/20M",
+    },
+];
+
+/// Registers the simulated router with a few plans and a first batch of vouchers, unless a router
+/// of that name exists. The server's outbox worker then creates the users on the simulator.
+pub async fn seed_router(
+    services: &crate::services::Services,
+    host: &str,
+    port: u16,
+    username: &str,
+    password: &str,
+) -> Result<bool, Box<dyn std::error::Error + Send + Sync>> {
+    let exists: bool = sqlx::query_scalar!(
+        "SELECT EXISTS (SELECT 1 FROM routers WHERE name = $1) AS \"e!\"",
+        ROUTER_NAME
+    )
+    .fetch_one(&services.pool)
+    .await?;
+    if exists {
+        return Ok(false);
+    }
+    let actor = crate::core::audit::Actor::System;
+    let router = services
+        .routers
+        .create(
+            domain::model::routers::RouterInput {
+                name: ROUTER_NAME.to_owned(),
+                host: host.to_owned(),
+                port: Some(port),
+                use_tls: false,
+                tls_fingerprint: None,
+                username: username.to_owned(),
+                password: Some(password.to_owned()),
+                hotspot_login_url: Some(DEMO_HOTSPOT_LOGIN_URL.to_owned()),
+            },
+            actor,
+        )
+        .await?;
+    let mut daily_plan = None;
+    for demo in PLANS {
+        let plan = crate::hotspot::plans::create_plan(
+            &services.pool,
+            domain::model::plans::PlanInput {
+                router_id: router.id,
+                name: demo.name.to_owned(),
+                price: demo.price,
+                validity: demo.validity.to_owned(),
+                time_quota: demo.time_quota.map(str::to_owned),
+                data_quota_mb: None,
+                profile: demo.profile.to_owned(),
+                rate_limit: Some(demo.rate_limit.to_owned()),
+                shared_users: Some(1),
+            },
+            actor,
+        )
+        .await?;
+        if demo.validity == "1d" {
+            daily_plan = Some(plan.id);
+        }
+    }
+    crate::hotspot::vouchers::create_batch(
+        &services.pool,
+        domain::model::vouchers::BatchInput {
+            plan_id: daily_plan.expect("the demo has a one-day plan"),
+            quantity: 20,
+            code_length: Some(6),
+            alphabet: None,
+            prefix: "DM".to_owned(),
+            password_mode: None,
+            comment: Some("Batch demo".to_owned()),
+        },
+        actor,
+    )
+    .await?;
+    Ok(true)
+}

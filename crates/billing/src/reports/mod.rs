@@ -1,0 +1,329 @@
+//! Sales reports: vouchers sold and revenue for a period of local days, per day, plan, cashier and
+//! router, with a chart and a CSV export. Every figure is a sum over `voucher_sales`, so the
+//! groupings always add up to the same total.
+
+use crate::core::days::day_bounds;
+use crate::core::problem::{Explain, Problem};
+use chrono::{NaiveDate, Utc};
+use domain::ErrorCode;
+use domain::Rupiah;
+use serde::Serialize;
+use sqlx::PgPool;
+
+/// The longest period one report covers.
+pub const MAX_DAYS: i64 = 366;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error("{field}: {message}")]
+    Invalid {
+        field: &'static str,
+        code: ErrorCode,
+        message: String,
+    },
+    #[error("database error")]
+    Database(#[from] sqlx::Error),
+}
+
+impl Explain for ReportError {
+    fn problem(&self) -> Problem {
+        match self {
+            ReportError::Invalid { field, code, .. } => Problem::Invalid { field, code: *code },
+            ReportError::Database(_) => Problem::Internal,
+        }
+    }
+}
+
+/// A checked reporting period: `from` to `to`, both local days included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Period {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+impl Period {
+    pub fn new(from: NaiveDate, to: NaiveDate) -> Result<Self, ReportError> {
+        if to < from {
+            return Err(ReportError::Invalid {
+                field: "to",
+                code: ErrorCode::ReportPeriodOrder,
+                message: "the end of the period is before its start".to_owned(),
+            });
+        }
+        if (to - from).num_days() >= MAX_DAYS {
+            return Err(ReportError::Invalid {
+                field: "to",
+                code: ErrorCode::ReportPeriodLength,
+                message: format!("a report covers at most {MAX_DAYS} days"),
+            });
+        }
+        Ok(Period { from, to })
+    }
+
+    /// Parses `YYYY-MM-DD` dates; `field` names the one that is wrong.
+    pub fn parse(from: &str, to: &str) -> Result<Self, ReportError> {
+        let date = |field: &'static str, text: &str| {
+            NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| ReportError::Invalid {
+                field,
+                code: ErrorCode::ReportDate,
+                message: format!("{field} must be a date written YYYY-MM-DD"),
+            })
+        };
+        Period::new(date("from", from)?, date("to", to)?)
+    }
+
+    /// From the first of this month to today, local days.
+    pub fn month_to_date(timezone: chrono_tz::Tz) -> Self {
+        use chrono::Datelike;
+        let today = Utc::now().with_timezone(&timezone).date_naive();
+        Period {
+            from: today.with_day(1).unwrap_or(today),
+            to: today,
+        }
+    }
+
+    pub fn days(&self) -> impl Iterator<Item = NaiveDate> + use<> {
+        let to = self.to;
+        self.from.iter_days().take_while(move |d| *d <= to)
+    }
+}
+
+/// Sales of one group: a plan, a cashier or a router.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GroupTotal {
+    pub id: i64,
+    pub name: String,
+    /// The router of a plan; empty for cashiers and routers.
+    pub detail: String,
+    pub count: i64,
+    pub revenue: Rupiah,
+}
+
+/// Sales of one local day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DayTotal {
+    pub date: NaiveDate,
+    pub count: i64,
+    pub revenue: Rupiah,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SalesReport {
+    pub period: Period,
+    pub count: i64,
+    pub revenue: Rupiah,
+    /// Every day of the period, those without sales too.
+    pub by_day: Vec<DayTotal>,
+    pub by_plan: Vec<GroupTotal>,
+    pub by_cashier: Vec<GroupTotal>,
+    pub by_router: Vec<GroupTotal>,
+}
+
+/// The report for a period, in one pass over its sales.
+pub async fn sales(
+    pool: &PgPool,
+    timezone: chrono_tz::Tz,
+    period: Period,
+) -> Result<SalesReport, ReportError> {
+    let (start, end) = day_bounds(timezone, period.from, period.to);
+    let rows = sqlx::query!(
+        r#"SELECT s.day AS "day?",
+                  s.plan_id AS "plan_id?", p.name AS "plan_name?", pr.name AS "plan_router?",
+                  s.cashier_id AS "cashier_id?", u.name AS "cashier_name?",
+                  s.router_id AS "router_id?", r.name AS "router_name?",
+                  count(*) AS "count!", sum(s.price)::BIGINT AS "revenue!"
+           FROM (SELECT plan_id, cashier_id, router_id, price, (sold_at AT TIME ZONE $3)::DATE AS day
+                 FROM voucher_sales WHERE sold_at >= $1 AND sold_at < $2) s
+           JOIN plans p ON p.id = s.plan_id
+           JOIN routers pr ON pr.id = p.router_id
+           JOIN staff_users u ON u.id = s.cashier_id
+           JOIN routers r ON r.id = s.router_id
+           GROUP BY GROUPING SETS ((s.day), (s.plan_id, p.name, pr.name), (s.cashier_id, u.name),
+                                   (s.router_id, r.name))"#,
+        start,
+        end,
+        timezone.name()
+    )
+    .fetch_all(pool)
+    .await?;
+
+    let mut report = SalesReport {
+        period,
+        count: 0,
+        revenue: Rupiah::ZERO,
+        by_day: period
+            .days()
+            .map(|date| DayTotal {
+                date,
+                count: 0,
+                revenue: Rupiah::ZERO,
+            })
+            .collect(),
+        by_plan: Vec::new(),
+        by_cashier: Vec::new(),
+        by_router: Vec::new(),
+    };
+    for row in rows {
+        let revenue = Rupiah::new(row.revenue);
+        let group = |id: i64, name: Option<String>, detail: Option<String>| GroupTotal {
+            id,
+            name: name.unwrap_or_default(),
+            detail: detail.unwrap_or_default(),
+            count: row.count,
+            revenue,
+        };
+        if let Some(day) = row.day {
+            // The day grouping covers every sale once: it makes the totals.
+            report.count += row.count;
+            report.revenue = report.revenue + revenue;
+            if let Some(slot) = report.by_day.iter_mut().find(|d| d.date == day) {
+                slot.count = row.count;
+                slot.revenue = revenue;
+            }
+        } else if let Some(id) = row.plan_id {
+            report
+                .by_plan
+                .push(group(id, row.plan_name, row.plan_router));
+        } else if let Some(id) = row.cashier_id {
+            report.by_cashier.push(group(id, row.cashier_name, None));
+        } else if let Some(id) = row.router_id {
+            report.by_router.push(group(id, row.router_name, None));
+        }
+    }
+    for groups in [
+        &mut report.by_plan,
+        &mut report.by_cashier,
+        &mut report.by_router,
+    ] {
+        groups.sort_by(|a, b| b.revenue.cmp(&a.revenue).then_with(|| a.name.cmp(&b.name)));
+    }
+    Ok(report)
+}
+
+/// The sales of a period as CSV, one line per sale, oldest first; times are local.
+pub async fn sales_csv(
+    pool: &PgPool,
+    timezone: chrono_tz::Tz,
+    period: Period,
+) -> Result<String, ReportError> {
+    let (start, end) = day_bounds(timezone, period.from, period.to);
+    let rows = sqlx::query!(
+        "SELECT s.id, s.sold_at, r.name AS router_name, p.name AS plan_name, u.name AS cashier_name,
+                v.code, s.price, s.customer_whatsapp
+         FROM voucher_sales s
+         JOIN vouchers v ON v.id = s.voucher_id
+         JOIN plans p ON p.id = s.plan_id
+         JOIN routers r ON r.id = s.router_id
+         JOIN staff_users u ON u.id = s.cashier_id
+         WHERE s.sold_at >= $1 AND s.sold_at < $2
+         ORDER BY s.sold_at, s.id",
+        start,
+        end
+    )
+    .fetch_all(pool)
+    .await?;
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let write = |out: &mut csv::Writer<Vec<u8>>, record: &[&str]| {
+        out.write_record(record)
+            .expect("writing CSV to memory cannot fail")
+    };
+    write(
+        &mut out,
+        &[
+            "sale_id",
+            "sold_at",
+            "router",
+            "plan",
+            "cashier",
+            "voucher_code",
+            "price",
+            "customer_whatsapp",
+        ],
+    );
+    for r in rows {
+        write(
+            &mut out,
+            &[
+                &r.id.to_string(),
+                &r.sold_at
+                    .with_timezone(&timezone)
+                    .format("%Y-%m-%d %H:%M:%S")
+                    .to_string(),
+                &r.router_name,
+                &r.plan_name,
+                &r.cashier_name,
+                &r.code,
+                &r.price.to_string(),
+                r.customer_whatsapp.as_deref().unwrap_or(""),
+            ],
+        );
+    }
+    let bytes = out.into_inner().expect("writing CSV to memory cannot fail");
+    Ok(String::from_utf8(bytes).expect("CSV of UTF-8 text is UTF-8"))
+}
+
+/// Revenue per day as a bar chart, an SVG document; `title` is left out when empty.
+pub fn revenue_chart_svg(report: &SalesReport, title: &str) -> String {
+    use plotters::prelude::*;
+    let mut svg = String::new();
+    {
+        let days = report.by_day.len().max(1) as i32;
+        let top = report
+            .by_day
+            .iter()
+            .map(|d| d.revenue.amount())
+            .max()
+            .unwrap_or(0)
+            .max(1_000);
+        // Some headroom above the tallest bar, in whole thousands.
+        let top = (top + top / 8 + 999) / 1_000 * 1_000;
+        let root = SVGBackend::with_string(&mut svg, (800, 320)).into_drawing_area();
+        let teal = RGBColor(15, 118, 110);
+        let drawn = (|| -> Result<(), Box<dyn std::error::Error + '_>> {
+            root.fill(&WHITE)?;
+            let mut builder = ChartBuilder::on(&root);
+            if !title.is_empty() {
+                builder.caption(title, ("sans-serif", 18));
+            }
+            let mut chart = builder
+                .margin(12)
+                .x_label_area_size(32)
+                .y_label_area_size(72)
+                .build_cartesian_2d((0..days).into_segmented(), 0i64..top)?;
+            let labels = report.by_day.clone();
+            chart
+                .configure_mesh()
+                .disable_x_mesh()
+                .light_line_style(WHITE)
+                .x_labels(days.min(16) as usize)
+                .x_label_formatter(&|v| match v {
+                    SegmentValue::CenterOf(i) => labels
+                        .get(*i as usize)
+                        .map(|d| d.date.format("%d/%m").to_string())
+                        .unwrap_or_default(),
+                    _ => String::new(),
+                })
+                .y_label_formatter(&|v| Rupiah::new(*v).to_string())
+                .label_style(("sans-serif", 12))
+                .draw()?;
+            chart.draw_series(report.by_day.iter().enumerate().map(|(i, d)| {
+                let i = i as i32;
+                let mut bar = Rectangle::new(
+                    [
+                        (SegmentValue::Exact(i), 0),
+                        (SegmentValue::Exact(i + 1), d.revenue.amount()),
+                    ],
+                    teal.filled(),
+                );
+                bar.set_margin(0, 0, 2, 2);
+                bar
+            }))?;
+            root.present()?;
+            Ok(())
+        })();
+        if let Err(e) = drawn {
+            tracing::error!(error = %e, "drawing the revenue chart failed");
+        }
+    }
+    svg
+}

@@ -1,0 +1,70 @@
+//! The services of one process, built once at start-up (or per test) and handed to every
+//! request and job. This is the crate's composition root: it knows every area; no area knows it,
+//! except the job functions of `ops`.
+
+use crate::core::config::Config;
+use crate::core::{crypto, db, health, redis};
+use crate::hotspot::jobs::HotspotJobs;
+use crate::identity::auth::AuthService;
+use crate::routers::RouterService;
+use std::sync::Arc;
+
+/// Everything a request or a job needs, cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Services {
+    pub config: Arc<Config>,
+    pub pool: sqlx::PgPool,
+    pub redis: redis::RedisPool,
+    pub auth: AuthService,
+    pub routers: RouterService,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("cannot connect to PostgreSQL")]
+    Database(#[from] sqlx::Error),
+    #[error("cannot apply database migrations")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("cannot connect to Redis")]
+    Redis(#[from] fred::error::Error),
+}
+
+impl Services {
+    pub fn new(config: Config, pool: sqlx::PgPool, redis: redis::RedisPool) -> Self {
+        let auth = AuthService::new(&config, pool.clone(), redis.clone());
+        let secrets = crypto::SecretBox::new(&config.encryption_key_bytes());
+        let routers = RouterService::new(pool.clone(), secrets);
+        Services {
+            config: Arc::new(config),
+            pool,
+            redis,
+            auth,
+            routers,
+        }
+    }
+
+    /// Connects to PostgreSQL and Redis and brings the schema up to date.
+    pub async fn start(config: Config) -> Result<Self, StartupError> {
+        let pool = db::connect(&config.database).await?;
+        db::migrate(&pool).await?;
+        let redis = redis::connect(&config.redis).await?;
+        Ok(Services::new(config, pool, redis))
+    }
+
+    /// What runs the router outbox's jobs.
+    pub fn router_jobs(&self) -> HotspotJobs {
+        HotspotJobs {
+            pool: self.pool.clone(),
+            routers: self.routers.clone(),
+        }
+    }
+
+    /// Database and Redis (critical), then every router (non-critical).
+    pub async fn health(&self) -> health::HealthReport {
+        let (core, routers) = tokio::join!(
+            health::check(&self.pool, &self.redis),
+            self.routers.health_checks()
+        );
+        health::HealthReport::from_checks(core.checks.into_iter().chain(routers).collect())
+    }
+}

@@ -1,0 +1,7 @@
+//! What crosses the wire: the bodies of the REST API and the arguments and results of the web
+//! interface's server functions, defined once and used by the billing services, the REST API and
+//! the browser. With the `openapi` feature each carries its schema for the OpenAPI document.
+
+pub mod plans;
+pub mod routers;
+pub mod vouchers;
