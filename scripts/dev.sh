@@ -214,7 +214,7 @@ start_router_simulator() {
     sleep 0.3
   fi
   ./target/debug/routeros-sim --listen "127.0.0.1:$SIM_PORT" --user admin --password demo-router \
-    --demo-login-every "${DEMO_LOGIN_EVERY:-20}" \
+    --demo-login-every "${DEMO_LOGIN_EVERY:-20}" --demo-comment-prefix 'mb:batch=' \
     >"$DATA/routeros-sim.log" 2>&1 &
   echo $! >"$pidfile"
   log "simulated MikroTik router on 127.0.0.1:$SIM_PORT (API user admin / demo-router)"

@@ -1,5 +1,6 @@
 //! Client ↔ simulator integration tests. One test binary (with modules) keeps link time down.
 
+mod binary;
 mod faults;
 mod login;
 mod menus;
