@@ -214,7 +214,7 @@ start_router_simulator() {
     sleep 0.3
   fi
   ./target/debug/routeros-sim --listen "127.0.0.1:$SIM_PORT" --user admin --password demo-router \
-    --demo-login-every "${DEMO_LOGIN_EVERY:-20}" \
+    --demo-login-every "${DEMO_LOGIN_EVERY:-20}" --demo-comment-prefix 'mb:batch=' \
     >"$DATA/routeros-sim.log" 2>&1 &
   echo $! >"$pidfile"
   log "simulated MikroTik router on 127.0.0.1:$SIM_PORT (API user admin / demo-router)"
@@ -228,7 +228,7 @@ run() {
   export APP_MODE=development RUSTFLAGS="--cfg erase_components" LEPTOS_OUTPUT_NAME=mikrotik_billing
   log "building (the first build takes several minutes)"
   cargo leptos build
-  cargo build -p routeros --bin routeros-sim
+  cargo build -p routeros --features sim --bin routeros-sim
   start_router_simulator
   ./target/debug/server migrate
   ./target/debug/server seed-demo --router "127.0.0.1:$SIM_PORT"
@@ -261,7 +261,7 @@ test_all() {
   log "lints"
   cargo clippy --workspace --exclude frontend --all-targets -- -D warnings
   log "a third-party RouterOS client against the simulator"
-  cargo build -p routeros --bin routeros-sim
+  cargo build -p routeros --features sim --bin routeros-sim
   ROUTEROS_SIM_BIN="$ROOT/target/debug/routeros-sim" crates/routeros/interop/run.sh
   log "end-to-end tests in headless Chromium"
   # Time runs faster for the browser tests: the simulated customers log in every 2 s and the

@@ -101,8 +101,84 @@ async fn registers_a_router_and_reads_its_live_status(pool: PgPool) {
     assert_eq!(health.body["status"], "healthy");
 }
 
+/// A local port nothing listens on: bound to get a free one, then closed again.
+fn closed_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().port()
+}
+
 #[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
 async fn an_unreachable_router_is_reported_and_degrades_health(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    let token = admin(&app).await;
+    let nowhere = app
+        .request(
+            "POST",
+            "/api/v2/routers",
+            Auth::Bearer(&token),
+            Some(json!({
+                "name": "Tower B",
+                "host": "127.0.0.1",
+                "port": closed_port(),
+                "username": "billing",
+                "password": "router-secret",
+            })),
+        )
+        .await;
+    assert_eq!(nowhere.status, StatusCode::CREATED, "{}", nowhere.text);
+    let id = nowhere.body["id"].as_i64().unwrap();
+
+    let status = app
+        .request(
+            "GET",
+            &format!("/api/v2/routers/{id}/status"),
+            Auth::Bearer(&token),
+            None,
+        )
+        .await;
+    assert_eq!(status.status, StatusCode::OK);
+    assert_eq!(status.body["reachable"], false);
+    assert!(
+        status.body["error"]
+            .as_str()
+            .unwrap()
+            .contains("cannot connect"),
+        "{}",
+        status.text
+    );
+
+    let health = app.request("GET", "/health", Auth::None, None).await;
+    assert_eq!(
+        health.status,
+        StatusCode::OK,
+        "a router down degrades, it does not fail the service"
+    );
+    assert_eq!(health.body["status"], "degraded");
+
+    // Pointing the router at a running one over the API makes it reachable on the next check.
+    let sim = simulator().await;
+    let moved = app
+        .request(
+            "PUT",
+            &format!("/api/v2/routers/{id}"),
+            Auth::Bearer(&token),
+            Some(router_body("Tower B", &sim, "router-secret")),
+        )
+        .await;
+    assert_eq!(moved.status, StatusCode::OK, "{}", moved.text);
+    let status = app
+        .request(
+            "GET",
+            &format!("/api/v2/routers/{id}/status"),
+            Auth::Bearer(&token),
+            None,
+        )
+        .await;
+    assert_eq!(status.body["reachable"], true, "{}", status.text);
+}
+
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
+async fn a_router_refusing_the_login_is_reported_with_the_reason(pool: PgPool) {
     let app = TestApp::new(pool).await;
     let token = admin(&app).await;
     let sim = simulator().await;
@@ -114,6 +190,12 @@ async fn an_unreachable_router_is_reported_and_degrades_health(pool: PgPool) {
             Some(router_body("Tower B", &sim, "wrong")),
         )
         .await;
+    assert_eq!(
+        wrong_password.status,
+        StatusCode::CREATED,
+        "{}",
+        wrong_password.text
+    );
     let id = wrong_password.body["id"].as_i64().unwrap();
 
     let status = app
@@ -131,14 +213,6 @@ async fn an_unreachable_router_is_reported_and_degrades_health(pool: PgPool) {
         "{}",
         status.text
     );
-
-    let health = app.request("GET", "/health", Auth::None, None).await;
-    assert_eq!(
-        health.status,
-        StatusCode::OK,
-        "a router down degrades, it does not fail the service"
-    );
-    assert_eq!(health.body["status"], "degraded");
 
     // Fixing the password over the API makes it reachable on the next check.
     let fixed = app

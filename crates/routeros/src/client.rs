@@ -58,6 +58,17 @@ impl Client {
         &self.inner.config
     }
 
+    /// Whether the connection to the router is up. False once it has dropped (or the router
+    /// sent `!fatal`), until the next command reconnects.
+    pub async fn is_connected(&self) -> bool {
+        self.inner
+            .connection
+            .lock()
+            .await
+            .as_ref()
+            .is_some_and(|connection| connection.is_alive())
+    }
+
     /// Starts building a command, e.g. `client.command("/ip/hotspot/user/print")`.
     pub fn command(&self, path: &str) -> CommandBuilder<'_> {
         CommandBuilder {

@@ -1,5 +1,6 @@
 //! An async client for the MikroTik RouterOS API, written to the vendor's API guide, and a
-//! simulator that speaks the same protocol for tests, benchmarks and demos.
+//! simulator that speaks the same protocol for tests, benchmarks and demos (the `sim` module,
+//! behind the cargo feature `sim`, off by default).
 //!
 //! The client pipelines: every command carries its own `.tag`, any number of them (up to
 //! `max_in_flight`) are on the wire at once, and replies are routed back by tag. Over a link with
@@ -27,6 +28,7 @@ mod duration;
 mod error;
 mod menus;
 mod reply;
+#[cfg(feature = "sim")]
 pub mod sim;
 mod tls;
 

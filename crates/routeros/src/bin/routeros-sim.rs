@@ -34,14 +34,20 @@ struct Args {
     #[arg(long)]
     legacy_login: bool,
     /// Demo mode: the router's clock follows real time, and every this many seconds a customer
-    /// logs in with one of the billing system's vouchers (users whose comment starts with
-    /// `mb:batch=`) that nobody has used yet. 0 turns it off.
+    /// logs in as a hotspot user that nobody has used yet and whose comment starts with
+    /// --demo-comment-prefix. 0 turns it off.
     #[arg(long, default_value_t = 0)]
     demo_login_every: u64,
+    /// Demo mode: only hotspot users whose comment starts with this text are logged in (for
+    /// example the comment prefix a billing system puts on its vouchers). The default, empty,
+    /// picks any user that has a comment.
+    #[arg(long, default_value = "", value_name = "PREFIX")]
+    demo_comment_prefix: String,
 }
 
-/// Plays customers for the demo: time passes and unused vouchers get used now and then.
-async fn play_customers(sim: &Simulator, login_every: Duration) {
+/// Plays customers for the demo: time passes and unused users whose comment starts with
+/// `comment_prefix` log in now and then.
+async fn play_customers(sim: &Simulator, login_every: Duration, comment_prefix: &str) {
     let mut clock = tokio::time::interval(Duration::from_secs(1));
     let mut since_login = Duration::ZERO;
     loop {
@@ -58,7 +64,8 @@ async fn play_customers(sim: &Simulator, login_every: Duration) {
             .filter_map(|s| s.get("user").map(str::to_owned))
             .collect();
         let unused = sim.hotspot_users().into_iter().find(|u| {
-            u.get("comment").is_some_and(|c| c.starts_with("mb:batch="))
+            u.get("comment")
+                .is_some_and(|c| !c.is_empty() && c.starts_with(comment_prefix))
                 && u.get("disabled") != Some("true")
                 && matches!(u.get("uptime"), None | Some("0s"))
                 && !u.get("name").is_some_and(|n| online.iter().any(|o| o == n))
@@ -97,7 +104,11 @@ async fn main() -> std::io::Result<()> {
     println!("listening on {}", sim.addr());
     if args.demo_login_every > 0 {
         tokio::select! {
-            () = play_customers(&sim, Duration::from_secs(args.demo_login_every)) => {}
+            () = play_customers(
+                &sim,
+                Duration::from_secs(args.demo_login_every),
+                &args.demo_comment_prefix,
+            ) => {}
             result = tokio::signal::ctrl_c() => result?,
         }
     } else {

@@ -314,6 +314,12 @@ impl Simulator {
         self.shared.world().connections
     }
 
+    /// How many `listen` commands are running, on all connections. One stops when the client
+    /// cancels it with `/cancel` or its connection closes.
+    pub fn listen_count(&self) -> usize {
+        self.shared.world().listen_count()
+    }
+
     fn rows(&self, path: &str) -> Vec<Attributes> {
         self.shared.world().router.rows(path)
     }

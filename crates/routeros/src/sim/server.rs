@@ -100,6 +100,10 @@ impl Shared {
 }
 
 impl World {
+    pub(crate) fn listen_count(&self) -> usize {
+        self.listeners.len()
+    }
+
     /// Sends each change as `!re` to the connections listening on its menu.
     pub(crate) fn publish(&mut self, changes: Vec<Change>) {
         if changes.is_empty() || self.listeners.is_empty() {

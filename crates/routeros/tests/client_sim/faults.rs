@@ -4,7 +4,7 @@ use routeros::{Client, Error, NewHotspotUser, TimeoutStage, Timeouts};
 use tokio::net::TcpListener;
 use tokio::task::JoinSet;
 
-use crate::{builder, config_for, connect};
+use crate::{builder, config_for, connect, wait_until};
 
 #[tokio::test]
 async fn commands_in_flight_at_a_drop_fail_distinctly_and_the_next_one_reconnects() {
@@ -52,8 +52,12 @@ async fn dropped_connections_are_replaced_on_the_next_command() {
     let client = connect(&sim).await;
     for _ in 0..3 {
         sim.drop_connections();
-        tokio::time::sleep(Duration::from_millis(20)).await;
+        wait_until("the client has seen the drop", async || {
+            !client.is_connected().await
+        })
+        .await;
         client.system_identity().await.unwrap();
+        assert!(client.is_connected().await);
     }
     assert_eq!(sim.connection_count(), 1);
 }
@@ -75,8 +79,14 @@ async fn reconnect_gives_up_when_the_router_is_gone() {
     let sim = builder().spawn().await.unwrap();
     let client = connect(&sim).await;
     drop(sim);
-    tokio::time::sleep(Duration::from_millis(20)).await;
+    // The simulator closes its listener before its connections: once the client has seen its
+    // connection end, nothing listens on the port any more.
+    wait_until("the client has seen the router go", async || {
+        !client.is_connected().await
+    })
+    .await;
     let error = client.system_identity().await.unwrap_err();
+    assert!(matches!(error, Error::Connect { .. }), "{error:?}");
     assert!(error.is_connection_failure(), "{error:?}");
 }
 
@@ -106,8 +116,30 @@ async fn slow_command_times_out() {
         "{error:?}"
     );
     sim.set_latency(Duration::ZERO);
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    client.system_identity().await.unwrap();
+    // The late reply to the timed-out command holds the connection's replies back for up to
+    // 500 ms; until it has gone out, commands keep timing out, and then they succeed again on
+    // the same connection.
+    let identity = tokio::time::timeout(Duration::from_secs(5), async {
+        loop {
+            match client.system_identity().await {
+                Ok(identity) => break identity,
+                Err(Error::Timeout {
+                    stage: TimeoutStage::Command,
+                    ..
+                }) => {}
+                Err(other) => panic!("unexpected error {other:?}"),
+            }
+        }
+    })
+    .await
+    .expect("the client answers again once the late reply has passed");
+    assert_eq!(identity.name, "MikroTik");
+    assert_eq!(
+        sim.connection_count(),
+        1,
+        "a command timeout does not cost the connection"
+    );
+    assert!(client.is_connected().await);
 }
 
 #[tokio::test]

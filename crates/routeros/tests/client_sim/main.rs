@@ -1,5 +1,6 @@
 //! Client ↔ simulator integration tests. One test binary (with modules) keeps link time down.
 
+mod binary;
 mod faults;
 mod login;
 mod menus;
@@ -26,6 +27,18 @@ pub fn config_for(sim: &Simulator) -> ClientConfig {
             initial_delay: Duration::from_millis(10),
             max_delay: Duration::from_millis(50),
         })
+}
+
+/// Waits until `condition` holds, looking every few milliseconds; fails the test after 5 s.
+pub async fn wait_until(what: &str, mut condition: impl AsyncFnMut() -> bool) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    while !condition().await {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out waiting until {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
 }
 
 pub async fn connect(sim: &Simulator) -> Client {

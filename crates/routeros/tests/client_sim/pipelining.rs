@@ -47,11 +47,8 @@ async fn thousand_pipelined_adds_over_a_slow_link_take_about_one_round_trip() {
 
 #[tokio::test]
 async fn max_in_flight_holds_back_extra_commands() {
-    let sim = builder()
-        .latency(Duration::from_millis(100))
-        .spawn()
-        .await
-        .unwrap();
+    const LATENCY: Duration = Duration::from_millis(250);
+    let sim = builder().latency(LATENCY).spawn().await.unwrap();
     let client = routeros::Client::connect(config_for(&sim).max_in_flight(2))
         .await
         .unwrap();
@@ -64,10 +61,13 @@ async fn max_in_flight_holds_back_extra_commands() {
     while let Some(result) = prints.join_next().await {
         result.unwrap().unwrap();
     }
-    // Four commands, two at a time, 100 ms each: two rounds.
+    let elapsed = started.elapsed();
+    // Four commands, two at a time, 250 ms each: two rounds (500 ms). All four at once would be
+    // one round; one at a time, four rounds (at least 1 s, as each reply waits 250 ms after its
+    // command arrived). The upper bound sits between, leaving 400 ms for a busy machine.
+    assert!(elapsed >= 2 * LATENCY, "took {elapsed:?}");
     assert!(
-        started.elapsed() >= Duration::from_millis(200),
-        "took {:?}",
-        started.elapsed()
+        elapsed < Duration::from_millis(900),
+        "took {elapsed:?}: the commands did not overlap"
     );
 }

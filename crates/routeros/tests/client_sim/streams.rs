@@ -3,7 +3,7 @@ use std::time::Duration;
 use routeros::NewHotspotUser;
 use tokio::time::timeout;
 
-use crate::{builder, connect};
+use crate::{builder, connect, wait_until};
 
 #[tokio::test]
 async fn listen_streams_changes_until_cancelled() {
@@ -43,10 +43,13 @@ async fn listen_streams_changes_until_cancelled() {
         .unwrap();
     assert_eq!(gone.get(".dead"), Some("yes"));
 
+    assert_eq!(sim.listen_count(), 1);
     timeout(Duration::from_secs(2), changes.cancel())
         .await
         .unwrap()
         .unwrap();
+    // cancel() returns once the router has confirmed: the listen is over there too.
+    assert_eq!(sim.listen_count(), 0);
     // The connection is still healthy after the cancel.
     assert_eq!(client.hotspot_users().print_all().await.unwrap().len(), 1);
 }
@@ -78,8 +81,15 @@ async fn commands_run_while_a_stream_is_open() {
         .unwrap()
         .unwrap();
     assert_eq!(row.get("name"), Some("a"));
+    assert_eq!(sim.listen_count(), 1);
     drop(changes);
-    // Dropping the stream cancelled it on the router; later adds reach nobody and nothing breaks.
+    // Dropping the stream cancels it on the router, on the same connection.
+    wait_until("the simulator has ended the listen", async || {
+        sim.listen_count() == 0
+    })
+    .await;
+    assert_eq!(sim.connection_count(), 1);
+    // Later adds reach nobody and nothing breaks.
     client
         .hotspot_users()
         .add(&NewHotspotUser {
