@@ -4,15 +4,8 @@
 use crate::error::AppError;
 use domain::Role;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
-/// The logged-in user as pages see it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UserInfo {
-    pub id: i64,
-    pub name: String,
-    pub role: Role,
-}
+pub use domain::model::accounts::User as UserInfo;
 
 #[server(prefix = "/rpc")]
 pub async fn current_user() -> Result<Option<UserInfo>, AppError> {
@@ -53,11 +46,11 @@ pub async fn register(
     let services = ssr::services()?;
     services
         .auth
-        .register(billing::identity::auth::Registration {
+        .register(domain::model::accounts::Registration {
             name,
             whatsapp,
             email,
-            password: password.into(),
+            password,
         })
         .await?;
     leptos_axum::redirect("/login?registered=1");

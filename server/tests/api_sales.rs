@@ -529,5 +529,18 @@ async fn the_sales_routes_are_in_the_openapi_document(pool: PgPool) {
         let operation = &paths[path][method];
         assert_eq!(operation["tags"], json!(["sales"]), "{method} {path}");
     }
-    assert!(doc.body["components"]["schemas"]["SaleResponse"].is_object());
+    let schemas = &doc.body["components"]["schemas"];
+    for schema in [
+        "Sale",
+        "SaleRequest",
+        "Today",
+        "SaleablePlan",
+        "SalesReport",
+    ] {
+        assert!(schemas[schema].is_object(), "{schema} is described");
+    }
+    assert_eq!(
+        schemas["Sale"]["properties"]["router_state"]["$ref"],
+        "#/components/schemas/RouterState"
+    );
 }

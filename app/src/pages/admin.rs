@@ -2,64 +2,37 @@ use crate::components::layout::admin_section_label;
 use crate::error::AppError;
 use crate::i18n::*;
 use domain::Rupiah;
+use domain::model::accounts::Summary;
+use domain::model::health::{HealthReport, HealthStatus};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 
+/// The admin dashboard: head counts, today's sales and the health of what the service needs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DashboardData {
     pub admin_name: String,
-    pub customers: i64,
-    pub staff: i64,
-    pub balance_total: Rupiah,
+    pub summary: Summary,
     /// Vouchers sold today (the business's local day) and their revenue.
     pub sold_today: i64,
     pub revenue_today: Rupiah,
-    /// `healthy`, `degraded` or `unhealthy`.
-    pub health: String,
-    pub checks: Vec<HealthLine>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct HealthLine {
-    pub name: String,
-    pub healthy: bool,
-    pub latency_ms: f64,
+    pub health: HealthReport,
 }
 
 #[server(prefix = "/rpc")]
 pub async fn dashboard_summary() -> Result<DashboardData, AppError> {
     use crate::auth::ssr::{require, services};
-    use billing::identity::auth::AuthError;
     let caller = require(&[domain::Role::Admin]).await?;
     let services = services()?;
-    let counts = billing::identity::accounts::counts(&services.pool)
-        .await
-        .map_err(AuthError::from)?;
+    let summary = billing::identity::accounts::counts(&services.pool).await?;
     let today =
         billing::hotspot::sales::today(&services.pool, services.config.timezone, None, 1).await?;
-    let report = services.health().await;
-    let health = serde_json::to_value(report.status)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default();
     Ok(DashboardData {
         admin_name: caller.principal.name,
-        customers: counts.customers,
-        staff: counts.staff,
-        balance_total: Rupiah::new(counts.balance_total),
+        summary,
         sold_today: today.count,
         revenue_today: today.total,
-        health,
-        checks: report
-            .checks
-            .into_iter()
-            .map(|c| HealthLine {
-                healthy: c.status == billing::core::health::Status::Healthy,
-                name: c.name,
-                latency_ms: c.latency_ms,
-            })
-            .collect(),
+        health: services.health().await,
     })
 }
 
@@ -72,25 +45,25 @@ pub fn Dashboard() -> impl IntoView {
             {move || Suspend::new(async move {
                 summary.await.map(|s| {
                     let name = s.admin_name.clone();
-                    let health_label = match s.health.as_str() {
-                        "healthy" => t_string!(i18n, status_healthy).to_string(),
-                        "degraded" => t_string!(i18n, status_degraded).to_string(),
-                        _ => t_string!(i18n, status_unhealthy).to_string(),
+                    let health_label = match s.health.status {
+                        HealthStatus::Healthy => t_string!(i18n, status_healthy).to_string(),
+                        HealthStatus::Degraded => t_string!(i18n, status_degraded).to_string(),
+                        HealthStatus::Unhealthy => t_string!(i18n, status_unhealthy).to_string(),
                     };
                     view! {
                         <h1>{t!(i18n, dashboard_welcome, name = name.clone())}</h1>
                         <div class="stats">
                             <div class="stat">
                                 <span class="stat-label">{t!(i18n, stat_customers)}</span>
-                                <span class="stat-value" data-stat="customers">{s.customers}</span>
+                                <span class="stat-value" data-stat="customers">{s.summary.customers}</span>
                             </div>
                             <div class="stat">
                                 <span class="stat-label">{t!(i18n, stat_staff)}</span>
-                                <span class="stat-value">{s.staff}</span>
+                                <span class="stat-value">{s.summary.active_staff}</span>
                             </div>
                             <div class="stat">
                                 <span class="stat-label">{t!(i18n, stat_balance_total)}</span>
-                                <span class="stat-value">{s.balance_total.to_string()}</span>
+                                <span class="stat-value">{s.summary.balance_total.to_string()}</span>
                             </div>
                             <a class="stat stat-link" href="/admin/reports">
                                 <span class="stat-label">{t!(i18n, stat_sold_today)}</span>
@@ -104,7 +77,7 @@ pub fn Dashboard() -> impl IntoView {
                         <section class="card">
                             <h2>
                                 {t!(i18n, system_health)} " "
-                                <span class=format!("badge badge-{}", s.health)>{health_label}</span>
+                                <span class=format!("badge badge-{}", health_class(s.health.status))>{health_label}</span>
                             </h2>
                             <table class="table">
                                 <thead>
@@ -115,8 +88,9 @@ pub fn Dashboard() -> impl IntoView {
                                     </tr>
                                 </thead>
                                 <tbody>
-                                    {s.checks.into_iter().map(|c| {
-                                        let label = if c.healthy {
+                                    {s.health.checks.into_iter().map(|c| {
+                                        let healthy = c.status == HealthStatus::Healthy;
+                                        let label = if healthy {
                                             t_string!(i18n, status_healthy).to_string()
                                         } else {
                                             t_string!(i18n, status_unhealthy).to_string()
@@ -126,7 +100,7 @@ pub fn Dashboard() -> impl IntoView {
                                                 <th scope="row">{c.name}</th>
                                                 <td>
                                                     <span class="status">
-                                                        <span class=if c.healthy { "dot dot-ok" } else { "dot dot-bad" } aria-hidden="true"></span>
+                                                        <span class=if healthy { "dot dot-ok" } else { "dot dot-bad" } aria-hidden="true"></span>
                                                         {label}
                                                     </span>
                                                 </td>
@@ -141,6 +115,15 @@ pub fn Dashboard() -> impl IntoView {
                 })
             })}
         </Suspense>
+    }
+}
+
+/// The badge class of a status: `badge-healthy`, `badge-degraded`, `badge-unhealthy`.
+fn health_class(status: HealthStatus) -> &'static str {
+    match status {
+        HealthStatus::Healthy => "healthy",
+        HealthStatus::Degraded => "degraded",
+        HealthStatus::Unhealthy => "unhealthy",
     }
 }
 

@@ -1,39 +1,18 @@
 use crate::error::AppError;
 use crate::i18n::*;
 use domain::Rupiah;
+use domain::model::accounts::Customer;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
-/// What a customer sees of their own account. Only ever the caller's own row.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AccountSummary {
-    pub name: String,
-    pub whatsapp: String,
-    pub email: Option<String>,
-    pub balance: Rupiah,
-}
-
+/// The caller's own account; never anyone else's.
 #[server(prefix = "/rpc")]
-pub async fn my_account() -> Result<AccountSummary, AppError> {
+pub async fn my_account() -> Result<Customer, AppError> {
     use crate::auth::ssr::{require, services};
-    use billing::identity::auth::AuthError;
     let caller = require(&[domain::Role::Customer]).await?;
     let services = services()?;
-    let customer = billing::identity::accounts::customer(
-        &services.pool,
-        domain::CustomerId(caller.principal.id),
-    )
-    .await
-    .map_err(AuthError::from)?
-    .ok_or(AppError::Unauthenticated)?;
-    Ok(AccountSummary {
-        name: customer.name,
-        whatsapp: domain::WhatsappNumber::parse(&customer.whatsapp)
-            .map(|n| n.readable())
-            .unwrap_or(customer.whatsapp),
-        email: customer.email,
-        balance: Rupiah::new(customer.balance),
-    })
+    billing::identity::accounts::customer(&services.pool, domain::CustomerId(caller.principal.id))
+        .await?
+        .ok_or(AppError::Unauthenticated)
 }
 
 #[component]
@@ -68,7 +47,7 @@ pub fn PortalHome() -> impl IntoView {
                             <h2>{t!(i18n, account)}</h2>
                             <dl class="details">
                                 <dt>{t!(i18n, whatsapp_label)}</dt>
-                                <dd>{a.whatsapp}</dd>
+                                <dd>{readable_whatsapp(&a.whatsapp)}</dd>
                                 <dt>{t!(i18n, email_label)}</dt>
                                 <dd>{a.email.unwrap_or_default()}</dd>
                             </dl>
@@ -78,4 +57,11 @@ pub fn PortalHome() -> impl IntoView {
             })}
         </Suspense>
     }
+}
+
+/// A stored number (62…) written the way people write it (0812-…).
+fn readable_whatsapp(stored: &str) -> String {
+    domain::WhatsappNumber::parse(stored)
+        .map(|n| n.readable())
+        .unwrap_or_else(|_| stored.to_owned())
 }

@@ -7,7 +7,11 @@ use crate::error::AppError;
 use crate::i18n::*;
 #[cfg(feature = "ssr")]
 use domain::ErrorCode;
+use domain::RouterState;
 use domain::Rupiah;
+#[cfg(feature = "ssr")]
+use domain::model::sales::SaleRequest;
+use domain::model::sales::{Sale, SaleablePlan};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -17,34 +21,23 @@ const DOUBLE_TAP_MS: f64 = 800.0;
 /// The browser remembers the cashier's auto-print choice under this key.
 const AUTO_PRINT_KEY: &str = "pos.autoPrint";
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PosPlan {
-    pub id: i64,
-    pub name: String,
-    pub router_name: String,
-    pub price: Rupiah,
-    pub validity_seconds: i64,
-    pub stock: i64,
-}
-
-/// A sale as the screen and the receipt show it.
+/// A sale as the screen and the receipt show it: the sale, its QR code (an inline SVG made on
+/// the server), and its time and buyer's number written for people.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SaleView {
-    pub id: i64,
-    pub code: String,
-    pub password: String,
-    pub plan_name: String,
-    pub router_name: String,
-    pub price: Rupiah,
-    pub validity_seconds: i64,
-    pub login_url: String,
-    /// The QR code of `login_url`, an inline SVG made on the server.
+    pub sale: Sale,
     pub qr_svg: String,
-    pub router_state: String,
-    pub cashier_name: String,
-    pub customer_whatsapp: Option<String>,
+    /// In the operator's time zone.
     pub sold_at: String,
-    pub replayed: bool,
+    /// The buyer's number written the usual way (0812-…).
+    pub customer_whatsapp: Option<String>,
+}
+
+impl std::ops::Deref for SaleView {
+    type Target = Sale;
+    fn deref(&self) -> &Sale {
+        &self.sale
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -79,22 +72,11 @@ pub struct TodayView {
 const SELLERS: &[domain::Role] = &[domain::Role::Admin, domain::Role::Staff];
 
 #[server(prefix = "/rpc")]
-pub async fn pos_plans() -> Result<Vec<PosPlan>, AppError> {
+pub async fn pos_plans() -> Result<Vec<SaleablePlan>, AppError> {
     use crate::auth::ssr::{require, services};
     require(SELLERS).await?;
     let services = services()?;
-    Ok(billing::hotspot::sales::saleable_plans(&services.pool)
-        .await?
-        .into_iter()
-        .map(|p| PosPlan {
-            id: p.id,
-            name: p.name,
-            router_name: p.router_name,
-            price: p.price,
-            validity_seconds: p.validity_seconds,
-            stock: p.stock,
-        })
-        .collect())
+    Ok(billing::hotspot::sales::saleable_plans(&services.pool).await?)
 }
 
 /// Sells one voucher of a plan. `request_key` is the tap's own key: the same key again returns the
@@ -119,7 +101,7 @@ pub async fn sell_voucher(
     let sale = billing::hotspot::sales::sell(
         &services.pool,
         &services.routers,
-        billing::hotspot::sales::SaleInput {
+        SaleRequest {
             plan_id,
             request_key,
             customer_whatsapp: Some(customer_whatsapp),
@@ -127,26 +109,19 @@ pub async fn sell_voucher(
         caller.principal.id,
     )
     .await?;
-    if sale.router_state == "pending" {}
     Ok(SaleView {
-        id: sale.id,
         qr_svg: billing::core::qr::qr_svg(&sale.login_url),
-        code: sale.code,
-        password: sale.password,
-        plan_name: sale.plan_name,
-        router_name: sale.router_name,
-        price: sale.price,
-        validity_seconds: sale.validity_seconds,
-        login_url: sale.login_url,
-        router_state: sale.router_state,
-        cashier_name: sale.cashier_name,
-        customer_whatsapp: sale.customer_whatsapp.map(|w| w.readable()),
         sold_at: sale
             .sold_at
             .with_timezone(&services.config.timezone)
             .format(TIME_FORMAT)
             .to_string(),
-        replayed: sale.replayed,
+        customer_whatsapp: sale
+            .customer_whatsapp
+            .as_deref()
+            .and_then(|w| domain::WhatsappNumber::parse(w).ok())
+            .map(|w| w.readable()),
+        sale,
     })
 }
 
@@ -437,12 +412,12 @@ fn SaleCard(
     let i18n = use_i18n();
     let validity = validity_label(i18n, sale.validity_seconds);
     let separate_password = sale.password != sale.code;
-    let pending = sale.router_state != "pushed";
+    let pending = sale.router_state != RouterState::Pushed;
     view! {
         <div class="sale" data-sale-id=sale.id data-replayed=sale.replayed.to_string()>
             <div class="sale-qr qr" inner_html=sale.qr_svg.clone() role="img" aria-label=sale.login_url.clone()></div>
             <div class="sale-details">
-                <p class="sale-plan">{sale.plan_name.clone()} " · " {sale.price.to_string()}</p>
+                <p class="sale-plan">{sale.plan.name.clone()} " · " {sale.price.to_string()}</p>
                 <p class="sale-label muted">{t!(i18n, voucher_code)}</p>
                 <p class="sale-code" data-code=sale.code.clone()>{sale.code.clone()}</p>
                 {separate_password.then(|| view! {
@@ -561,8 +536,8 @@ fn Receipt(sale: SaleView) -> impl IntoView {
         .to_owned();
     view! {
         <div class="receipt" aria-hidden="true">
-            <p class="receipt-title">{sale.router_name.clone()}</p>
-            <p class="receipt-plan">{sale.plan_name.clone()}</p>
+            <p class="receipt-title">{sale.router.name.clone()}</p>
+            <p class="receipt-plan">{sale.plan.name.clone()}</p>
             <p class="receipt-label">{t!(i18n, voucher_code)}</p>
             <p class="receipt-code">{sale.code.clone()}</p>
             {separate_password.then(|| view! {
@@ -571,7 +546,7 @@ fn Receipt(sale: SaleView) -> impl IntoView {
             <div class="receipt-qr qr" inner_html=sale.qr_svg.clone()></div>
             <p>{t!(i18n, voucher_validity)} ": " {validity}</p>
             <p class="receipt-price">{sale.price.to_string()}</p>
-            <p class="receipt-small">{sale.sold_at.clone()} " · " {sale.cashier_name.clone()}</p>
+            <p class="receipt-small">{sale.sold_at.clone()} " · " {sale.cashier.name.clone()}</p>
             <p class="receipt-small">{t!(i18n, voucher_login_at)} " " {login_page}</p>
         </div>
     }

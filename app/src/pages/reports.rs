@@ -5,29 +5,15 @@ use crate::components::FormError;
 use crate::error::AppError;
 use crate::i18n::*;
 use domain::Rupiah;
+use domain::model::reports::GroupTotal;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ReportGroup {
-    pub name: String,
-    pub detail: String,
-    pub count: i64,
-    pub revenue: Rupiah,
-}
-
+/// A sales report with its chart.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReportView {
-    /// The period as shown in the form, `YYYY-MM-DD`.
-    pub from: String,
-    pub to: String,
-    pub count: i64,
-    pub revenue: Rupiah,
-    pub days: Vec<ReportGroup>,
-    pub plans: Vec<ReportGroup>,
-    pub cashiers: Vec<ReportGroup>,
-    pub routers: Vec<ReportGroup>,
+    pub report: domain::model::reports::SalesReport,
     /// Revenue per day, an SVG drawn on the server.
     pub chart_svg: String,
 }
@@ -36,42 +22,20 @@ pub struct ReportView {
 #[server(prefix = "/rpc")]
 pub async fn sales_report(from: String, to: String) -> Result<ReportView, AppError> {
     use crate::auth::ssr::{require, services};
-    use billing::reports::{self, Period};
+    use billing::reports;
+    use domain::model::reports::Period;
     require(&[domain::Role::Admin]).await?;
     let services = services()?;
     let timezone = services.config.timezone;
     let period = if from.trim().is_empty() && to.trim().is_empty() {
-        Period::month_to_date(timezone)
+        reports::month_to_date(timezone)
     } else {
         Period::parse(&from, &to)?
     };
     let report = reports::sales(&services.pool, timezone, period).await?;
-    let group = |g: reports::GroupTotal| ReportGroup {
-        name: g.name,
-        detail: g.detail,
-        count: g.count,
-        revenue: g.revenue,
-    };
     Ok(ReportView {
-        from: period.from.format("%Y-%m-%d").to_string(),
-        to: period.to.format("%Y-%m-%d").to_string(),
-        count: report.count,
-        revenue: report.revenue,
         chart_svg: reports::revenue_chart_svg(&report, ""),
-        days: report
-            .by_day
-            .iter()
-            .filter(|d| d.count > 0)
-            .map(|d| ReportGroup {
-                name: d.date.format("%d-%m-%Y").to_string(),
-                detail: String::new(),
-                count: d.count,
-                revenue: d.revenue,
-            })
-            .collect(),
-        plans: report.by_plan.into_iter().map(group).collect(),
-        cashiers: report.by_cashier.into_iter().map(group).collect(),
-        routers: report.by_router.into_iter().map(group).collect(),
+        report,
     })
 }
 
@@ -93,7 +57,10 @@ pub fn ReportsPage() -> impl IntoView {
         <Suspense fallback=move || view! { <p class="muted">{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 let (from, to) = match report.await {
-                    Ok(r) => (r.from, r.to),
+                    Ok(r) => (
+                        r.report.period.from.format("%Y-%m-%d").to_string(),
+                        r.report.period.to.format("%Y-%m-%d").to_string(),
+                    ),
                     Err(_) => period.get_untracked(),
                 };
                 view! {
@@ -132,6 +99,20 @@ pub fn ReportsPage() -> impl IntoView {
 #[component]
 fn ReportBody(report: ReportView) -> impl IntoView {
     let i18n = use_i18n();
+    let ReportView { report, chart_svg } = report;
+    // Days with sales, as rows like the other groupings.
+    let days: Vec<GroupTotal> = report
+        .by_day
+        .iter()
+        .filter(|d| d.count > 0)
+        .map(|d| GroupTotal {
+            id: 0,
+            name: d.date.format("%d-%m-%Y").to_string(),
+            detail: String::new(),
+            count: d.count,
+            revenue: d.revenue,
+        })
+        .collect();
     view! {
         <section class="stats">
             <div class="card stat" data-stat="count">
@@ -145,19 +126,19 @@ fn ReportBody(report: ReportView) -> impl IntoView {
         </section>
         <section class="card chart">
             <h2>{t!(i18n, report_chart_title)}</h2>
-            <div class="chart-svg" inner_html=report.chart_svg></div>
+            <div class="chart-svg" inner_html=chart_svg></div>
         </section>
         <div class="report-groups">
-            <GroupTable title=t_string!(i18n, report_by_day).to_string() groups=report.days key="day" />
-            <GroupTable title=t_string!(i18n, report_by_plan).to_string() groups=report.plans key="plan" />
-            <GroupTable title=t_string!(i18n, report_by_cashier).to_string() groups=report.cashiers key="cashier" />
-            <GroupTable title=t_string!(i18n, report_by_router).to_string() groups=report.routers key="router" />
+            <GroupTable title=t_string!(i18n, report_by_day).to_string() groups=days key="day" />
+            <GroupTable title=t_string!(i18n, report_by_plan).to_string() groups=report.by_plan key="plan" />
+            <GroupTable title=t_string!(i18n, report_by_cashier).to_string() groups=report.by_cashier key="cashier" />
+            <GroupTable title=t_string!(i18n, report_by_router).to_string() groups=report.by_router key="router" />
         </div>
     }
 }
 
 #[component]
-fn GroupTable(title: String, groups: Vec<ReportGroup>, key: &'static str) -> impl IntoView {
+fn GroupTable(title: String, groups: Vec<GroupTotal>, key: &'static str) -> impl IntoView {
     let i18n = use_i18n();
     let count: i64 = groups.iter().map(|g| g.count).sum();
     let revenue = groups.iter().fold(Rupiah::ZERO, |sum, g| sum + g.revenue);

@@ -7,13 +7,16 @@ use support::services;
 
 use billing::core::audit::Actor;
 use billing::hotspot::plans;
-use billing::hotspot::sales::{self, SaleError, SaleInput};
+use billing::hotspot::sales::{self, SaleError};
 use billing::hotspot::vouchers;
-use billing::reports::{self, Period};
+use billing::reports;
 use billing::{Services, outbox};
 use chrono::{TimeZone, Utc};
+use domain::RouterState;
 use domain::model::plans::PlanInput;
+use domain::model::reports::{GroupTotal, Period};
 use domain::model::routers::RouterInput;
+use domain::model::sales::SaleRequest as SaleInput;
 use domain::model::vouchers::BatchInput;
 use domain::{Role, Rupiah};
 use routeros::sim::Simulator;
@@ -177,8 +180,8 @@ async fn a_sale_takes_unsold_stock_and_skips_printed_vouchers(pool: PgPool) {
     assert_eq!(sale.voucher_id, batch.vouchers[1].id);
     assert_eq!(sale.code, batch.vouchers[1].code);
     assert_eq!(sale.price, Rupiah::new(5_000));
-    assert_eq!(sale.router_state, "pushed");
-    assert_eq!(sale.cashier_name, "Kasir kasir");
+    assert_eq!(sale.router_state, RouterState::Pushed);
+    assert_eq!(sale.cashier.name, "Kasir kasir");
     assert!(!sale.replayed);
     assert_eq!(
         sale.login_url,
@@ -222,11 +225,8 @@ async fn without_stock_a_sale_makes_its_voucher_and_pushes_it_before_answering(p
     )
     .await
     .unwrap();
-    assert_eq!(sale.router_state, "pushed");
-    assert_eq!(
-        sale.customer_whatsapp.as_ref().map(|w| w.as_str()),
-        Some("6281234567890")
-    );
+    assert_eq!(sale.router_state, RouterState::Pushed);
+    assert_eq!(sale.customer_whatsapp.as_deref(), Some("6281234567890"));
     let on_router = sim
         .hotspot_users()
         .into_iter()
@@ -257,7 +257,7 @@ async fn a_sale_while_the_router_is_down_is_kept_and_pushed_later(pool: PgPool) 
     let sale = sales::sell(&pool, &services.routers, tap(plan_id), kasir)
         .await
         .unwrap();
-    assert_eq!(sale.router_state, "pending");
+    assert_eq!(sale.router_state, RouterState::Pending);
     assert!(
         !sim.hotspot_users()
             .iter()
@@ -277,7 +277,7 @@ async fn a_sale_while_the_router_is_down_is_kept_and_pushed_later(pool: PgPool) 
     );
     assert_eq!(
         sales::get(&pool, sale.id).await.unwrap().router_state,
-        "pushed"
+        RouterState::Pushed
     );
 }
 
@@ -463,7 +463,7 @@ async fn report_totals_equal_the_recorded_sales_across_plans_cashiers_and_router
     .unwrap();
     assert_eq!(expected.0, 12, "half the sales fall on the 10th and 11th");
     assert_eq!((report.count, report.revenue.amount()), expected);
-    let sum = |groups: &[reports::GroupTotal]| {
+    let sum = |groups: &[GroupTotal]| {
         (
             groups.iter().map(|g| g.count).sum::<i64>(),
             groups.iter().map(|g| g.revenue.amount()).sum::<i64>(),

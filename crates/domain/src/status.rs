@@ -114,12 +114,6 @@ status_enum! {
     }
 }
 
-impl Default for ExpiredAction {
-    fn default() -> Self {
-        ExpiredAction::Remove
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

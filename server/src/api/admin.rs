@@ -6,21 +6,12 @@ use crate::state::AppState;
 use axum::extract::State;
 use billing::Services;
 use domain::Role;
-use serde::Serialize;
-use utoipa::ToSchema;
+use domain::model::accounts::Summary;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(summary))
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct SummaryResponse {
-    pub customers: i64,
-    pub active_staff: i64,
-    /// Sum of customer balances, whole rupiah (credit minus debt).
-    pub balance_total: i64,
 }
 
 /// Head counts for the admin dashboard. Admins only.
@@ -30,7 +21,7 @@ pub struct SummaryResponse {
     tag = "admin",
     security(("bearer" = []), ("cookie" = [])),
     responses(
-        (status = 200, description = "Figures", body = SummaryResponse),
+        (status = 200, description = "Figures", body = Summary),
         (status = 401, description = "Not logged in", body = ErrorBody),
         (status = 403, description = "Not an admin", body = ErrorBody),
     )
@@ -38,12 +29,9 @@ pub struct SummaryResponse {
 async fn summary(
     State(services): State<Services>,
     caller: AuthUser,
-) -> Result<axum::Json<SummaryResponse>, ApiError> {
+) -> Result<axum::Json<Summary>, ApiError> {
     caller.require(&[Role::Admin])?;
-    let counts = billing::identity::accounts::counts(&services.pool).await?;
-    Ok(axum::Json(SummaryResponse {
-        customers: counts.customers,
-        active_staff: counts.staff,
-        balance_total: counts.balance_total,
-    }))
+    Ok(axum::Json(
+        billing::identity::accounts::counts(&services.pool).await?,
+    ))
 }

@@ -8,13 +8,12 @@ use axum::http::request::Parts;
 use axum::response::IntoResponse;
 use billing::Services;
 use billing::identity::accounts;
-use billing::identity::auth::{Authenticated, Registration};
+use billing::identity::auth::Authenticated;
 use billing::identity::principal::PrincipalKind;
+use domain::model::accounts::{Customer, LoginRequest, LoginResponse, Me, Registration};
 use domain::{CustomerId, Role, StaffUserId};
-use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
 use tower_sessions::Session;
-use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -81,55 +80,14 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
     }
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct RegisterRequest {
-    /// Full name, 1–100 characters.
-    #[schema(example = "Budi Santoso")]
-    pub name: String,
-    /// Indonesian mobile number in any usual form; stored as 62…
-    #[schema(example = "0812-3456-7890")]
-    pub whatsapp: String,
-    #[schema(example = "budi@example.com")]
-    pub email: String,
-    /// At least 8 characters.
-    #[schema(example = "rahasia123")]
-    pub password: String,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CustomerResponse {
-    pub id: i64,
-    pub name: String,
-    /// Normalised: 62 followed by the subscriber number.
-    #[schema(example = "6281234567890")]
-    pub whatsapp: String,
-    pub email: Option<String>,
-    pub status: String,
-    /// Credit (positive) or debt (negative), whole rupiah.
-    pub balance: i64,
-}
-
-impl From<accounts::Customer> for CustomerResponse {
-    fn from(c: accounts::Customer) -> Self {
-        CustomerResponse {
-            id: c.id.0,
-            name: c.name,
-            whatsapp: c.whatsapp,
-            email: c.email,
-            status: c.status,
-            balance: c.balance,
-        }
-    }
-}
-
 /// Registers a customer (spec 3.1).
 #[utoipa::path(
     post,
     path = "/api/v2/auth/register",
     tag = "auth",
-    request_body = RegisterRequest,
+    request_body = Registration,
     responses(
-        (status = 201, description = "Registered", body = CustomerResponse),
+        (status = 201, description = "Registered", body = Customer),
         (status = 400, description = "Body is not JSON", body = ErrorBody),
         (status = 409, description = "WhatsApp number or email already registered", body = ErrorBody),
         (status = 422, description = "A field is invalid", body = ErrorBody),
@@ -137,64 +95,15 @@ impl From<accounts::Customer> for CustomerResponse {
 )]
 async fn register(
     State(services): State<Services>,
-    ApiJson(body): ApiJson<RegisterRequest>,
-) -> Result<(StatusCode, axum::Json<CustomerResponse>), ApiError> {
-    let customer = services
-        .auth
-        .register(Registration {
-            name: body.name,
-            whatsapp: body.whatsapp,
-            email: body.email,
-            password: body.password.into(),
-        })
-        .await?;
-    Ok((StatusCode::CREATED, axum::Json(customer.into())))
+    ApiJson(body): ApiJson<Registration>,
+) -> Result<(StatusCode, axum::Json<Customer>), ApiError> {
+    let customer = services.auth.register(body).await?;
+    Ok((StatusCode::CREATED, axum::Json(customer)))
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct LoginRequest {
-    /// A staff username, or a customer's email or WhatsApp number.
-    #[schema(example = "admin")]
-    pub username: String,
-    #[schema(example = "admin12345")]
-    pub password: String,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct LoginResponse {
-    /// Send as `Authorization: Bearer <token>`.
-    pub token: String,
-    #[schema(example = "Bearer")]
-    pub token_type: String,
-    pub expires_at: chrono::DateTime<chrono::Utc>,
-    pub user: MeResponse,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct MeResponse {
-    pub id: i64,
-    pub name: String,
-    /// `admin`, `staff` or `customer`.
-    #[schema(value_type = String, example = "admin")]
-    pub role: Role,
-    /// Where the web interface starts for this role.
-    #[schema(example = "/admin")]
-    pub home: String,
-    /// Staff only.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
-    /// Customers only.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub whatsapp: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub balance: Option<i64>,
-}
-
-async fn me_of(services: &Services, auth: &Authenticated) -> Result<MeResponse, ApiError> {
+async fn me_of(services: &Services, auth: &Authenticated) -> Result<Me, ApiError> {
     let principal = &auth.principal;
-    let mut me = MeResponse {
+    let mut me = Me {
         id: principal.id,
         name: principal.name.clone(),
         role: principal.role,
@@ -219,7 +128,7 @@ async fn me_of(services: &Services, auth: &Authenticated) -> Result<MeResponse, 
             me.name = customer.name;
             me.whatsapp = Some(customer.whatsapp);
             me.email = customer.email;
-            me.balance = Some(customer.balance);
+            me.balance = Some(customer.balance.amount());
         }
     }
     Ok(me)
@@ -291,13 +200,13 @@ async fn logout(
     tag = "auth",
     security(("bearer" = []), ("cookie" = [])),
     responses(
-        (status = 200, description = "The caller", body = MeResponse),
+        (status = 200, description = "The caller", body = Me),
         (status = 401, description = "Not logged in", body = ErrorBody),
     )
 )]
 async fn me(
     State(services): State<Services>,
     AuthUser(auth): AuthUser,
-) -> Result<axum::Json<MeResponse>, ApiError> {
+) -> Result<axum::Json<Me>, ApiError> {
     Ok(axum::Json(me_of(&services, &auth).await?))
 }

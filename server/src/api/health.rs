@@ -19,9 +19,9 @@ pub fn routes() -> OpenApiRouter<AppState> {
     path = "/health",
     tag = "operations",
     responses(
-        (status = 200, description = "Healthy or degraded", body = serde_json::Value,
+        (status = 200, description = "Healthy or degraded", body = HealthReport,
          example = json!({"status": "healthy", "checks": [{"name": "database", "status": "healthy", "critical": true, "latency_ms": 0.8}]})),
-        (status = 503, description = "Unhealthy", body = serde_json::Value),
+        (status = 503, description = "Unhealthy", body = HealthReport),
     )
 )]
 async fn health(State(services): State<Services>) -> (StatusCode, axum::Json<HealthReport>) {

@@ -88,9 +88,7 @@ async fn update(
     ApiJson(body): ApiJson<RouterInput>,
 ) -> Result<axum::Json<Router>, ApiError> {
     let actor = caller.require(&[Role::Admin])?.principal.actor();
-    Ok(axum::Json(
-        services.routers.update(id, body, actor).await?.into(),
-    ))
+    Ok(axum::Json(services.routers.update(id, body, actor).await?))
 }
 
 /// Removes a router that no plan or voucher refers to.

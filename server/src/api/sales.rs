@@ -9,14 +9,15 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use billing::Services;
-use billing::hotspot::sales::{self, Sale, SaleInput};
-use billing::reports::{self, Period};
+use billing::hotspot::sales;
+use billing::reports;
 use domain::Role;
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use domain::model::reports::{Period, SalesReport};
+use domain::model::sales::{Sale, SaleRequest, SaleablePlan, Today};
+use serde::Deserialize;
+use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
-use uuid::Uuid;
 
 const CASHIERS: &[Role] = &[Role::Admin, Role::Staff];
 /// How many of today's sales `GET /api/v2/sales/today` lists when not told.
@@ -33,133 +34,48 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(sales_report_chart))
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct SaleRequest {
-    pub plan_id: i64,
-    /// A new random UUID for every sale the cashier means to make. Sending the same key again
-    /// (a double tap, a retry after a lost reply) returns the first sale instead of selling again.
-    pub request_key: Uuid,
-    /// The buyer's WhatsApp number in any usual form; stored as 62…
-    #[schema(example = "0812-3456-7890")]
-    pub customer_whatsapp: Option<String>,
-}
-
-/// A record's id with its name.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct NamedRef {
-    pub id: i64,
-    pub name: String,
-}
-
-/// A sold voucher, with everything its receipt shows.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct SaleResponse {
-    pub id: i64,
-    pub voucher_id: i64,
-    /// The hotspot username.
-    pub code: String,
-    pub password: String,
-    /// The router's hotspot login page with the code and password filled in (for a QR code).
-    #[schema(example = "http://10.5.50.1/login?username=K7P3QX9M&password=K7P3QX9M")]
-    pub login_url: String,
-    pub plan: NamedRef,
-    pub router: NamedRef,
-    /// Whole rupiah.
-    #[schema(example = 5000)]
-    pub price: i64,
-    pub validity_seconds: i64,
-    pub time_quota_seconds: Option<i64>,
-    /// `pushed` once the router has the hotspot user; `pending` while the outbox still works on
-    /// it (the router was slow or unreachable), `failed` if the router refused it.
-    #[schema(example = "pushed")]
-    pub router_state: String,
-    pub cashier: NamedRef,
-    /// Normalised: 62 followed by the subscriber number.
-    pub customer_whatsapp: Option<String>,
-    pub sold_at: chrono::DateTime<chrono::Utc>,
-    /// True when the request key had been used before and nothing new was sold.
-    pub replayed: bool,
-}
-
-impl From<Sale> for SaleResponse {
-    fn from(s: Sale) -> Self {
-        SaleResponse {
-            id: s.id,
-            voucher_id: s.voucher_id,
-            code: s.code,
-            password: s.password,
-            login_url: s.login_url,
-            plan: NamedRef {
-                id: s.plan_id,
-                name: s.plan_name,
-            },
-            router: NamedRef {
-                id: s.router_id,
-                name: s.router_name,
-            },
-            price: s.price.amount(),
-            validity_seconds: s.validity_seconds,
-            time_quota_seconds: s.time_quota_seconds,
-            router_state: s.router_state,
-            cashier: NamedRef {
-                id: s.cashier_id,
-                name: s.cashier_name,
-            },
-            customer_whatsapp: s.customer_whatsapp.as_ref().map(|w| w.as_str().to_owned()),
-            sold_at: s.sold_at,
-            replayed: s.replayed,
-        }
-    }
-}
-
 /// Sells one voucher of a hotspot plan: the oldest unsold, unprinted voucher on the router, or
 /// else a new one created and pushed to the router before the answer (waiting up to 5 s; after
 /// that `router_state` is `pending` and the outbox keeps trying). 201 for a new sale, 200 with
 /// the same sale when the request key was used before.
 #[utoipa::path(post, path = "/api/v2/sales", tag = "sales", request_body = SaleRequest,
     security(("bearer" = []), ("cookie" = [])),
-    responses((status = 201, description = "Sold", body = SaleResponse),
-               (status = 200, description = "The request key was used before: that sale, nothing new sold", body = SaleResponse),
+    responses((status = 201, description = "Sold", body = Sale),
+               (status = 200, description = "The request key was used before: that sale, nothing new sold", body = Sale),
                (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
                (status = 422, description = "Unknown, inactive or non-hotspot plan; bad WhatsApp number", body = ErrorBody)))]
 async fn sell(
     State(services): State<Services>,
     caller: AuthUser,
     ApiJson(body): ApiJson<SaleRequest>,
-) -> Result<(StatusCode, axum::Json<SaleResponse>), ApiError> {
+) -> Result<(StatusCode, axum::Json<Sale>), ApiError> {
     let cashier_id = caller.require(CASHIERS)?.principal.id;
-    let input = SaleInput {
-        plan_id: body.plan_id,
-        request_key: body.request_key,
-        customer_whatsapp: body.customer_whatsapp,
-    };
-    let sale = sales::sell(&services.pool, &services.routers, input, cashier_id).await?;
-    if sale.router_state == "pending" {}
+    let sale = sales::sell(&services.pool, &services.routers, body, cashier_id).await?;
     let status = if sale.replayed {
         StatusCode::OK
     } else {
         StatusCode::CREATED
     };
-    Ok((status, axum::Json(sale.into())))
+    Ok((status, axum::Json(sale)))
 }
 
 /// One sale, as its receipt shows it; follow `router_state` of a sale that was `pending`.
 /// Cashiers see their own sales only.
 #[utoipa::path(get, path = "/api/v2/sales/{id}", tag = "sales",
     params(("id" = i64, Path)), security(("bearer" = []), ("cookie" = [])),
-    responses((status = 200, body = SaleResponse), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+    responses((status = 200, body = Sale), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
                (status = 404, body = ErrorBody)))]
 async fn get_sale(
     State(services): State<Services>,
     caller: AuthUser,
     Path(id): Path<i64>,
-) -> Result<axum::Json<SaleResponse>, ApiError> {
+) -> Result<axum::Json<Sale>, ApiError> {
     let principal = &caller.require(CASHIERS)?.principal;
     let sale = sales::get(&services.pool, id).await?;
-    if principal.role != Role::Admin && sale.cashier_id != principal.id {
+    if principal.role != Role::Admin && sale.cashier.id != principal.id {
         return Err(ApiError::NotFound);
     }
-    Ok(axum::Json(sale.into()))
+    Ok(axum::Json(sale))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -172,12 +88,12 @@ pub struct TodayQuery {
 /// sales, a cashier's own or, for an admin, everyone's.
 #[utoipa::path(get, path = "/api/v2/sales/today", tag = "sales", params(TodayQuery),
     security(("bearer" = []), ("cookie" = [])),
-    responses((status = 200, body = serde_json::Value), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = Today), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 async fn today(
     State(services): State<Services>,
     caller: AuthUser,
     Query(query): Query<TodayQuery>,
-) -> Result<axum::Json<sales::Today>, ApiError> {
+) -> Result<axum::Json<Today>, ApiError> {
     let principal = &caller.require(CASHIERS)?.principal;
     let only_cashier = (principal.role != Role::Admin).then_some(principal.id);
     let today = sales::today(
@@ -194,11 +110,11 @@ async fn today(
 /// (a plan without stock still sells: its voucher is made on the spot).
 #[utoipa::path(get, path = "/api/v2/sales/plans", tag = "sales",
     security(("bearer" = []), ("cookie" = [])),
-    responses((status = 200, body = serde_json::Value), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = Vec<SaleablePlan>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 async fn saleable_plans(
     State(services): State<Services>,
     caller: AuthUser,
-) -> Result<axum::Json<Vec<sales::SaleablePlan>>, ApiError> {
+) -> Result<axum::Json<Vec<SaleablePlan>>, ApiError> {
     caller.require(CASHIERS)?;
     Ok(axum::Json(sales::saleable_plans(&services.pool).await?))
 }
@@ -227,13 +143,13 @@ impl PeriodQuery {
 /// per plan, per cashier and per router. Each grouping adds up to the totals.
 #[utoipa::path(get, path = "/api/v2/reports/sales", tag = "sales", params(PeriodQuery),
     security(("bearer" = []), ("cookie" = [])),
-    responses((status = 200, body = serde_json::Value), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+    responses((status = 200, body = SalesReport), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
                (status = 422, description = "A date is missing or malformed, or the period is reversed or too long", body = ErrorBody)))]
 async fn sales_report(
     State(services): State<Services>,
     caller: AuthUser,
     Query(query): Query<PeriodQuery>,
-) -> Result<axum::Json<reports::SalesReport>, ApiError> {
+) -> Result<axum::Json<SalesReport>, ApiError> {
     caller.require(&[Role::Admin])?;
     let report = reports::sales(&services.pool, services.config.timezone, query.period()?).await?;
     Ok(axum::Json(report))

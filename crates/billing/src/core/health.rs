@@ -4,36 +4,13 @@
 
 use crate::core::redis::RedisPool;
 use fred::prelude::*;
-use serde::Serialize;
 use sqlx::PgPool;
 use std::future::Future;
 use std::time::{Duration, Instant};
 
 const CHECK_TIMEOUT: Duration = Duration::from_secs(2);
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Status {
-    Healthy,
-    Degraded,
-    Unhealthy,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Check {
-    pub name: String,
-    pub status: Status,
-    pub critical: bool,
-    pub latency_ms: f64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct HealthReport {
-    pub status: Status,
-    pub checks: Vec<Check>,
-}
+pub use domain::model::health::{Check, HealthReport, HealthStatus as Status};
 
 async fn timed<F, E>(name: &str, critical: bool, probe: F) -> Check
 where
@@ -75,62 +52,4 @@ pub async fn check(pool: &PgPool, redis: &RedisPool) -> HealthReport {
         }),
     );
     HealthReport::from_checks(vec![database, redis])
-}
-
-impl HealthReport {
-    pub fn from_checks(checks: Vec<Check>) -> Self {
-        HealthReport {
-            status: overall(&checks),
-            checks,
-        }
-    }
-}
-
-fn overall(checks: &[Check]) -> Status {
-    let failing = |critical: bool| {
-        checks
-            .iter()
-            .any(|c| c.critical == critical && c.status != Status::Healthy)
-    };
-    if failing(true) {
-        Status::Unhealthy
-    } else if failing(false) {
-        Status::Degraded
-    } else {
-        Status::Healthy
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn check(critical: bool, status: Status) -> Check {
-        Check {
-            name: "x".into(),
-            status,
-            critical,
-            latency_ms: 1.0,
-            error: None,
-        }
-    }
-
-    #[test]
-    fn a_failing_critical_check_is_unhealthy_and_a_minor_one_degraded() {
-        assert_eq!(overall(&[check(true, Status::Healthy)]), Status::Healthy);
-        assert_eq!(
-            overall(&[
-                check(true, Status::Healthy),
-                check(false, Status::Unhealthy)
-            ]),
-            Status::Degraded
-        );
-        assert_eq!(
-            overall(&[
-                check(true, Status::Unhealthy),
-                check(false, Status::Healthy)
-            ]),
-            Status::Unhealthy
-        );
-    }
 }

@@ -10,11 +10,14 @@ use crate::hotspot::jobs::HotspotJobs;
 use crate::hotspot::vouchers::{self, VoucherError};
 use crate::outbox;
 use crate::routers::RouterService;
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use domain::ErrorCode;
+use domain::RouterState;
+use domain::model::sales::{
+    CashierDay, NamedRef, Sale, SaleLine, SaleRequest, SaleablePlan, Today,
+};
 use domain::model::vouchers::BatchInput;
 use domain::{PasswordMode, Rupiah, WhatsappNumber};
-use serde::Serialize;
 use sqlx::PgPool;
 use std::time::Duration;
 use uuid::Uuid;
@@ -84,48 +87,12 @@ impl From<VoucherError> for SaleError {
     }
 }
 
-/// One tap on the sales screen.
-#[derive(Debug, Clone)]
-pub struct SaleInput {
-    pub plan_id: i64,
-    /// Fresh for every tap; a repeat of the same key returns the first sale.
-    pub request_key: Uuid,
-    /// The buyer's WhatsApp number, in any usual notation, for a later message.
-    pub customer_whatsapp: Option<String>,
-}
-
-/// A sale with everything the receipt shows.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Sale {
-    pub id: i64,
-    pub voucher_id: i64,
-    pub router_id: i64,
-    pub router_name: String,
-    pub plan_id: i64,
-    pub plan_name: String,
-    pub price: Rupiah,
-    pub validity_seconds: i64,
-    pub time_quota_seconds: Option<i64>,
-    pub code: String,
-    pub password: String,
-    /// The hotspot login URL with the code filled in: what the QR code holds.
-    pub login_url: String,
-    /// `pushed` once the router has the user; `pending` while the outbox still works on it.
-    pub router_state: String,
-    pub cashier_id: i64,
-    pub cashier_name: String,
-    pub customer_whatsapp: Option<WhatsappNumber>,
-    pub sold_at: DateTime<Utc>,
-    /// True when this request repeated an earlier one and nothing new was sold.
-    pub replayed: bool,
-}
-
 /// Sells one voucher of a hotspot plan. The voucher's sale mark, the sale row, a voucher made on
 /// the spot with its router job, and the audit entry commit together.
 pub async fn sell(
     pool: &PgPool,
     routers: &RouterService,
-    input: SaleInput,
+    input: SaleRequest,
     cashier_id: i64,
 ) -> Result<Sale, SaleError> {
     let whatsapp = match input
@@ -277,7 +244,7 @@ async fn load(
     let row = sqlx::query!(
         r#"SELECT s.id, s.voucher_id, s.router_id, r.name AS router_name, r.hotspot_login_url, s.plan_id,
                   p.name AS plan_name, s.price, p.validity_seconds, p.time_quota_seconds, v.code, v.password,
-                  v.router_state, s.cashier_id, u.name AS cashier_name, s.customer_whatsapp, s.sold_at
+                  v.router_state AS "router_state: RouterState", s.cashier_id, u.name AS cashier_name, s.customer_whatsapp, s.sold_at
            FROM voucher_sales s
            JOIN vouchers v ON v.id = s.voucher_id
            JOIN plans p ON p.id = s.plan_id
@@ -296,55 +263,28 @@ async fn load(
         login_url: domain::voucher::login_url(r.hotspot_login_url.as_deref(), &r.code, &r.password),
         id: r.id,
         voucher_id: r.voucher_id,
-        router_id: r.router_id,
-        router_name: r.router_name,
-        plan_id: r.plan_id,
-        plan_name: r.plan_name,
+        router: NamedRef {
+            id: r.router_id,
+            name: r.router_name,
+        },
+        plan: NamedRef {
+            id: r.plan_id,
+            name: r.plan_name,
+        },
         price: Rupiah::new(r.price),
         validity_seconds: r.validity_seconds,
         time_quota_seconds: r.time_quota_seconds,
         code: r.code,
         password: r.password,
         router_state: r.router_state,
-        cashier_id: r.cashier_id,
-        cashier_name: r.cashier_name,
-        customer_whatsapp: r
-            .customer_whatsapp
-            .and_then(|w| WhatsappNumber::parse(&w).ok()),
+        cashier: NamedRef {
+            id: r.cashier_id,
+            name: r.cashier_name,
+        },
+        customer_whatsapp: r.customer_whatsapp,
         sold_at: r.sold_at,
         replayed: false,
     }))
-}
-
-/// One cashier's sales of a day.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct CashierDay {
-    pub cashier_id: i64,
-    pub cashier_name: String,
-    pub count: i64,
-    pub total: Rupiah,
-}
-
-/// A line of the sales screen's list of today's sales.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct SaleLine {
-    pub id: i64,
-    pub plan_name: String,
-    pub code: String,
-    pub price: Rupiah,
-    pub cashier_name: String,
-    pub sold_at: DateTime<Utc>,
-}
-
-/// Today's sales (the business's local day): per cashier, in all, and the latest ones.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Today {
-    pub date: chrono::NaiveDate,
-    pub cashiers: Vec<CashierDay>,
-    pub count: i64,
-    pub total: Rupiah,
-    /// The newest sales first, of one cashier or of everyone.
-    pub latest: Vec<SaleLine>,
 }
 
 /// Today's sales; `latest` lists `only_cashier`'s sales when given.
@@ -406,18 +346,6 @@ pub async fn today(
         cashiers,
         latest,
     })
-}
-
-/// The hotspot plans a cashier can sell, with how many vouchers are in stock for each.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct SaleablePlan {
-    pub id: i64,
-    pub name: String,
-    pub router_id: i64,
-    pub router_name: String,
-    pub price: Rupiah,
-    pub validity_seconds: i64,
-    pub stock: i64,
 }
 
 pub async fn saleable_plans(pool: &PgPool) -> Result<Vec<SaleablePlan>, SaleError> {

@@ -2,19 +2,10 @@
 
 use crate::identity::password;
 use crate::identity::principal::{Principal, PrincipalKind};
-use domain::{CustomerId, EmailAddress, PersonName, Role, StaffUserId, WhatsappNumber};
+use domain::model::accounts::{Customer, Summary};
+use domain::{CustomerId, EmailAddress, PersonName, Role, Rupiah, StaffUserId, WhatsappNumber};
 use serde::Serialize;
 use sqlx::{PgConnection, PgExecutor, PgPool};
-
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct Customer {
-    pub id: CustomerId,
-    pub name: String,
-    pub whatsapp: String,
-    pub email: Option<String>,
-    pub status: String,
-    pub balance: i64,
-}
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct StaffUser {
@@ -63,7 +54,7 @@ pub async fn insert_customer(
         whatsapp: row.whatsapp,
         email: row.email,
         status: row.status,
-        balance: row.balance,
+        balance: Rupiah::new(row.balance),
     })
 }
 
@@ -80,7 +71,7 @@ pub async fn customer(pool: &PgPool, id: CustomerId) -> Result<Option<Customer>,
         whatsapp: row.whatsapp,
         email: row.email,
         status: row.status,
-        balance: row.balance,
+        balance: Rupiah::new(row.balance),
     }))
 }
 
@@ -266,15 +257,8 @@ pub(crate) async fn touch_last_login(
 }
 
 /// Head counts for the admin dashboard.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Counts {
-    pub customers: i64,
-    pub staff: i64,
-    /// Sum of all customer balances (credit minus debt).
-    pub balance_total: i64,
-}
-
-pub async fn counts(pool: &PgPool) -> Result<Counts, sqlx::Error> {
+/// Head counts for the admin dashboard.
+pub async fn counts(pool: &PgPool) -> Result<Summary, sqlx::Error> {
     let row = sqlx::query!(
         r#"SELECT
              (SELECT count(*) FROM customers) AS "customers!",
@@ -283,9 +267,9 @@ pub async fn counts(pool: &PgPool) -> Result<Counts, sqlx::Error> {
     )
     .fetch_one(pool)
     .await?;
-    Ok(Counts {
+    Ok(Summary {
         customers: row.customers,
-        staff: row.staff,
-        balance_total: row.balance_total,
+        active_staff: row.staff,
+        balance_total: Rupiah::new(row.balance_total),
     })
 }

@@ -11,9 +11,9 @@ use crate::identity::rate_limit::LoginLimiter;
 use crate::identity::sessions::SessionStore;
 use crate::identity::token::TokenKeys;
 use domain::contact::ContactError;
+use domain::model::accounts::{Customer, Registration};
 use domain::{EmailAddress, ErrorCode, PersonName, WhatsappNumber};
 use secrecy::{ExposeSecret, SecretString};
-use serde::Deserialize;
 use sqlx::PgPool;
 use std::net::IpAddr;
 
@@ -91,14 +91,6 @@ impl AuthError {
     }
 }
 
-#[derive(Debug, Deserialize)]
-pub struct Registration {
-    pub name: String,
-    pub whatsapp: String,
-    pub email: String,
-    pub password: SecretString,
-}
-
 /// What a successful login hands back: a bearer token for API clients and the session id the
 /// browser's cookie session keeps.
 #[derive(Debug, Clone)]
@@ -147,15 +139,16 @@ impl AuthService {
     }
 
     /// Spec 3.1: validates, rejects a duplicate WhatsApp number or email, inserts the customer.
-    pub async fn register(&self, input: Registration) -> Result<accounts::Customer, AuthError> {
+    pub async fn register(&self, input: Registration) -> Result<Customer, AuthError> {
         let name = PersonName::parse(&input.name).map_err(|e| AuthError::contact("name", e))?;
         let whatsapp = WhatsappNumber::parse(&input.whatsapp)
             .map_err(|e| AuthError::contact("whatsapp", e))?;
         let email =
             EmailAddress::parse(&input.email).map_err(|e| AuthError::contact("email", e))?;
-        password::check_policy(&input.password)
+        let password = SecretString::from(input.password);
+        password::check_policy(&password)
             .map_err(|e| AuthError::invalid("password", e.code(), e))?;
-        let password_hash = password::hash(input.password).await;
+        let password_hash = password::hash(password).await;
 
         let mut tx = self.pool.begin().await?;
         let customer = accounts::insert_customer(

@@ -4,14 +4,12 @@
 
 use crate::core::days::day_bounds;
 use crate::core::problem::{Explain, Problem};
-use chrono::{NaiveDate, Utc};
+use chrono::Utc;
 use domain::ErrorCode;
+use domain::FieldError;
 use domain::Rupiah;
-use serde::Serialize;
+use domain::model::reports::{DayTotal, GroupTotal, Period, SalesReport};
 use sqlx::PgPool;
-
-/// The longest period one report covers.
-pub const MAX_DAYS: i64 = 366;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
@@ -25,6 +23,16 @@ pub enum ReportError {
     Database(#[from] sqlx::Error),
 }
 
+impl From<FieldError> for ReportError {
+    fn from(e: FieldError) -> Self {
+        ReportError::Invalid {
+            field: e.field,
+            code: e.code,
+            message: e.message,
+        }
+    }
+}
+
 impl Explain for ReportError {
     fn problem(&self) -> Problem {
         match self {
@@ -34,89 +42,14 @@ impl Explain for ReportError {
     }
 }
 
-/// A checked reporting period: `from` to `to`, both local days included.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct Period {
-    pub from: NaiveDate,
-    pub to: NaiveDate,
-}
-
-impl Period {
-    pub fn new(from: NaiveDate, to: NaiveDate) -> Result<Self, ReportError> {
-        if to < from {
-            return Err(ReportError::Invalid {
-                field: "to",
-                code: ErrorCode::ReportPeriodOrder,
-                message: "the end of the period is before its start".to_owned(),
-            });
-        }
-        if (to - from).num_days() >= MAX_DAYS {
-            return Err(ReportError::Invalid {
-                field: "to",
-                code: ErrorCode::ReportPeriodLength,
-                message: format!("a report covers at most {MAX_DAYS} days"),
-            });
-        }
-        Ok(Period { from, to })
+/// From the first of this month to today, local days.
+pub fn month_to_date(timezone: chrono_tz::Tz) -> Period {
+    use chrono::Datelike;
+    let today = Utc::now().with_timezone(&timezone).date_naive();
+    Period {
+        from: today.with_day(1).unwrap_or(today),
+        to: today,
     }
-
-    /// Parses `YYYY-MM-DD` dates; `field` names the one that is wrong.
-    pub fn parse(from: &str, to: &str) -> Result<Self, ReportError> {
-        let date = |field: &'static str, text: &str| {
-            NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| ReportError::Invalid {
-                field,
-                code: ErrorCode::ReportDate,
-                message: format!("{field} must be a date written YYYY-MM-DD"),
-            })
-        };
-        Period::new(date("from", from)?, date("to", to)?)
-    }
-
-    /// From the first of this month to today, local days.
-    pub fn month_to_date(timezone: chrono_tz::Tz) -> Self {
-        use chrono::Datelike;
-        let today = Utc::now().with_timezone(&timezone).date_naive();
-        Period {
-            from: today.with_day(1).unwrap_or(today),
-            to: today,
-        }
-    }
-
-    pub fn days(&self) -> impl Iterator<Item = NaiveDate> + use<> {
-        let to = self.to;
-        self.from.iter_days().take_while(move |d| *d <= to)
-    }
-}
-
-/// Sales of one group: a plan, a cashier or a router.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct GroupTotal {
-    pub id: i64,
-    pub name: String,
-    /// The router of a plan; empty for cashiers and routers.
-    pub detail: String,
-    pub count: i64,
-    pub revenue: Rupiah,
-}
-
-/// Sales of one local day.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct DayTotal {
-    pub date: NaiveDate,
-    pub count: i64,
-    pub revenue: Rupiah,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct SalesReport {
-    pub period: Period,
-    pub count: i64,
-    pub revenue: Rupiah,
-    /// Every day of the period, those without sales too.
-    pub by_day: Vec<DayTotal>,
-    pub by_plan: Vec<GroupTotal>,
-    pub by_cashier: Vec<GroupTotal>,
-    pub by_router: Vec<GroupTotal>,
 }
 
 /// The report for a period, in one pass over its sales.

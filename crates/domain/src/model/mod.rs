@@ -2,6 +2,10 @@
 //! interface's server functions, defined once and used by the billing services, the REST API and
 //! the browser. With the `openapi` feature each carries its schema for the OpenAPI document.
 
+pub mod accounts;
+pub mod health;
 pub mod plans;
+pub mod reports;
 pub mod routers;
+pub mod sales;
 pub mod vouchers;

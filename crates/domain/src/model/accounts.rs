@@ -1,0 +1,105 @@
+//! Accounts, registration and login.
+
+use crate::ids::CustomerId;
+use crate::money::Rupiah;
+use crate::role::Role;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// A customer registering themselves.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Registration {
+    /// Full name, 1–100 characters.
+    #[cfg_attr(feature = "openapi", schema(example = "Budi Santoso"))]
+    pub name: String,
+    /// Indonesian mobile number in any usual form; stored as 62…
+    #[cfg_attr(feature = "openapi", schema(example = "0812-3456-7890"))]
+    pub whatsapp: String,
+    #[cfg_attr(feature = "openapi", schema(example = "budi@example.com"))]
+    pub email: String,
+    /// At least 8 characters.
+    #[cfg_attr(feature = "openapi", schema(example = "rahasia123"))]
+    pub password: String,
+}
+
+/// A customer's account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Customer {
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub id: CustomerId,
+    pub name: String,
+    /// Normalised: 62 followed by the subscriber number.
+    #[cfg_attr(feature = "openapi", schema(example = "6281234567890"))]
+    pub whatsapp: String,
+    pub email: Option<String>,
+    pub status: String,
+    /// Credit (positive) or debt (negative), whole rupiah.
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub balance: Rupiah,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LoginRequest {
+    /// A staff username, or a customer's email or WhatsApp number.
+    #[cfg_attr(feature = "openapi", schema(example = "admin"))]
+    pub username: String,
+    #[cfg_attr(feature = "openapi", schema(example = "admin12345"))]
+    pub password: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LoginResponse {
+    /// Send as `Authorization: Bearer <token>`.
+    pub token: String,
+    #[cfg_attr(feature = "openapi", schema(example = "Bearer"))]
+    pub token_type: String,
+    pub expires_at: DateTime<Utc>,
+    pub user: Me,
+}
+
+/// The caller's own account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Me {
+    pub id: i64,
+    pub name: String,
+    /// `admin`, `staff` or `customer`.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "admin"))]
+    pub role: Role,
+    /// Where the web interface starts for this role.
+    #[cfg_attr(feature = "openapi", schema(example = "/admin"))]
+    pub home: String,
+    /// Staff only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// Customers only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub whatsapp: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub balance: Option<i64>,
+}
+
+/// The logged-in user as pages see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    pub id: i64,
+    pub name: String,
+    pub role: Role,
+}
+
+/// Head counts for the admin dashboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Summary {
+    pub customers: i64,
+    pub active_staff: i64,
+    /// Sum of customer balances, whole rupiah (credit minus debt).
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub balance_total: Rupiah,
+}
