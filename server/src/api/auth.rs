@@ -80,7 +80,7 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
     }
 }
 
-/// Registers a customer (spec 3.1).
+/// Registers a customer.
 #[utoipa::path(
     post,
     path = "/api/v2/auth/register",
@@ -134,7 +134,7 @@ async fn me_of(services: &Services, auth: &Authenticated) -> Result<Me, ApiError
     Ok(me)
 }
 
-/// Logs in (spec 3.2): returns a bearer token and also starts the browser's cookie session.
+/// Logs in: returns a bearer token and also starts the browser's cookie session.
 /// Failed attempts are limited per username and per client address (429 with `Retry-After`).
 #[utoipa::path(
     post,

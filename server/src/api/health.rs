@@ -1,4 +1,4 @@
-//! `GET /health` (spec 10.2).
+//! `GET /health`: the service and what it depends on (docs/ARCHITECTURE.md, "Health").
 
 use crate::state::AppState;
 use axum::extract::State;

@@ -1,4 +1,4 @@
-//! `/api/v2/plans` and `/api/v2/vouchers`: plans, voucher batches (spec 4.1) and their progress,
+//! `/api/v2/plans` and `/api/v2/vouchers`: plans, voucher batches and their progress,
 //! the voucher list; profile sync and reconciliation of a router. Admins only.
 
 use super::auth::AuthUser;

@@ -32,7 +32,7 @@ pub struct Config {
     pub expired_voucher_action: domain::ExpiredAction,
     /// Run the background jobs (router outbox, activation monitor, profile sync) in this process.
     pub background_jobs: bool,
-    /// How often the activation monitor reads the routers (spec: 30 s). Divides a minute.
+    /// How often the activation monitor reads the routers (30 s by default). Divides a minute.
     pub activation_interval_seconds: u32,
 }
 

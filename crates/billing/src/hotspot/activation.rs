@@ -1,4 +1,4 @@
-//! The activation monitor (spec 4.2), run every 30 s per router: one `print` of the hotspot
+//! The activation monitor, run every 30 s per router: one `print` of the hotspot
 //! users and one of the active sessions. A voucher used for the first time becomes `active` and
 //! starts its validity; usage is recorded; a voucher past its validity or quota becomes `expired`
 //! and its router user is retired through the outbox.

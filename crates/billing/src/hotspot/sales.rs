@@ -1,4 +1,5 @@
-//! Selling vouchers at the counter (spec 4.1, the cashier's screen). One tap sells one voucher:
+//! Selling vouchers at the counter (the cashier's screen; docs/ARCHITECTURE.md, "The path of a
+//! sale"). One tap sells one voucher:
 //! the oldest unsold voucher of the plan that is on the router and was never printed (someone may
 //! hold the paper), or, when there is none, a new one made and pushed to the router on the spot.
 //! Each tap carries a request key: the same key sells once however often it arrives (double taps,

@@ -1,4 +1,4 @@
-//! Voucher batches (spec 4.1): codes from a CSPRNG, the batch and all its vouchers in one
+//! Voucher batches (docs/ARCHITECTURE.md, "The path of a voucher"): codes from a CSPRNG, the batch and all its vouchers in one
 //! transaction (a unique index makes codes unique per router; collisions are regenerated), and the
 //! router users created through the outbox.
 

@@ -138,7 +138,7 @@ impl AuthService {
         }
     }
 
-    /// Spec 3.1: validates, rejects a duplicate WhatsApp number or email, inserts the customer.
+    /// Validates, rejects a duplicate WhatsApp number or email, inserts the customer.
     pub async fn register(&self, input: Registration) -> Result<Customer, AuthError> {
         let name = PersonName::parse(&input.name).map_err(|e| AuthError::contact("name", e))?;
         let whatsapp = WhatsappNumber::parse(&input.whatsapp)
@@ -184,7 +184,7 @@ impl AuthService {
         Ok(customer)
     }
 
-    /// Spec 3.2. `username` is a staff login, a customer's email or a customer's WhatsApp number.
+    /// Logs in. `username` is a staff login, a customer's email or a customer's WhatsApp number.
     pub async fn login(
         &self,
         username: &str,

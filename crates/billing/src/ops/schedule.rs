@@ -45,7 +45,7 @@ async fn router_ids(services: &Services) -> Result<Vec<i64>, sqlx::Error> {
         .await
 }
 
-/// Spec 4.2, every 30 s: activation and expiry on every router. One router being down does not
+/// Every 30 s (configurable): activation and expiry on every router. One router being down does not
 /// stop the others.
 pub async fn activation_tick(services: &Services) -> Result<TickSummary, sqlx::Error> {
     let ids = router_ids(services).await?;
@@ -69,7 +69,7 @@ pub async fn activation_tick(services: &Services) -> Result<TickSummary, sqlx::E
     })
 }
 
-/// Spec 7.1, hourly: profiles of every router.
+/// Hourly: the profiles of every router.
 pub async fn profile_sync_tick(services: &Services) -> Result<TickSummary, sqlx::Error> {
     let ids = router_ids(services).await?;
     let mut failures = 0;

@@ -1,7 +1,7 @@
 //! One shared API connection per router.
 
 use crate::core::crypto::SecretBox;
-use crate::routers::{RouterError, invalid};
+use crate::routers::error::{RouterError, invalid};
 use domain::ErrorCode;
 use routeros::{Client, ClientConfig, TlsMode};
 use sqlx::PgPool;

@@ -4,10 +4,8 @@
 use crate::core::audit::{self, Actor};
 use crate::core::crypto::SecretBox;
 use crate::core::health::{self, Check};
-use crate::core::problem::{Explain, Problem};
 use connections::Connections;
 use domain::ErrorCode;
-use domain::FieldError;
 use domain::model::routers::{Router, RouterInput, RouterStatus};
 use domain::router::RouterSettings;
 use routeros::Client;
@@ -15,76 +13,11 @@ use sqlx::PgPool;
 use std::time::{Duration, Instant};
 
 pub mod connections;
+pub mod error;
 pub mod profiles;
 
-#[derive(Debug, thiserror::Error)]
-pub enum RouterError {
-    #[error("{field}: {message}")]
-    Invalid {
-        field: &'static str,
-        code: ErrorCode,
-        message: String,
-    },
-    #[error("a router with this name already exists")]
-    DuplicateName,
-    #[error("no such router")]
-    NotFound,
-    #[error("the router still has plans or vouchers; remove them first")]
-    InUse,
-    #[error("the stored router password does not decrypt with the configured encryption key")]
-    Credentials(#[from] crate::core::crypto::CryptoError),
-    #[error(transparent)]
-    Router(#[from] routeros::Error),
-    #[error("database error")]
-    Database(#[from] sqlx::Error),
-}
-
-pub(crate) fn invalid(field: &'static str, code: ErrorCode, message: &str) -> RouterError {
-    RouterError::Invalid {
-        field,
-        code,
-        message: message.to_owned(),
-    }
-}
-
-impl From<FieldError> for RouterError {
-    fn from(e: FieldError) -> Self {
-        RouterError::Invalid {
-            field: e.field,
-            code: e.code,
-            message: e.message,
-        }
-    }
-}
-
-impl Explain for RouterError {
-    fn problem(&self) -> Problem {
-        match self {
-            RouterError::Invalid { field, code, .. } => Problem::Invalid { field, code: *code },
-            RouterError::DuplicateName => Problem::Conflict {
-                field: "name",
-                code: ErrorCode::RouterNameTaken,
-            },
-            RouterError::InUse => Problem::Conflict {
-                field: "router_id",
-                code: ErrorCode::RouterInUse,
-            },
-            RouterError::NotFound => Problem::NotFound {
-                field: "router_id",
-                code: ErrorCode::RouterNotFound,
-            },
-            // Entering the router's password again stores it under the current key.
-            RouterError::Credentials(_) => Problem::Invalid {
-                field: "password",
-                code: ErrorCode::RouterCredentials,
-            },
-            RouterError::Router(_) => Problem::Upstream {
-                code: ErrorCode::RouterUnreachable,
-            },
-            RouterError::Database(_) => Problem::Internal,
-        }
-    }
-}
+pub use error::RouterError;
+use error::invalid;
 
 /// Router registration and status, over the database, the encryption key and the connections.
 #[derive(Clone, Debug)]
