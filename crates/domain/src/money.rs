@@ -9,6 +9,7 @@ use std::ops::{Add, Neg, Sub};
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
 )]
 #[serde(transparent)]
+#[cfg_attr(feature = "sqlx", derive(sqlx::Type), sqlx(transparent))]
 pub struct Rupiah(i64);
 
 impl Rupiah {

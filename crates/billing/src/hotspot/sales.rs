@@ -55,14 +55,9 @@ impl Explain for SaleError {
     fn problem(&self) -> Problem {
         match self {
             SaleError::Invalid { field, code, .. } => Problem::Invalid { field, code: *code },
-            SaleError::PlanNotFound => Problem::Invalid {
-                field: "plan_id",
-                code: ErrorCode::PlanNotFound,
-            },
-            SaleError::PlanInactive => Problem::Invalid {
-                field: "plan_id",
-                code: ErrorCode::PlanInactive,
-            },
+            // The same refusals as a batch of the plan would get.
+            SaleError::PlanNotFound => VoucherError::PlanNotFound.problem(),
+            SaleError::PlanInactive => VoucherError::PlanInactive.problem(),
             SaleError::NotHotspot => Problem::Invalid {
                 field: "plan_id",
                 code: ErrorCode::PlanNotHotspot,

@@ -32,10 +32,11 @@ pub async fn insert_customer(
     email: Option<&EmailAddress>,
     password_hash: Option<&str>,
 ) -> Result<Customer, InsertCustomerError> {
-    let row = sqlx::query!(
+    sqlx::query_as!(
+        Customer,
         r#"INSERT INTO customers (name, whatsapp, email, password_hash)
            VALUES ($1, $2, $3, $4)
-           RETURNING id, name, whatsapp, email, status, balance"#,
+           RETURNING id AS "id: CustomerId", name, whatsapp, email, status, balance AS "balance: Rupiah""#,
         name.as_str(),
         whatsapp.as_str(),
         email.map(EmailAddress::as_str),
@@ -47,32 +48,18 @@ pub async fn insert_customer(
         Some("customers_whatsapp_key") => InsertCustomerError::DuplicateWhatsapp,
         Some("customers_email_key") => InsertCustomerError::DuplicateEmail,
         _ => InsertCustomerError::Database(e),
-    })?;
-    Ok(Customer {
-        id: CustomerId(row.id),
-        name: row.name,
-        whatsapp: row.whatsapp,
-        email: row.email,
-        status: row.status,
-        balance: Rupiah::new(row.balance),
     })
 }
 
 pub async fn customer(pool: &PgPool, id: CustomerId) -> Result<Option<Customer>, sqlx::Error> {
-    let row = sqlx::query!(
-        "SELECT id, name, whatsapp, email, status, balance FROM customers WHERE id = $1",
+    sqlx::query_as!(
+        Customer,
+        r#"SELECT id AS "id: CustomerId", name, whatsapp, email, status, balance AS "balance: Rupiah"
+           FROM customers WHERE id = $1"#,
         id.0
     )
     .fetch_optional(pool)
-    .await?;
-    Ok(row.map(|row| Customer {
-        id: CustomerId(row.id),
-        name: row.name,
-        whatsapp: row.whatsapp,
-        email: row.email,
-        status: row.status,
-        balance: Rupiah::new(row.balance),
-    }))
+    .await
 }
 
 pub async fn staff_user(pool: &PgPool, id: StaffUserId) -> Result<Option<StaffUser>, sqlx::Error> {
