@@ -222,33 +222,7 @@ impl Config {
             });
         }
 
-        let mut secrets = raw.secrets;
-        if mode == Mode::Development
-            && (secrets.jwt_secret.is_none() || secrets.encryption_key.is_none())
-        {
-            let generated = development_secrets(&data_dir)?;
-            secrets.jwt_secret = secrets.jwt_secret.or(generated.jwt_secret);
-            secrets.encryption_key = secrets.encryption_key.or(generated.encryption_key);
-        }
-        let jwt_secret = required(secrets.jwt_secret, "secrets.jwt_secret")?;
-        if jwt_secret.len() < 32 {
-            return Err(ConfigError::Malformed {
-                key: "secrets.jwt_secret",
-                reason: "must be at least 32 characters".to_owned(),
-            });
-        }
-        let encryption_key = required(secrets.encryption_key, "secrets.encryption_key")?;
-        match BASE64.decode(encryption_key.trim()) {
-            Ok(bytes) if bytes.len() == 32 => {}
-            _ => {
-                return Err(ConfigError::Malformed {
-                    key: "secrets.encryption_key",
-                    reason: "must be 32 random bytes in base64 (e.g. `openssl rand -base64 32`)"
-                        .to_owned(),
-                });
-            }
-        }
-
+        let secrets = Self::secrets(raw.secrets, mode, &data_dir)?;
         let auth = AuthConfig {
             session_ttl_seconds: raw.auth.session_ttl_seconds.unwrap_or(7 * 24 * 3600),
             login_max_failures: raw.auth.login_max_failures.unwrap_or(5),
@@ -300,14 +274,42 @@ impl Config {
                 url: SecretString::from(redis_url),
                 key_prefix: raw.redis.key_prefix.unwrap_or_else(|| "mb:".to_owned()),
             },
-            secrets: Secrets {
-                jwt_secret: SecretString::from(jwt_secret),
-                encryption_key: SecretString::from(encryption_key),
-            },
+            secrets,
             auth,
             expired_voucher_action,
             background_jobs: raw.background_jobs.unwrap_or(true),
             activation_interval_seconds,
+        })
+    }
+
+    /// The secrets, generated into the data directory for development when not given.
+    fn secrets(mut raw: RawSecrets, mode: Mode, data_dir: &Path) -> Result<Secrets, ConfigError> {
+        if mode == Mode::Development && (raw.jwt_secret.is_none() || raw.encryption_key.is_none()) {
+            let generated = development_secrets(data_dir)?;
+            raw.jwt_secret = raw.jwt_secret.or(generated.jwt_secret);
+            raw.encryption_key = raw.encryption_key.or(generated.encryption_key);
+        }
+        let jwt_secret = required(raw.jwt_secret, "secrets.jwt_secret")?;
+        if jwt_secret.len() < 32 {
+            return Err(ConfigError::Malformed {
+                key: "secrets.jwt_secret",
+                reason: "must be at least 32 characters".to_owned(),
+            });
+        }
+        let encryption_key = required(raw.encryption_key, "secrets.encryption_key")?;
+        match BASE64.decode(encryption_key.trim()) {
+            Ok(bytes) if bytes.len() == 32 => {}
+            _ => {
+                return Err(ConfigError::Malformed {
+                    key: "secrets.encryption_key",
+                    reason: "must be 32 random bytes in base64 (e.g. `openssl rand -base64 32`)"
+                        .to_owned(),
+                });
+            }
+        }
+        Ok(Secrets {
+            jwt_secret: SecretString::from(jwt_secret),
+            encryption_key: SecretString::from(encryption_key),
         })
     }
 

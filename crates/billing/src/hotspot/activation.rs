@@ -37,6 +37,8 @@ impl From<routeros::Error> for ActivationError {
     }
 }
 
+/// One look at one router: reads its users and sessions, decides about every voucher it holds,
+/// and records what changed in one transaction.
 pub async fn run_once(
     pool: &PgPool,
     routers: &RouterService,
@@ -44,6 +46,26 @@ pub async fn run_once(
     now: DateTime<Utc>,
     expired_action: ExpiredAction,
 ) -> Result<ActivationOutcome, ActivationError> {
+    let seen = read_router(routers, router_id).await?;
+    let watched = watched_vouchers(pool, router_id).await?;
+    let (changes, matched) = decide_all(&watched, &seen, now);
+    let outcome = ActivationOutcome {
+        matched,
+        activated: changes.activated_ids.len(),
+        expired: changes.expired_ids.len(),
+        usage_updated: changes.usage_ids.len(),
+    };
+    if !changes.is_empty() {
+        record(pool, router_id, now, expired_action, changes).await?;
+    }
+    Ok(outcome)
+}
+
+/// What the router shows of each of its users, by name.
+async fn read_router(
+    routers: &RouterService,
+    router_id: i64,
+) -> Result<HashMap<String, Seen>, ActivationError> {
     let client = routers.client(router_id).await?;
     let (users_menu, active_menu) = (client.hotspot_users(), client.hotspot_active());
     let everything = routeros::Query::new();
@@ -52,7 +74,7 @@ pub async fn run_once(
         active_menu.print(&everything, &["user"]),
     )?;
     let online: HashSet<&str> = sessions.iter().map(|s| s.user.as_str()).collect();
-    let on_router: HashMap<&str, Usage> = users
+    Ok(users
         .iter()
         .map(|u| {
             let usage = Usage::from_router(
@@ -60,11 +82,27 @@ pub async fn run_once(
                 u.bytes_in.unwrap_or(0),
                 u.bytes_out.unwrap_or(0),
             );
-            (u.name.as_str(), usage)
+            let seen = Seen {
+                usage,
+                online: online.contains(u.name.as_str()),
+            };
+            (u.name.clone(), seen)
         })
-        .collect();
+        .collect())
+}
 
-    let tracked = sqlx::query!(
+/// A voucher of ours that is on the router and may still be used.
+struct WatchedVoucher {
+    id: i64,
+    code: String,
+    watched: Watched,
+}
+
+async fn watched_vouchers(
+    pool: &PgPool,
+    router_id: i64,
+) -> Result<Vec<WatchedVoucher>, sqlx::Error> {
+    let rows = sqlx::query!(
         r#"SELECT v.id, v.code, v.status AS "status: VoucherStatus", v.expires_at, v.uptime_seconds,
                   v.bytes_in, v.bytes_out, p.validity_seconds, p.time_quota_seconds, p.data_quota_bytes
            FROM vouchers v JOIN plans p ON p.id = v.plan_id
@@ -73,69 +111,100 @@ pub async fn run_once(
     )
     .fetch_all(pool)
     .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|v| {
+            let Ok(validity) = Validity::from_seconds(v.validity_seconds) else {
+                tracing::error!(
+                    voucher = v.id,
+                    "plan validity out of range; voucher skipped"
+                );
+                return None;
+            };
+            Some(WatchedVoucher {
+                id: v.id,
+                code: v.code,
+                watched: Watched {
+                    status: v.status,
+                    expires_at: v.expires_at,
+                    validity,
+                    time_quota_seconds: v.time_quota_seconds,
+                    data_quota_bytes: v.data_quota_bytes,
+                    recorded: Usage {
+                        uptime_seconds: v.uptime_seconds,
+                        bytes_in: v.bytes_in,
+                        bytes_out: v.bytes_out,
+                    },
+                },
+            })
+        })
+        .collect())
+}
 
-    let mut outcome = ActivationOutcome::default();
-    let (mut activated_ids, mut activated_expiry) = (Vec::new(), Vec::new());
-    let (mut usage_ids, mut usage_uptime, mut usage_in, mut usage_out) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    let mut expired_ids = Vec::new();
-    for voucher in &tracked {
-        let Some(&usage) = on_router.get(voucher.code.as_str()) else {
+/// What to write, as columns for bulk `UNNEST` updates.
+#[derive(Default)]
+struct Changes {
+    activated_ids: Vec<i64>,
+    activated_expiry: Vec<DateTime<Utc>>,
+    usage_ids: Vec<i64>,
+    usage_uptime: Vec<i64>,
+    usage_in: Vec<i64>,
+    usage_out: Vec<i64>,
+    expired_ids: Vec<i64>,
+}
+
+impl Changes {
+    fn is_empty(&self) -> bool {
+        self.activated_ids.is_empty() && self.usage_ids.is_empty() && self.expired_ids.is_empty()
+    }
+}
+
+/// Asks the rules about every watched voucher the router has; also tells how many it has.
+fn decide_all(
+    vouchers: &[WatchedVoucher],
+    seen: &HashMap<String, Seen>,
+    now: DateTime<Utc>,
+) -> (Changes, usize) {
+    let mut changes = Changes::default();
+    let mut matched = 0;
+    for voucher in vouchers {
+        let Some(&seen) = seen.get(&voucher.code) else {
             continue;
         };
-        outcome.matched += 1;
-        let Ok(validity) = Validity::from_seconds(voucher.validity_seconds) else {
-            tracing::error!(
-                voucher = voucher.id,
-                "plan validity out of range; voucher skipped"
-            );
-            continue;
-        };
-        let watched = Watched {
-            status: voucher.status,
-            expires_at: voucher.expires_at,
-            validity,
-            time_quota_seconds: voucher.time_quota_seconds,
-            data_quota_bytes: voucher.data_quota_bytes,
-            recorded: Usage {
-                uptime_seconds: voucher.uptime_seconds,
-                bytes_in: voucher.bytes_in,
-                bytes_out: voucher.bytes_out,
-            },
-        };
-        let seen = Seen {
-            usage,
-            online: online.contains(voucher.code.as_str()),
-        };
-        let decision = activation::decide(&watched, seen, now);
+        matched += 1;
+        let decision = activation::decide(&voucher.watched, seen, now);
         if let Some(expiry) = decision.activate_until {
-            activated_ids.push(voucher.id);
-            activated_expiry.push(expiry);
+            changes.activated_ids.push(voucher.id);
+            changes.activated_expiry.push(expiry);
         }
         if decision.usage_changed {
-            usage_ids.push(voucher.id);
-            usage_uptime.push(usage.uptime_seconds);
-            usage_in.push(usage.bytes_in);
-            usage_out.push(usage.bytes_out);
+            changes.usage_ids.push(voucher.id);
+            changes.usage_uptime.push(seen.usage.uptime_seconds);
+            changes.usage_in.push(seen.usage.bytes_in);
+            changes.usage_out.push(seen.usage.bytes_out);
         }
         if decision.expire {
-            expired_ids.push(voucher.id);
+            changes.expired_ids.push(voucher.id);
         }
     }
-    outcome.activated = activated_ids.len();
-    outcome.usage_updated = usage_ids.len();
-    outcome.expired = expired_ids.len();
-    if activated_ids.is_empty() && usage_ids.is_empty() && expired_ids.is_empty() {
-        return Ok(outcome);
-    }
+    (changes, matched)
+}
 
+/// Writes first uses, usage (and its log) and expiries, with the retire job, in one transaction.
+async fn record(
+    pool: &PgPool,
+    router_id: i64,
+    now: DateTime<Utc>,
+    expired_action: ExpiredAction,
+    changes: Changes,
+) -> Result<(), sqlx::Error> {
     let mut tx = pool.begin().await?;
     sqlx::query!(
         "UPDATE vouchers v SET status = 'active', first_login_at = $3, expires_at = a.expires_at, updated_at = now()
          FROM UNNEST($1::BIGINT[], $2::TIMESTAMPTZ[]) AS a(id, expires_at)
          WHERE v.id = a.id AND v.status = 'created'",
-        &activated_ids,
-        &activated_expiry,
+        &changes.activated_ids,
+        &changes.activated_expiry,
         now
     )
     .execute(&mut *tx)
@@ -145,10 +214,10 @@ pub async fn run_once(
                 updated_at = now()
          FROM UNNEST($1::BIGINT[], $2::BIGINT[], $3::BIGINT[], $4::BIGINT[]) AS u(id, uptime, bytes_in, bytes_out)
          WHERE v.id = u.id",
-        &usage_ids,
-        &usage_uptime,
-        &usage_in,
-        &usage_out
+        &changes.usage_ids,
+        &changes.usage_uptime,
+        &changes.usage_in,
+        &changes.usage_out
     )
     .execute(&mut *tx)
     .await?;
@@ -157,18 +226,18 @@ pub async fn run_once(
          SELECT $1, u.id, u.uptime, u.bytes_in, u.bytes_out, $6
          FROM UNNEST($2::BIGINT[], $3::BIGINT[], $4::BIGINT[], $5::BIGINT[]) AS u(id, uptime, bytes_in, bytes_out)",
         router_id,
-        &usage_ids,
-        &usage_uptime,
-        &usage_in,
-        &usage_out,
+        &changes.usage_ids,
+        &changes.usage_uptime,
+        &changes.usage_in,
+        &changes.usage_out,
         now
     )
     .execute(&mut *tx)
     .await?;
-    if !expired_ids.is_empty() {
+    if !changes.expired_ids.is_empty() {
         sqlx::query!(
             "UPDATE vouchers SET status = 'expired', updated_at = now() WHERE id = ANY($1) AND status = 'active'",
-            &expired_ids
+            &changes.expired_ids
         )
         .execute(&mut *tx)
         .await?;
@@ -176,12 +245,11 @@ pub async fn run_once(
             &mut tx,
             router_id,
             &HotspotJob::RetireVouchers {
-                voucher_ids: expired_ids,
+                voucher_ids: changes.expired_ids,
                 remove: expired_action == ExpiredAction::Remove,
             },
         )
         .await?;
     }
-    tx.commit().await?;
-    Ok(outcome)
+    tx.commit().await
 }

@@ -171,47 +171,91 @@ async fn push_vouchers(
     }
     let client = routers.client(router_id).await?;
     let users = client.hotspot_users();
-    let mut results = add_all(&users, &pending).await;
+    let results = add_with_profiles(routers, router_id, &users, &pending).await?;
+    let outcome = classify(&users, &pending, results).await;
+    sqlx::query!(
+        "UPDATE vouchers SET router_state = 'pushed', router_error = NULL, updated_at = now() WHERE id = ANY($1)",
+        &outcome.pushed
+    )
+    .execute(pool)
+    .await?;
+    sqlx::query!(
+        "UPDATE vouchers v SET router_state = 'failed', router_error = f.error, updated_at = now()
+         FROM UNNEST($1::BIGINT[], $2::TEXT[]) AS f(id, error) WHERE v.id = f.id",
+        &outcome.failed_ids,
+        &outcome.failed_errors
+    )
+    .execute(pool)
+    .await?;
+    match outcome.retry {
+        Some(error) => Err(JobError::Retry(error)),
+        None => Ok(()),
+    }
+}
 
-    // A profile missing on the router (reset, or removed by hand) is recreated from our copy, and
-    // the vouchers that needed it are added again.
+/// Adds every voucher's user. A profile missing on the router (reset, or removed by hand) is
+/// recreated from our copy, and the vouchers that needed it are added again.
+async fn add_with_profiles(
+    routers: &RouterService,
+    router_id: i64,
+    users: &routeros::Menu<'_, routeros::HotspotUser>,
+    pending: &[PendingVoucher],
+) -> Result<Vec<Result<(), routeros::Error>>, JobError> {
+    let mut results = add_all(users, pending).await;
     let missing_profile: Vec<usize> = (0..pending.len())
         .filter(|&i| matches!(&results[i], Err(e) if e.trap_message().is_some_and(|m| m.contains(MISSING_PROFILE_TRAP))))
         .collect();
-    if !missing_profile.is_empty() {
-        let mut ensured = std::collections::HashSet::new();
-        for &i in &missing_profile {
-            let v = &pending[i];
-            if let Some(profile) = &v.profile
-                && ensured.insert(profile.clone())
-            {
-                let shared_users = v.shared_users.and_then(|n| u64::try_from(n).ok());
-                ensure_hotspot_profile(
-                    routers,
-                    router_id,
-                    profile,
-                    v.rate_limit.clone(),
-                    shared_users,
-                )
-                .await?;
-            }
-        }
-        let again: Vec<PendingVoucher> = missing_profile
-            .iter()
-            .map(|&i| pending[i].clone())
-            .collect();
-        for (&i, result) in missing_profile.iter().zip(add_all(&users, &again).await) {
-            results[i] = result;
+    if missing_profile.is_empty() {
+        return Ok(results);
+    }
+    let mut ensured = std::collections::HashSet::new();
+    for &i in &missing_profile {
+        let v = &pending[i];
+        if let Some(profile) = &v.profile
+            && ensured.insert(profile.clone())
+        {
+            let shared_users = v.shared_users.and_then(|n| u64::try_from(n).ok());
+            ensure_hotspot_profile(
+                routers,
+                router_id,
+                profile,
+                v.rate_limit.clone(),
+                shared_users,
+            )
+            .await?;
         }
     }
+    let again: Vec<PendingVoucher> = missing_profile
+        .iter()
+        .map(|&i| pending[i].clone())
+        .collect();
+    for (&i, result) in missing_profile.iter().zip(add_all(users, &again).await) {
+        results[i] = result;
+    }
+    Ok(results)
+}
 
-    let mut pushed = Vec::new();
-    let mut failed_ids = Vec::new();
-    let mut failed_errors = Vec::new();
-    let mut retry = None;
+/// How a push ended, voucher by voucher.
+#[derive(Default)]
+struct PushOutcome {
+    pushed: Vec<i64>,
+    failed_ids: Vec<i64>,
+    failed_errors: Vec<String>,
+    /// The connection failed: the job runs again for what is still pending.
+    retry: Option<String>,
+}
+
+/// Sorts the adds' results. An add refused because the name exists is ours when the user carries
+/// our comment for that voucher (an earlier add whose reply was lost), and a stranger otherwise.
+async fn classify(
+    users: &routeros::Menu<'_, routeros::HotspotUser>,
+    pending: &[PendingVoucher],
+    results: Vec<Result<(), routeros::Error>>,
+) -> PushOutcome {
+    let mut outcome = PushOutcome::default();
     for (voucher, result) in pending.iter().zip(results) {
         match result {
-            Ok(()) => pushed.push(voucher.id),
+            Ok(()) => outcome.pushed.push(voucher.id),
             Err(e)
                 if e.trap_message()
                     .is_some_and(|m| m.contains(DUPLICATE_NAME_TRAP)) =>
@@ -219,43 +263,26 @@ async fn push_vouchers(
                 let ours = voucher_comment(voucher.batch_id, voucher.id);
                 match users.find_by_name(&voucher.code).await {
                     Ok(Some(existing)) if existing.comment.as_deref() == Some(ours.as_str()) => {
-                        pushed.push(voucher.id)
+                        outcome.pushed.push(voucher.id)
                     }
                     Ok(_) => {
-                        failed_ids.push(voucher.id);
-                        failed_errors.push(
+                        outcome.failed_ids.push(voucher.id);
+                        outcome.failed_errors.push(
                             "a hotspot user with this name, not made by us, exists on the router"
                                 .to_owned(),
                         );
                     }
-                    Err(e) => retry = Some(e.to_string()),
+                    Err(e) => outcome.retry = Some(e.to_string()),
                 }
             }
             Err(e) if e.trap_message().is_some() => {
-                failed_ids.push(voucher.id);
-                failed_errors.push(e.to_string());
+                outcome.failed_ids.push(voucher.id);
+                outcome.failed_errors.push(e.to_string());
             }
-            Err(e) => retry = Some(e.to_string()),
+            Err(e) => outcome.retry = Some(e.to_string()),
         }
     }
-    sqlx::query!(
-        "UPDATE vouchers SET router_state = 'pushed', router_error = NULL, updated_at = now() WHERE id = ANY($1)",
-        &pushed
-    )
-    .execute(pool)
-    .await?;
-    sqlx::query!(
-        "UPDATE vouchers v SET router_state = 'failed', router_error = f.error, updated_at = now()
-         FROM UNNEST($1::BIGINT[], $2::TEXT[]) AS f(id, error) WHERE v.id = f.id",
-        &failed_ids,
-        &failed_errors
-    )
-    .execute(pool)
-    .await?;
-    match retry {
-        Some(error) => Err(JobError::Retry(error)),
-        None => Ok(()),
-    }
+    outcome
 }
 
 #[derive(Debug, Clone)]

@@ -9,8 +9,9 @@ use crate::outbox;
 use crate::routers::RouterError;
 use domain::ErrorCode;
 use domain::model::plans::{Plan, PlanInput};
+use domain::plan::PlanSettings;
 use domain::{FieldError, Rupiah, Validity};
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 
 #[derive(Debug, thiserror::Error)]
 pub enum CatalogError {
@@ -98,6 +99,54 @@ async fn save_plan(
     let router_id = input.router_id;
     let plan = input.parse()?;
     let mut tx = pool.begin().await?;
+    check_router(&mut tx, router_id, existing).await?;
+    let (rate_limit, shared_users) = plan.push_profile.clone().unwrap_or_default();
+    let profile_id = sqlx::query_scalar!(
+        "INSERT INTO hotspot_profiles (router_id, name, rate_limit, shared_users)
+         VALUES ($1, $2, $3, $4)
+         ON CONFLICT (router_id, name) DO UPDATE SET
+             rate_limit = coalesce(EXCLUDED.rate_limit, hotspot_profiles.rate_limit),
+             shared_users = coalesce(EXCLUDED.shared_users, hotspot_profiles.shared_users)
+         RETURNING id",
+        router_id,
+        plan.profile,
+        rate_limit,
+        shared_users.map(|s| s as i32)
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    let id = write_plan(&mut tx, router_id, existing, &plan, profile_id).await?;
+    if plan.push_profile.is_some() {
+        let job = HotspotJob::EnsureHotspotProfile {
+            name: plan.profile.clone(),
+            rate_limit,
+            shared_users: shared_users.map(u64::from),
+        };
+        outbox::enqueue(&mut tx, router_id, &job).await?;
+    }
+    let action = if existing.is_some() {
+        "plan.update"
+    } else {
+        "plan.create"
+    };
+    audit::record(
+        &mut *tx,
+        actor,
+        action,
+        Some(("plan", id.to_string())),
+        serde_json::json!({ "name": plan.name, "price": plan.price, "router_id": router_id }),
+    )
+    .await?;
+    tx.commit().await?;
+    plan_by_id(pool, id).await
+}
+
+/// The router must exist, and a plan being changed stays on its router.
+async fn check_router(
+    tx: &mut PgConnection,
+    router_id: i64,
+    existing: Option<i64>,
+) -> Result<(), CatalogError> {
     let router_exists = sqlx::query_scalar!(
         "SELECT EXISTS (SELECT 1 FROM routers WHERE id = $1) AS \"exists!\"",
         router_id
@@ -123,30 +172,22 @@ async fn save_plan(
             ));
         }
     }
-    let shared_users = plan
-        .push_profile
-        .as_ref()
-        .and_then(|(_, s)| s.map(|s| s as i32));
-    let rate_limit = plan.push_profile.as_ref().and_then(|(r, _)| r.clone());
-    let profile_id = sqlx::query_scalar!(
-        "INSERT INTO hotspot_profiles (router_id, name, rate_limit, shared_users)
-         VALUES ($1, $2, $3, $4)
-         ON CONFLICT (router_id, name) DO UPDATE SET
-             rate_limit = coalesce(EXCLUDED.rate_limit, hotspot_profiles.rate_limit),
-             shared_users = coalesce(EXCLUDED.shared_users, hotspot_profiles.shared_users)
-         RETURNING id",
-        router_id,
-        plan.profile,
-        rate_limit,
-        shared_users
-    )
-    .fetch_one(&mut *tx)
-    .await?;
+    Ok(())
+}
+
+/// Inserts the plan, or updates `existing`; a name taken on the router is a conflict.
+async fn write_plan(
+    tx: &mut PgConnection,
+    router_id: i64,
+    existing: Option<i64>,
+    plan: &PlanSettings,
+    profile_id: i64,
+) -> Result<i64, CatalogError> {
     let duplicate_name = |e: sqlx::Error| match crate::core::db::violated_unique_index(&e) {
         Some("plans_router_name_key") => CatalogError::DuplicatePlan,
         _ => CatalogError::Database(e),
     };
-    let id = match existing {
+    match existing {
         None => sqlx::query_scalar!(
             "INSERT INTO plans (router_id, kind, name, price, validity_seconds, time_quota_seconds, data_quota_bytes,
                                 hotspot_profile_id)
@@ -161,7 +202,7 @@ async fn save_plan(
         )
         .fetch_one(&mut *tx)
         .await
-        .map_err(duplicate_name)?,
+        .map_err(duplicate_name),
         Some(plan_id) => sqlx::query_scalar!(
             "UPDATE plans SET name = $2, price = $3, validity_seconds = $4, time_quota_seconds = $5,
                     data_quota_bytes = $6, hotspot_profile_id = $7, updated_at = now()
@@ -176,37 +217,8 @@ async fn save_plan(
         )
         .fetch_one(&mut *tx)
         .await
-        .map_err(duplicate_name)?,
-    };
-    if plan.push_profile.is_some() {
-        outbox::enqueue(
-            &mut tx,
-            router_id,
-            &HotspotJob::EnsureHotspotProfile {
-                name: plan.profile.clone(),
-                rate_limit,
-                shared_users: plan
-                    .push_profile
-                    .as_ref()
-                    .and_then(|(_, s)| s.map(u64::from)),
-            },
-        )
-        .await?;
+        .map_err(duplicate_name),
     }
-    audit::record(
-        &mut *tx,
-        actor,
-        if existing.is_some() {
-            "plan.update"
-        } else {
-            "plan.create"
-        },
-        Some(("plan", id.to_string())),
-        serde_json::json!({ "name": plan.name, "price": plan.price, "router_id": router_id }),
-    )
-    .await?;
-    tx.commit().await?;
-    plan_by_id(pool, id).await
 }
 
 /// Switches a plan on or off. A plan that is off is not sold and makes no new batches; vouchers

@@ -19,7 +19,7 @@ use domain::model::sales::{
 };
 use domain::model::vouchers::BatchInput;
 use domain::{PasswordMode, Rupiah, WhatsappNumber};
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 use std::time::Duration;
 use uuid::Uuid;
 
@@ -83,6 +83,20 @@ impl From<VoucherError> for SaleError {
     }
 }
 
+/// The buyer's number as typed, if one was: normalised, or refused with the reason.
+fn buyer_whatsapp(typed: Option<&str>) -> Result<Option<WhatsappNumber>, SaleError> {
+    match typed.map(str::trim).filter(|w| !w.is_empty()) {
+        Some(w) => WhatsappNumber::parse(w)
+            .map(Some)
+            .map_err(|e| SaleError::Invalid {
+                field: "customer_whatsapp",
+                code: e.code(),
+                message: e.to_string(),
+            }),
+        None => Ok(None),
+    }
+}
+
 /// Sells one voucher of a hotspot plan. The voucher's sale mark, the sale row, a voucher made on
 /// the spot with its router job, and the audit entry commit together.
 pub async fn sell(
@@ -91,19 +105,7 @@ pub async fn sell(
     input: SaleRequest,
     cashier_id: i64,
 ) -> Result<Sale, SaleError> {
-    let whatsapp = match input
-        .customer_whatsapp
-        .as_deref()
-        .map(str::trim)
-        .filter(|w| !w.is_empty())
-    {
-        Some(w) => Some(WhatsappNumber::parse(w).map_err(|e| SaleError::Invalid {
-            field: "customer_whatsapp",
-            code: e.code(),
-            message: e.to_string(),
-        })?),
-        None => None,
-    };
+    let whatsapp = buyer_whatsapp(input.customer_whatsapp.as_deref())?;
     if let Some(sale) = find_by_key(pool, cashier_id, input.request_key).await? {
         return Ok(sale);
     }
@@ -136,23 +138,7 @@ pub async fn sell(
     .await?;
     let (voucher_id, job_ids) = match stock {
         Some(id) => (id, Vec::new()),
-        None => {
-            let (created, job_ids) = vouchers::create_batch_in(
-                &mut tx,
-                BatchInput {
-                    plan_id: input.plan_id,
-                    quantity: 1,
-                    code_length: None,
-                    alphabet: None,
-                    prefix: String::new(),
-                    password_mode: Some(PasswordMode::Same),
-                    comment: Some(SALE_BATCH_COMMENT.to_owned()),
-                },
-                Actor::Staff(cashier_id),
-            )
-            .await?;
-            (created.vouchers[0].id, job_ids)
-        }
+        None => make_one(&mut tx, input.plan_id, cashier_id).await?,
     };
     sqlx::query!(
         "UPDATE vouchers SET sold_at = now(), sold_by = $2, updated_at = now() WHERE id = $1",
@@ -194,22 +180,51 @@ pub async fn sell(
     tx.commit().await?;
 
     if !job_ids.is_empty() {
-        let jobs = HotspotJobs {
-            pool: pool.clone(),
-            routers: routers.clone(),
-        };
-        match tokio::time::timeout(PUSH_WAIT, outbox::run_now(pool, &jobs, &job_ids)).await {
-            Ok(Ok(_)) => {}
-            Ok(Err(e)) => {
-                tracing::warn!(sale = sale_id, error = %e, "pushing a sold voucher now failed; the outbox retries")
-            }
-            Err(_) => tracing::warn!(
-                sale = sale_id,
-                "the router is slow; the outbox pushes the sold voucher"
-            ),
-        }
+        push_now(pool, routers, sale_id, &job_ids).await;
     }
     get(pool, sale_id).await
+}
+
+/// Makes one voucher of the plan, in the sale's transaction, with its push job.
+async fn make_one(
+    tx: &mut PgConnection,
+    plan_id: i64,
+    cashier_id: i64,
+) -> Result<(i64, Vec<i64>), SaleError> {
+    let (created, job_ids) = vouchers::create_batch_in(
+        tx,
+        BatchInput {
+            plan_id,
+            quantity: 1,
+            code_length: None,
+            alphabet: None,
+            prefix: String::new(),
+            password_mode: Some(PasswordMode::Same),
+            comment: Some(SALE_BATCH_COMMENT.to_owned()),
+        },
+        Actor::Staff(cashier_id),
+    )
+    .await?;
+    Ok((created.vouchers[0].id, job_ids))
+}
+
+/// Pushes a voucher made on the spot before answering, waiting at most [`PUSH_WAIT`]; whatever
+/// does not finish stays with the outbox, which keeps trying.
+async fn push_now(pool: &PgPool, routers: &RouterService, sale_id: i64, job_ids: &[i64]) {
+    let jobs = HotspotJobs {
+        pool: pool.clone(),
+        routers: routers.clone(),
+    };
+    match tokio::time::timeout(PUSH_WAIT, outbox::run_now(pool, &jobs, job_ids)).await {
+        Ok(Ok(_)) => {}
+        Ok(Err(e)) => {
+            tracing::warn!(sale = sale_id, error = %e, "pushing a sold voucher now failed; the outbox retries")
+        }
+        Err(_) => tracing::warn!(
+            sale = sale_id,
+            "the router is slow; the outbox pushes the sold voucher"
+        ),
+    }
 }
 
 /// One sale, as its receipt shows it.

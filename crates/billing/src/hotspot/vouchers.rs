@@ -96,39 +96,7 @@ pub async fn create_batch_in(
     input: BatchInput,
     actor: Actor,
 ) -> Result<(BatchCreated, Vec<i64>), VoucherError> {
-    let quantity =
-        voucher::check_quantity(input.quantity).map_err(|e| VoucherError::from(("quantity", e)))?;
-    let spec = CodeSpec::new(
-        input.code_length.unwrap_or(8),
-        input.alphabet.as_deref(),
-        &input.prefix,
-    )
-    .map_err(|e| {
-        let field = match e {
-            VoucherRuleError::Alphabet => "alphabet",
-            VoucherRuleError::Prefix => "prefix",
-            _ => "code_length",
-        };
-        VoucherError::from((field, e))
-    })?;
-    if spec.space() < u128::from(quantity) * 4 {
-        return Err(VoucherError::CodeSpaceExhausted);
-    }
-    let password_mode = input.password_mode.unwrap_or(PasswordMode::Same);
-    let password_spec = CodeSpec::new(PASSWORD_LENGTH, Some("23456789ABCDEFGHJKMNPQRSTUVWXYZ"), "")
-        .expect("the password spec is valid");
-    let comment = input
-        .comment
-        .map(|c| c.trim().to_owned())
-        .filter(|c| !c.is_empty());
-    if comment.as_ref().is_some_and(|c| c.chars().count() > 200) {
-        return Err(VoucherError::Invalid {
-            field: "comment",
-            code: ErrorCode::CommentTooLong,
-            message: "comment must be at most 200 characters".to_owned(),
-        });
-    }
-
+    let settings = BatchSettings::parse(&input)?;
     let plan = sqlx::query!(
         "SELECT router_id, price, active FROM plans WHERE id = $1 FOR SHARE",
         input.plan_id
@@ -149,49 +117,143 @@ pub async fn create_batch_in(
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
         plan.router_id,
         input.plan_id,
-        quantity as i32,
-        i16::from(spec.length()),
-        spec.alphabet(),
-        spec.prefix(),
-        password_mode.as_str(),
-        comment,
+        settings.quantity as i32,
+        i16::from(settings.spec.length()),
+        settings.spec.alphabet(),
+        settings.spec.prefix(),
+        settings.password_mode.as_str(),
+        settings.comment,
         created_by
     )
     .fetch_one(&mut *tx)
     .await?;
+    let target = Target {
+        batch_id,
+        router_id: plan.router_id,
+        plan_id: input.plan_id,
+        price: plan.price,
+    };
+    let vouchers = insert_codes(tx, &target, &settings).await?;
+    let job_ids = enqueue_push(tx, plan.router_id, &vouchers).await?;
+    audit::record(
+        &mut *tx,
+        actor,
+        "voucher_batch.create",
+        Some(("voucher_batch", batch_id.to_string())),
+        serde_json::json!({ "plan_id": input.plan_id, "quantity": settings.quantity }),
+    )
+    .await?;
+    Ok((
+        BatchCreated {
+            batch_id,
+            router_id: plan.router_id,
+            vouchers,
+        },
+        job_ids,
+    ))
+}
 
-    let mut vouchers = Vec::with_capacity(quantity as usize);
+/// A batch's input, checked.
+struct BatchSettings {
+    quantity: u32,
+    spec: CodeSpec,
+    password_mode: PasswordMode,
+    comment: Option<String>,
+}
+
+impl BatchSettings {
+    fn parse(input: &BatchInput) -> Result<Self, VoucherError> {
+        let quantity = voucher::check_quantity(input.quantity)
+            .map_err(|e| VoucherError::from(("quantity", e)))?;
+        let spec = CodeSpec::new(
+            input.code_length.unwrap_or(8),
+            input.alphabet.as_deref(),
+            &input.prefix,
+        )
+        .map_err(|e| {
+            let field = match e {
+                VoucherRuleError::Alphabet => "alphabet",
+                VoucherRuleError::Prefix => "prefix",
+                _ => "code_length",
+            };
+            VoucherError::from((field, e))
+        })?;
+        if spec.space() < u128::from(quantity) * 4 {
+            return Err(VoucherError::CodeSpaceExhausted);
+        }
+        let comment = input
+            .comment
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(str::to_owned);
+        if comment.as_ref().is_some_and(|c| c.chars().count() > 200) {
+            return Err(VoucherError::Invalid {
+                field: "comment",
+                code: ErrorCode::CommentTooLong,
+                message: "comment must be at most 200 characters".to_owned(),
+            });
+        }
+        Ok(BatchSettings {
+            quantity,
+            spec,
+            password_mode: input.password_mode.unwrap_or(PasswordMode::Same),
+            comment,
+        })
+    }
+}
+
+/// Where a batch's vouchers go.
+struct Target {
+    batch_id: i64,
+    router_id: i64,
+    plan_id: i64,
+    price: i64,
+}
+
+/// Draws the batch's codes and inserts them; codes already used on the router are skipped by the
+/// unique index and drawn again.
+async fn insert_codes(
+    tx: &mut PgConnection,
+    target: &Target,
+    settings: &BatchSettings,
+) -> Result<Vec<NewVoucher>, VoucherError> {
+    let password_spec = CodeSpec::new(PASSWORD_LENGTH, Some("23456789ABCDEFGHJKMNPQRSTUVWXYZ"), "")
+        .expect("the password spec is valid");
+    let quantity = settings.quantity as usize;
+    let mut vouchers = Vec::with_capacity(quantity);
     for _ in 0..MAX_GENERATION_ROUNDS {
-        let missing = quantity as usize - vouchers.len();
+        let missing = quantity - vouchers.len();
         if missing == 0 {
             break;
         }
         // The generator is not held across an await: it stays on this thread.
         let (codes, passwords) = {
             let mut rng = rand::rng();
-            let mut codes: Vec<String> = (0..missing).map(|_| spec.generate(&mut rng)).collect();
+            let mut codes: Vec<String> = (0..missing)
+                .map(|_| settings.spec.generate(&mut rng))
+                .collect();
             codes.sort_unstable();
             codes.dedup();
             let passwords: Vec<String> = codes
                 .iter()
-                .map(|code| match password_mode {
+                .map(|code| match settings.password_mode {
                     PasswordMode::Same => code.clone(),
                     PasswordMode::Separate => password_spec.generate(&mut rng),
                 })
                 .collect();
             (codes, passwords)
         };
-        // Codes already used on this router are skipped by the unique index and drawn again.
         let inserted = sqlx::query!(
             "INSERT INTO vouchers (batch_id, router_id, plan_id, code, password, price)
              SELECT $1, $2, $3, c.code, c.password, $4
              FROM UNNEST($5::TEXT[], $6::TEXT[]) AS c(code, password)
              ON CONFLICT (router_id, code) DO NOTHING
              RETURNING id, code, password",
-            batch_id,
-            plan.router_id,
-            input.plan_id,
-            plan.price,
+            target.batch_id,
+            target.router_id,
+            target.plan_id,
+            target.price,
             &codes,
             &passwords
         )
@@ -203,38 +265,27 @@ pub async fn create_batch_in(
             password: r.password,
         }));
     }
-    if vouchers.len() != quantity as usize {
+    if vouchers.len() != quantity {
         return Err(VoucherError::CodeSpaceExhausted);
     }
     vouchers.sort_by_key(|v| v.id);
+    Ok(vouchers)
+}
+
+/// One push job per [`VOUCHERS_PER_JOB`] vouchers: each is one pipelined burst on the router.
+async fn enqueue_push(
+    tx: &mut PgConnection,
+    router_id: i64,
+    vouchers: &[NewVoucher],
+) -> Result<Vec<i64>, sqlx::Error> {
     let mut job_ids = Vec::new();
     for chunk in vouchers.chunks(VOUCHERS_PER_JOB) {
-        let job_id = outbox::enqueue(
-            &mut *tx,
-            plan.router_id,
-            &HotspotJob::PushVouchers {
-                voucher_ids: chunk.iter().map(|v| v.id).collect(),
-            },
-        )
-        .await?;
-        job_ids.push(job_id);
+        let job = HotspotJob::PushVouchers {
+            voucher_ids: chunk.iter().map(|v| v.id).collect(),
+        };
+        job_ids.push(outbox::enqueue(&mut *tx, router_id, &job).await?);
     }
-    audit::record(
-        &mut *tx,
-        actor,
-        "voucher_batch.create",
-        Some(("voucher_batch", batch_id.to_string())),
-        serde_json::json!({ "plan_id": input.plan_id, "quantity": quantity }),
-    )
-    .await?;
-    Ok((
-        BatchCreated {
-            batch_id,
-            router_id: plan.router_id,
-            vouchers,
-        },
-        job_ids,
-    ))
+    Ok(job_ids)
 }
 
 pub async fn batch_progress(
