@@ -10,7 +10,9 @@
 //! # Ok(()) }
 //! ```
 
+mod menus;
 mod query;
+mod request;
 mod server;
 mod state;
 
@@ -28,10 +30,9 @@ pub use state::SessionError;
 
 use crate::reply::Attributes;
 use crate::tls::{certificate_fingerprint, provider};
+use menus::{HOTSPOT_ACTIVE, HOTSPOT_PROFILE, HOTSPOT_USER, PPP_ACTIVE, PPP_PROFILE, PPP_SECRET};
 use server::Shared;
-use state::{
-    HOTSPOT_ACTIVE, HOTSPOT_PROFILE, HOTSPOT_USER, PPP_ACTIVE, PPP_PROFILE, PPP_SECRET, RouterState,
-};
+use state::RouterState;
 
 /// Settings for a [`Simulator`]; see [`Simulator::builder`].
 #[derive(Debug, Clone)]

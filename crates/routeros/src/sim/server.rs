@@ -10,7 +10,8 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufWriter};
 use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 
-use super::state::{Change, Outcome, Request, RouterState};
+use super::request::{Change, Outcome, Request};
+use super::state::RouterState;
 use crate::codec::{SentenceDecoder, encode_sentence};
 use crate::connection::legacy_challenge_response;
 use crate::reply::{Attributes, Reply, TaggedReply, Trap, TrapCategory};
