@@ -3,51 +3,19 @@
 
 mod support;
 
-use support::services;
+use support::{drain, register_router, services, simulator, skip_backoff};
 
 use billing::core::audit::Actor;
 use billing::hotspot::plans;
 use billing::hotspot::sales::{self, SaleError, SaleInput};
 use billing::hotspot::vouchers;
 use billing::reports::{self, Period};
-use billing::{Services, outbox};
 use chrono::{TimeZone, Utc};
 use domain::model::plans::PlanInput;
-use domain::model::routers::RouterInput;
 use domain::model::vouchers::BatchInput;
 use domain::{Role, Rupiah};
-use routeros::sim::Simulator;
 use sqlx::PgPool;
 use uuid::Uuid;
-
-async fn simulator() -> Simulator {
-    Simulator::builder()
-        .credentials("billing", "router-secret")
-        .spawn()
-        .await
-        .unwrap()
-}
-
-async fn register_router(services: &Services, sim: &Simulator, name: &str) -> i64 {
-    services
-        .routers
-        .create(
-            RouterInput {
-                name: name.into(),
-                host: sim.addr().ip().to_string(),
-                port: Some(sim.addr().port()),
-                use_tls: false,
-                tls_fingerprint: None,
-                username: "billing".into(),
-                password: Some("router-secret".into()),
-                hotspot_login_url: Some(format!("http://{}.lan/login", name.to_lowercase())),
-            },
-            Actor::System,
-        )
-        .await
-        .unwrap()
-        .id
-}
 
 async fn plan(pool: &PgPool, router_id: i64, name: &str, price: i64) -> i64 {
     plans::create_plan(
@@ -82,15 +50,6 @@ async fn cashier(pool: &PgPool, username: &str) -> i64 {
     .unwrap()
     .id
     .0
-}
-
-async fn drain(services: &Services) {
-    while outbox::run_once(&services.pool, &services.router_jobs(), 100)
-        .await
-        .unwrap()
-        .claimed()
-        > 0
-    {}
 }
 
 fn tap(plan_id: i64) -> SaleInput {
@@ -265,10 +224,7 @@ async fn a_sale_while_the_router_is_down_is_kept_and_pushed_later(pool: PgPool) 
     );
 
     sim.refuse_login(false);
-    sqlx::query("UPDATE router_jobs SET run_after = now() WHERE status = 'pending'")
-        .execute(&pool)
-        .await
-        .unwrap();
+    skip_backoff(&pool).await;
     drain(&services).await;
     assert!(
         sim.hotspot_users()
