@@ -59,6 +59,17 @@ async fn registers_a_router_and_reads_its_live_status(pool: PgPool) {
         "stored encrypted, not in plain text"
     );
 
+    // The identity is set on the router itself, so it can only come from reading it there.
+    app.services
+        .routers
+        .client(id)
+        .await
+        .unwrap()
+        .command("/system/identity/set")
+        .attr("name", "Menara Utara")
+        .run()
+        .await
+        .unwrap();
     let status = app
         .request(
             "GET",
@@ -69,8 +80,17 @@ async fn registers_a_router_and_reads_its_live_status(pool: PgPool) {
         .await;
     assert_eq!(status.status, StatusCode::OK, "{}", status.text);
     assert_eq!(status.body["reachable"], true, "{}", status.text);
-    assert!(status.body["identity"].is_string());
-    assert!(status.body["version"].is_string());
+    assert_eq!(status.body["identity"], "Menara Utara", "{}", status.text);
+    assert_eq!(status.body["version"], "7.18 (stable)");
+    assert_eq!(
+        (
+            status.body["cpu_load_percent"].as_u64(),
+            status.body["free_memory"].as_u64(),
+            status.body["total_memory"].as_u64(),
+        ),
+        (Some(3), Some(201_326_592), Some(268_435_456)),
+        "the router's resources as it reports them"
+    );
     assert!(status.body["latency_ms"].as_f64().unwrap() >= 0.0);
 
     let listed = app
@@ -81,7 +101,8 @@ async fn registers_a_router_and_reads_its_live_status(pool: PgPool) {
         listed.body[0]["last_seen_at"].is_string(),
         "status recorded when it was seen"
     );
-    assert_eq!(listed.body[0]["identity"], status.body["identity"]);
+    assert_eq!(listed.body[0]["identity"], "Menara Utara");
+    assert_eq!(listed.body[0]["routeros_version"], "7.18 (stable)");
 
     let health = app.request("GET", "/health", Auth::None, None).await;
     let check = health.body["checks"]

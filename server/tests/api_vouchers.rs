@@ -397,5 +397,14 @@ async fn a_plan_switched_off_makes_no_batches_until_switched_on(pool: PgPool) {
             Some(json!({"active": "maybe"})),
         )
         .await;
-    assert!(bad.status.is_client_error(), "{}", bad.status);
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.text);
+    assert_eq!(bad.body["code"], "invalid_body", "{}", bad.text);
+    let plan = s
+        .app
+        .request("GET", "/api/v2/plans", Auth::Bearer(&s.admin), None)
+        .await;
+    assert_eq!(
+        plan.body[0]["active"], true,
+        "a refused body leaves the plan as it was"
+    );
 }

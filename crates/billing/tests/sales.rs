@@ -60,6 +60,42 @@ fn tap(plan_id: i64) -> SaleInput {
     }
 }
 
+/// The text of the QR code in an SVG that `qr_svg` drew: its dark modules (the path's rectangles)
+/// painted on a bitmap, then found and decoded as a camera's picture would be.
+fn read_qr(svg: &str) -> String {
+    let attribute = |name: &str| -> usize {
+        let start = svg.find(&format!(" {name}=\"")).expect(name) + name.len() + 3;
+        let end = start + svg[start..].find('"').unwrap();
+        svg[start..end].parse().expect(name)
+    };
+    let (width, height) = (attribute("width"), attribute("height"));
+    let path_start = svg.find(" d=\"").expect("a path of dark modules") + 4;
+    let path = &svg[path_start..path_start + svg[path_start..].find('"').unwrap()];
+    let mut dark = vec![false; width * height];
+    // Each module or run is drawn as `M{left} {top}h{width}v{height}H{left}V{top}`.
+    for rect in path.split('M').filter(|r| !r.is_empty()) {
+        let numbers: Vec<usize> = rect
+            .split(|c: char| c.is_ascii_alphabetic() || c == ' ')
+            .filter(|n| !n.is_empty())
+            .map(|n| n.parse().unwrap())
+            .collect();
+        let [left, top, w, h, ..] = numbers[..] else {
+            panic!("unexpected path segment {rect}")
+        };
+        for y in top..top + h {
+            for x in left..left + w {
+                dark[y * width + x] = true;
+            }
+        }
+    }
+    let mut image = rqrr::PreparedImage::prepare_from_greyscale(width, height, |x, y| {
+        if dark[y * width + x] { 0 } else { 255 }
+    });
+    let grids = image.detect_grids();
+    assert_eq!(grids.len(), 1, "one QR code in the picture");
+    grids[0].decode().expect("a readable QR code").1
+}
+
 async fn count(pool: &PgPool, sql: &str) -> i64 {
     sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql.to_owned()))
         .fetch_one(pool)
@@ -146,7 +182,13 @@ async fn a_sale_takes_unsold_stock_and_skips_printed_vouchers(pool: PgPool) {
             sale.code, sale.password
         )
     );
-    assert!(billing::core::qr::qr_svg(&sale.login_url).starts_with("<svg"));
+    let qr = billing::core::qr::qr_svg(&sale.login_url);
+    assert!(qr.starts_with("<svg"), "ready to place inside a page: {qr}");
+    assert_eq!(
+        read_qr(&qr),
+        sale.login_url,
+        "the receipt's QR code logs the buyer in"
+    );
 
     let second = sales::sell(&pool, &services.routers, tap(plan_id), kasir)
         .await
@@ -340,11 +382,20 @@ async fn refused_sales_change_nothing(pool: PgPool) {
     plans::set_plan_active(&pool, plan_id, true, Actor::Staff(kasir))
         .await
         .unwrap();
-    assert!(
-        sales::sell(&pool, &services.routers, tap(plan_id), kasir)
-            .await
-            .is_ok()
+    let sold = sales::sell(&pool, &services.routers, tap(plan_id), kasir)
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            sold.plan_id,
+            sold.price,
+            sold.router_state.as_str(),
+            sold.replayed
+        ),
+        (plan_id, Rupiah::new(5_000), "pushed", false),
+        "switched on again, the plan sells"
     );
+    assert_eq!(count(&pool, "SELECT count(*) FROM voucher_sales").await, 1);
     assert!(matches!(
         plans::set_plan_active(&pool, plan_id + 999, false, Actor::System).await,
         Err(plans::CatalogError::PlanNotFound)
@@ -467,7 +518,8 @@ async fn report_totals_equal_the_recorded_sales_across_plans_cashiers_and_router
 
 #[test]
 fn periods_are_checked() {
-    assert!(Period::parse("2026-11-01", "2026-11-30").is_ok());
+    let november = Period::parse("2026-11-01", "2026-11-30").unwrap();
+    assert_eq!(november.days().count(), 30);
     assert!(Period::parse("2026-11-30", "2026-11-01").is_err());
     assert!(Period::parse("2025-01-01", "2026-11-30").is_err());
     assert!(Period::parse("kemarin", "2026-11-30").is_err());
