@@ -15,6 +15,8 @@ use domain::model::plans::PlanInput;
 use domain::model::vouchers::BatchInput;
 use domain::{Role, Rupiah};
 use sqlx::PgPool;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 use uuid::Uuid;
 
 async fn plan(pool: &PgPool, router_id: i64, name: &str, price: i64) -> i64 {
@@ -325,6 +327,161 @@ async fn the_same_tap_sells_once_even_when_it_arrives_twice_at_once(pool: PgPool
         .await,
         1
     );
+}
+
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
+async fn two_sales_of_one_plan_at_the_same_moment_take_two_different_stock_vouchers(pool: PgPool) {
+    const ROUNDS: usize = 5;
+    let services = services(pool.clone()).await;
+    let sim = simulator().await;
+    let router_id = register_router(&services, &sim, "Tower").await;
+    let plan_id = plan(&pool, router_id, "Harian", 5_000).await;
+    let kasir = cashier(&pool, "kasir").await;
+    let batch = vouchers::create_batch(
+        &pool,
+        BatchInput {
+            plan_id,
+            quantity: 2 * ROUNDS as u32,
+            code_length: None,
+            alphabet: None,
+            prefix: String::new(),
+            password_mode: None,
+            comment: None,
+        },
+        Actor::System,
+    )
+    .await
+    .unwrap();
+    drain(&services).await;
+    let stock = || async {
+        sales::saleable_plans(&pool)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|p| p.id == plan_id)
+            .unwrap()
+            .stock
+    };
+    let users_on_router = sim.hotspot_users().len();
+    // Open database connections for both sales beforehand, so that neither waits for one while
+    // the other finishes.
+    let warm: Vec<_> = futures::future::join_all((0..4).map(|_| pool.acquire())).await;
+    drop(warm);
+
+    // Two counters tap the same plan at once: two tasks, each with its own request key. Several
+    // rounds, so that the two really meet in the database.
+    let mut sold = Vec::new();
+    for round in 0..ROUNDS {
+        let before = stock().await;
+        let start = Arc::new(tokio::sync::Barrier::new(2));
+        let sale = || {
+            let (pool, routers, start) = (pool.clone(), services.routers.clone(), start.clone());
+            tokio::spawn(async move {
+                start.wait().await;
+                sales::sell(&pool, &routers, tap(plan_id), kasir).await
+            })
+        };
+        let (a, b) = (sale(), sale());
+        let (a, b) = (a.await.unwrap().unwrap(), b.await.unwrap().unwrap());
+        assert_ne!(a.id, b.id, "round {round}: two sales");
+        assert!(!a.replayed && !b.replayed);
+        assert_ne!(
+            a.voucher_id, b.voucher_id,
+            "round {round}: each sale took its own voucher"
+        );
+        assert_eq!(
+            (a.router_state.as_str(), b.router_state.as_str()),
+            ("pushed", "pushed")
+        );
+        assert_eq!(
+            stock().await,
+            before - 2,
+            "round {round}: stock went down by exactly two"
+        );
+        sold.extend([a.voucher_id, b.voucher_id]);
+    }
+
+    sold.sort_unstable();
+    let batch_ids: Vec<i64> = batch.vouchers.iter().map(|v| v.id).collect();
+    assert_eq!(
+        sold, batch_ids,
+        "every sale took a stock voucher, none twice"
+    );
+    assert_eq!(stock().await, 0);
+    assert_eq!(
+        count(&pool, "SELECT count(*) FROM voucher_sales").await,
+        2 * ROUNDS as i64
+    );
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(DISTINCT voucher_id) FROM voucher_sales"
+        )
+        .await,
+        2 * ROUNDS as i64,
+        "no voucher sold twice"
+    );
+    assert_eq!(
+        count(&pool, "SELECT count(*) FROM vouchers").await,
+        2 * ROUNDS as i64,
+        "no voucher made on the spot while there was stock"
+    );
+    assert_eq!(sim.hotspot_users().len(), users_on_router);
+}
+
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
+async fn a_sale_on_a_router_slower_than_the_wait_answers_pending_and_the_outbox_pushes_it(
+    pool: PgPool,
+) {
+    let services = services(pool.clone()).await;
+    let sim = simulator().await;
+    let router_id = register_router(&services, &sim, "Tower").await;
+    let plan_id = plan(&pool, router_id, "Harian", 5_000).await;
+    drain(&services).await;
+    let kasir = cashier(&pool, "kasir").await;
+
+    // We are connected and logged in to the router. Then it slows down: it answers each command
+    // only after 7 s. There is no stock, so the sale makes its voucher and waits up to 5 s for
+    // the router to have it.
+    assert!(services.routers.status(router_id).await.unwrap().reachable);
+    sim.set_latency(Duration::from_secs(7));
+    let started = Instant::now();
+    let sale = sales::sell(&pool, &services.routers, tap(plan_id), kasir)
+        .await
+        .unwrap();
+    let waited = started.elapsed();
+    assert_eq!(sale.router_state, "pending");
+    assert!(
+        (Duration::from_secs(5)..Duration::from_millis(6_500)).contains(&waited),
+        "the sale answers when its own 5 s wait ends, not when the router does: {waited:?}"
+    );
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM router_jobs WHERE status IN ('pending', 'running')"
+        )
+        .await,
+        1,
+        "the push stays in the outbox"
+    );
+
+    // The router is quick again. The sale's own attempt holds its job for a lease; once that
+    // is over the outbox pushes the voucher.
+    sim.set_latency(Duration::ZERO);
+    skip_backoff(&pool).await;
+    let outcome = drain(&services).await;
+    assert_eq!((outcome.done, outcome.failed), (1, 0), "{outcome:?}");
+    assert_eq!(
+        sales::get(&pool, sale.id).await.unwrap().router_state,
+        "pushed"
+    );
+    let on_router = sim
+        .hotspot_users()
+        .into_iter()
+        .find(|u| u.get("name") == Some(sale.code.as_str()))
+        .expect("the sold voucher is on the router");
+    assert_eq!(on_router.get("password"), Some(sale.password.as_str()));
+    assert_eq!(on_router.get("profile"), Some("p-harian"));
 }
 
 #[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
