@@ -4,6 +4,7 @@ mod support;
 
 use axum::http::{StatusCode, header};
 use domain::Role;
+use secrecy::ExposeSecret;
 use serde_json::json;
 use sqlx::PgPool;
 use support::{Auth, TestApp};
@@ -342,16 +343,85 @@ async fn a_customer_sees_only_their_own_account(pool: PgPool) {
     let siti = app
         .register("Siti", "081234567802", "siti@example.com", "rahasia123")
         .await;
-    for (who, registered) in [("budi@example.com", &budi), ("siti@example.com", &siti)] {
-        let token = app.token(who, "rahasia123").await;
-        let me = app
-            .request("GET", "/api/v2/auth/me", Auth::Bearer(&token), None)
-            .await;
+    let budi_token = app.token("budi@example.com", "rahasia123").await;
+    let siti_token = app.token("siti@example.com", "rahasia123").await;
+    let me = |token: String| {
+        let app = &app;
+        async move {
+            app.request("GET", "/api/v2/auth/me", Auth::Bearer(&token), None)
+                .await
+        }
+    };
+    for (token, registered) in [(&budi_token, &budi), (&siti_token, &siti)] {
+        let me = me(token.clone()).await;
+        assert_eq!(me.status, StatusCode::OK, "{}", me.text);
         assert_eq!(me.body["id"], registered.body["id"]);
-        assert_eq!(me.body["email"], who);
+        assert_eq!(me.body["email"], registered.body["email"]);
     }
-    // A token's subject is bound to its session: a token cannot be replayed as someone else.
     assert_ne!(budi.body["id"], siti.body["id"]);
+
+    // Budi's token altered to act as Siti. The server's own key signs the forgeries below, as if
+    // it had leaked, so only the binding of a token's subject to its session can refuse them.
+    let keys = billing::identity::token::TokenKeys::new(
+        app.services
+            .config
+            .secrets
+            .jwt_secret
+            .expose_secret()
+            .as_bytes(),
+    );
+    let claims = keys.verify(&budi_token).unwrap();
+    let siti_claims = keys.verify(&siti_token).unwrap();
+    assert_eq!(claims.sub, format!("customer:{}", budi.body["id"]));
+    let sign = |sub: &str, sid: &str| keys.issue(sub.into(), sid.into(), claims.iat, claims.exp);
+    let resigned = me(sign(&claims.sub, &claims.sid)).await;
+    assert_eq!(
+        (resigned.status, &resigned.body["id"]),
+        (StatusCode::OK, &budi.body["id"]),
+        "re-signing Budi's own claims changes nothing: {}",
+        resigned.text
+    );
+    let part = |token: &str, i: usize| token.split('.').nth(i).unwrap().to_owned();
+    for (what, forged) in [
+        (
+            "Siti's subject on Budi's session",
+            sign(&siti_claims.sub, &claims.sid),
+        ),
+        (
+            "Budi's subject on Siti's session",
+            sign(&claims.sub, &siti_claims.sid),
+        ),
+        (
+            "Budi's claims under Siti's signature",
+            format!(
+                "{}.{}.{}",
+                part(&budi_token, 0),
+                part(&budi_token, 1),
+                part(&siti_token, 2)
+            ),
+        ),
+        (
+            "Siti's subject on Budi's session under another key",
+            billing::identity::token::TokenKeys::new(b"another-secret-another-secret-xx").issue(
+                siti_claims.sub.clone(),
+                claims.sid.clone(),
+                claims.iat,
+                claims.exp,
+            ),
+        ),
+    ] {
+        let refused = me(forged).await;
+        assert_eq!(
+            refused.status,
+            StatusCode::UNAUTHORIZED,
+            "{what}: {}",
+            refused.text
+        );
+        assert_eq!(refused.body["code"], "unauthenticated", "{what}");
+    }
+    // The genuine tokens still act as their owners only.
+    assert_eq!(me(budi_token).await.body["id"], budi.body["id"]);
+    assert_eq!(me(siti_token).await.body["id"], siti.body["id"]);
 }
 
 #[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
@@ -485,12 +555,23 @@ async fn server_functions_answer_errors_with_4xx_statuses(pool: PgPool) {
         anonymous.text
     );
 
+    // A server-function client (it accepts JSON) is not redirected by the status: the answer is
+    // 200 with the admin's home in `Location` and the header the client redirects on.
     let ok = app
         .send(rpc(login, "username=admin&password=admin12345"))
         .await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.text);
+    assert_eq!(ok.headers[header::LOCATION], "/admin");
     assert!(
-        ok.status.is_success() || ok.status.is_redirection(),
-        "{}",
-        ok.text
+        ok.headers.contains_key("serverfnredirect"),
+        "{:?}",
+        ok.headers
     );
+    let cookie = ok
+        .session_cookie()
+        .expect("the login starts a cookie session");
+    let me = app
+        .request("GET", "/api/v2/auth/me", Auth::Cookie(&cookie), None)
+        .await;
+    assert_eq!(me.body["username"], "admin", "{}", me.text);
 }

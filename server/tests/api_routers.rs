@@ -7,19 +7,11 @@ use domain::Role;
 use routeros::sim::Simulator;
 use serde_json::json;
 use sqlx::PgPool;
-use support::{Auth, TestApp};
+use support::{Auth, ROUTER_PASSWORD, ROUTER_USER, TestApp, simulator};
 
 async fn admin(app: &TestApp) -> String {
     app.create_staff("admin", "admin12345", Role::Admin).await;
     app.token("admin", "admin12345").await
-}
-
-async fn simulator() -> Simulator {
-    Simulator::builder()
-        .credentials("billing", "router-secret")
-        .spawn()
-        .await
-        .unwrap()
 }
 
 fn router_body(name: &str, sim: &Simulator, password: &str) -> serde_json::Value {
@@ -27,7 +19,7 @@ fn router_body(name: &str, sim: &Simulator, password: &str) -> serde_json::Value
         "name": name,
         "host": sim.addr().ip().to_string(),
         "port": sim.addr().port(),
-        "username": "billing",
+        "username": ROUTER_USER,
         "password": password,
     })
 }
@@ -43,7 +35,7 @@ async fn registers_a_router_and_reads_its_live_status(pool: PgPool) {
             "POST",
             "/api/v2/routers",
             Auth::Bearer(&token),
-            Some(router_body("Tower A", &sim, "router-secret")),
+            Some(router_body("Tower A", &sim, ROUTER_PASSWORD)),
         )
         .await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
@@ -51,7 +43,7 @@ async fn registers_a_router_and_reads_its_live_status(pool: PgPool) {
         created.body.get("password").is_none(),
         "the password is never returned"
     );
-    assert!(!created.text.contains("router-secret"));
+    assert!(!created.text.contains(ROUTER_PASSWORD));
     let id = created.body["id"].as_i64().unwrap();
 
     let stored: Vec<u8> =
@@ -61,10 +53,23 @@ async fn registers_a_router_and_reads_its_live_status(pool: PgPool) {
             .await
             .unwrap();
     assert!(
-        !stored.windows(13).any(|w| w == b"router-secret"),
+        !stored
+            .windows(ROUTER_PASSWORD.len())
+            .any(|w| w == ROUTER_PASSWORD.as_bytes()),
         "stored encrypted, not in plain text"
     );
 
+    // The identity is set on the router itself, so it can only come from reading it there.
+    app.services
+        .routers
+        .client(id)
+        .await
+        .unwrap()
+        .command("/system/identity/set")
+        .attr("name", "Menara Utara")
+        .run()
+        .await
+        .unwrap();
     let status = app
         .request(
             "GET",
@@ -75,8 +80,17 @@ async fn registers_a_router_and_reads_its_live_status(pool: PgPool) {
         .await;
     assert_eq!(status.status, StatusCode::OK, "{}", status.text);
     assert_eq!(status.body["reachable"], true, "{}", status.text);
-    assert!(status.body["identity"].is_string());
-    assert!(status.body["version"].is_string());
+    assert_eq!(status.body["identity"], "Menara Utara", "{}", status.text);
+    assert_eq!(status.body["version"], "7.18 (stable)");
+    assert_eq!(
+        (
+            status.body["cpu_load_percent"].as_u64(),
+            status.body["free_memory"].as_u64(),
+            status.body["total_memory"].as_u64(),
+        ),
+        (Some(3), Some(201_326_592), Some(268_435_456)),
+        "the router's resources as it reports them"
+    );
     assert!(status.body["latency_ms"].as_f64().unwrap() >= 0.0);
 
     let listed = app
@@ -87,7 +101,8 @@ async fn registers_a_router_and_reads_its_live_status(pool: PgPool) {
         listed.body[0]["last_seen_at"].is_string(),
         "status recorded when it was seen"
     );
-    assert_eq!(listed.body[0]["identity"], status.body["identity"]);
+    assert_eq!(listed.body[0]["identity"], "Menara Utara");
+    assert_eq!(listed.body[0]["routeros_version"], "7.18 (stable)");
 
     let health = app.request("GET", "/health", Auth::None, None).await;
     let check = health.body["checks"]
@@ -120,8 +135,8 @@ async fn an_unreachable_router_is_reported_and_degrades_health(pool: PgPool) {
                 "name": "Tower B",
                 "host": "127.0.0.1",
                 "port": closed_port(),
-                "username": "billing",
-                "password": "router-secret",
+                "username": ROUTER_USER,
+                "password": ROUTER_PASSWORD,
             })),
         )
         .await;
@@ -162,7 +177,7 @@ async fn an_unreachable_router_is_reported_and_degrades_health(pool: PgPool) {
             "PUT",
             &format!("/api/v2/routers/{id}"),
             Auth::Bearer(&token),
-            Some(router_body("Tower B", &sim, "router-secret")),
+            Some(router_body("Tower B", &sim, ROUTER_PASSWORD)),
         )
         .await;
     assert_eq!(moved.status, StatusCode::OK, "{}", moved.text);
@@ -220,7 +235,7 @@ async fn a_router_refusing_the_login_is_reported_with_the_reason(pool: PgPool) {
             "PUT",
             &format!("/api/v2/routers/{id}"),
             Auth::Bearer(&token),
-            Some(router_body("Tower B", &sim, "router-secret")),
+            Some(router_body("Tower B", &sim, ROUTER_PASSWORD)),
         )
         .await;
     assert_eq!(fixed.status, StatusCode::OK, "{}", fixed.text);

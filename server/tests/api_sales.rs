@@ -8,7 +8,7 @@ use domain::Role;
 use routeros::sim::Simulator;
 use serde_json::{Value, json};
 use sqlx::PgPool;
-use support::{Auth, Response, TestApp};
+use support::{Auth, HOTSPOT_LOGIN_URL, Response, TestApp, create_plan, drain, site};
 use uuid::Uuid;
 
 struct Setup {
@@ -26,60 +26,15 @@ async fn setup(pool: PgPool) -> Setup {
     app.create_staff("kasir", "kasir12345", Role::Staff).await;
     let admin = app.token("admin", "admin12345").await;
     let cashier = app.token("kasir", "kasir12345").await;
-    let sim = Simulator::builder()
-        .credentials("api", "secret")
-        .spawn()
-        .await
-        .unwrap();
-    let router = app
-        .request(
-            "POST",
-            "/api/v2/routers",
-            Auth::Bearer(&admin),
-            Some(
-                json!({"name": "Tower", "host": "127.0.0.1", "port": sim.addr().port(),
-                        "username": "api", "password": "secret",
-                        "hotspot_login_url": "http://hotspot.tower.lan/login"}),
-            ),
-        )
-        .await;
-    assert_eq!(router.status, StatusCode::CREATED, "{}", router.text);
-    let router_id = router.body["id"].as_i64().unwrap();
-    let plan_id = plan(&app, &admin, router_id, "1 Hari", 5_000).await;
-    drain(&app).await;
+    let site = site(&app, &admin).await;
     Setup {
         app,
         admin,
         cashier,
-        router_id,
-        plan_id,
-        _sim: sim,
+        router_id: site.router_id,
+        plan_id: site.plan_id,
+        _sim: site.sim,
     }
-}
-
-async fn plan(app: &TestApp, admin: &str, router_id: i64, name: &str, price: i64) -> i64 {
-    let plan = app
-        .request(
-            "POST",
-            "/api/v2/plans",
-            Auth::Bearer(admin),
-            Some(
-                json!({"router_id": router_id, "name": name, "price": price, "validity": "1d",
-                        "profile": "voucher-1d"}),
-            ),
-        )
-        .await;
-    assert_eq!(plan.status, StatusCode::CREATED, "{}", plan.text);
-    plan.body["id"].as_i64().unwrap()
-}
-
-async fn drain(app: &TestApp) {
-    while billing::outbox::run_once(&app.services.pool, &app.services.router_jobs(), 50)
-        .await
-        .unwrap()
-        .claimed()
-        > 0
-    {}
 }
 
 async fn sell(app: &TestApp, auth: Auth<'_>, body: Value) -> Response {
@@ -110,7 +65,7 @@ async fn a_cashier_sells_and_the_same_request_key_returns_the_same_sale(pool: Pg
     assert_eq!(sale["password"], code, "sold vouchers log in with the code");
     assert_eq!(
         sale["login_url"],
-        format!("http://hotspot.tower.lan/login?username={code}&password={code}")
+        format!("{HOTSPOT_LOGIN_URL}?username={code}&password={code}")
     );
     assert_eq!(sale["plan"], json!({"id": s.plan_id, "name": "1 Hari"}));
     assert_eq!(sale["router"]["id"], s.router_id);
@@ -362,7 +317,7 @@ async fn bad_sales_get_a_reason_and_write_nothing(pool: PgPool) {
 #[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
 async fn the_report_adds_up_to_the_sales_and_exports_them(pool: PgPool) {
     let s = setup(pool.clone()).await;
-    let weekly = plan(&s.app, &s.admin, s.router_id, "1 Minggu", 25_000).await;
+    let weekly = create_plan(&s.app, &s.admin, s.router_id, "1 Minggu", 25_000).await;
     drain(&s.app).await;
     s.app
         .create_staff("kasir2", "kasir12345", Role::Staff)

@@ -8,7 +8,7 @@ use domain::Role;
 use routeros::sim::Simulator;
 use serde_json::json;
 use sqlx::PgPool;
-use support::{Auth, TestApp};
+use support::{Auth, TestApp, drain, site};
 
 struct Setup {
     app: TestApp,
@@ -22,49 +22,14 @@ async fn setup(pool: PgPool) -> Setup {
     let app = TestApp::new(pool).await;
     app.create_staff("admin", "admin12345", Role::Admin).await;
     let admin = app.token("admin", "admin12345").await;
-    let sim = Simulator::builder()
-        .credentials("api", "secret")
-        .spawn()
-        .await
-        .unwrap();
-    let router = app
-        .request(
-            "POST",
-            "/api/v2/routers",
-            Auth::Bearer(&admin),
-            Some(json!({"name": "Tower", "host": "127.0.0.1", "port": sim.addr().port(), "username": "api", "password": "secret"})),
-        )
-        .await;
-    let router_id = router.body["id"].as_i64().unwrap();
-    let plan = app
-        .request(
-            "POST",
-            "/api/v2/plans",
-            Auth::Bearer(&admin),
-            Some(
-                json!({"router_id": router_id, "name": "1 Hari", "price": 5000, "validity": "1d",
-                        "profile": "voucher-1d", "rate_limit": "2M/5M"}),
-            ),
-        )
-        .await;
-    assert_eq!(plan.status, StatusCode::CREATED, "{}", plan.text);
-    assert_eq!(plan.body["validity"], "1d");
+    let site = site(&app, &admin).await;
     Setup {
-        plan_id: plan.body["id"].as_i64().unwrap(),
         app,
         admin,
-        router_id,
-        sim,
+        plan_id: site.plan_id,
+        router_id: site.router_id,
+        sim: site.sim,
     }
-}
-
-async fn drain(app: &TestApp) {
-    while billing::outbox::run_once(&app.services.pool, &app.services.router_jobs(), 50)
-        .await
-        .unwrap()
-        .claimed()
-        > 0
-    {}
 }
 
 #[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
@@ -432,5 +397,14 @@ async fn a_plan_switched_off_makes_no_batches_until_switched_on(pool: PgPool) {
             Some(json!({"active": "maybe"})),
         )
         .await;
-    assert!(bad.status.is_client_error(), "{}", bad.status);
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.text);
+    assert_eq!(bad.body["code"], "invalid_body", "{}", bad.text);
+    let plan = s
+        .app
+        .request("GET", "/api/v2/plans", Auth::Bearer(&s.admin), None)
+        .await;
+    assert_eq!(
+        plan.body[0]["active"], true,
+        "a refused body leaves the plan as it was"
+    );
 }

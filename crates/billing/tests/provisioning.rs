@@ -3,50 +3,19 @@
 
 mod support;
 
-use support::services;
+use support::{drain, register_router, services, simulator, skip_backoff};
 
 use billing::core::audit::Actor;
 use billing::hotspot::activation;
 use billing::hotspot::plans;
 use billing::hotspot::vouchers::{self, VoucherError};
-use billing::{Services, outbox};
 use chrono::{TimeZone, Utc};
 use domain::ExpiredAction;
 use domain::model::plans::PlanInput;
-use domain::model::routers::RouterInput;
 use domain::model::vouchers::BatchInput;
 use routeros::sim::Simulator;
 use sqlx::PgPool;
 use std::time::Duration;
-
-async fn simulator() -> Simulator {
-    Simulator::builder()
-        .credentials("billing", "router-secret")
-        .spawn()
-        .await
-        .unwrap()
-}
-
-async fn register_router(services: &Services, sim: &Simulator) -> i64 {
-    services
-        .routers
-        .create(
-            RouterInput {
-                name: "Tower A".into(),
-                host: sim.addr().ip().to_string(),
-                port: Some(sim.addr().port()),
-                use_tls: false,
-                tls_fingerprint: None,
-                username: "billing".into(),
-                password: Some("router-secret".into()),
-                hotspot_login_url: None,
-            },
-            Actor::System,
-        )
-        .await
-        .unwrap()
-        .id
-}
 
 fn plan_input(router_id: i64) -> PlanInput {
     PlanInput {
@@ -74,33 +43,6 @@ fn batch(plan_id: i64, quantity: u32) -> BatchInput {
     }
 }
 
-/// Runs the outbox until nothing is due.
-async fn drain(services: &Services) -> outbox::DrainOutcome {
-    let mut total = outbox::DrainOutcome::default();
-    loop {
-        let outcome = outbox::run_once(&services.pool, &services.router_jobs(), 100)
-            .await
-            .unwrap();
-        if outcome.claimed() == 0 {
-            return total;
-        }
-        total.done += outcome.done;
-        total.retrying += outcome.retrying;
-        total.failed += outcome.failed;
-        if outcome.retrying > 0 {
-            return total;
-        }
-    }
-}
-
-/// Lets jobs waiting for their backoff run now, as if the wait were over.
-async fn skip_backoff(pool: &PgPool) {
-    sqlx::query("UPDATE router_jobs SET run_after = now() WHERE status IN ('pending', 'running')")
-        .execute(pool)
-        .await
-        .unwrap();
-}
-
 fn sim_users_with_marker(sim: &Simulator) -> Vec<routeros::Attributes> {
     sim.hotspot_users()
         .into_iter()
@@ -112,7 +54,7 @@ fn sim_users_with_marker(sim: &Simulator) -> Vec<routeros::Attributes> {
 async fn a_batch_reaches_the_router_with_its_profile(pool: PgPool) {
     let services = services(pool.clone()).await;
     let sim = simulator().await;
-    let router_id = register_router(&services, &sim).await;
+    let router_id = register_router(&services, &sim, "Tower A").await;
     let plan = plans::create_plan(&pool, plan_input(router_id), Actor::System)
         .await
         .unwrap();
@@ -175,7 +117,7 @@ async fn a_batch_reaches_the_router_with_its_profile(pool: PgPool) {
 async fn a_router_that_is_down_gets_every_voucher_once_it_is_back(pool: PgPool) {
     let services = services(pool.clone()).await;
     let sim = simulator().await;
-    let router_id = register_router(&services, &sim).await;
+    let router_id = register_router(&services, &sim, "Tower A").await;
     let plan = plans::create_plan(&pool, plan_input(router_id), Actor::System)
         .await
         .unwrap();
@@ -210,12 +152,20 @@ async fn a_router_that_is_down_gets_every_voucher_once_it_is_back(pool: PgPool) 
         drain(&services).await;
     }
 
-    let users = sim_users_with_marker(&sim);
-    let mut names: Vec<&str> = users.iter().filter_map(|u| u.get("name")).collect();
+    // The router refuses a second user of the same name, so a voucher pushed twice would show as
+    // an extra user under another name, or as a voucher missing: count everything on the router.
+    let on_router = sim.hotspot_users();
+    assert_eq!(
+        on_router.len(),
+        300,
+        "every voucher is on the router, once, and nothing else is"
+    );
+    let mut names: Vec<&str> = on_router.iter().filter_map(|u| u.get("name")).collect();
     names.sort_unstable();
-    names.dedup();
-    assert_eq!(users.len(), 300, "every voucher is on the router");
-    assert_eq!(names.len(), 300, "none twice");
+    let mut codes: Vec<&str> = created.vouchers.iter().map(|v| v.code.as_str()).collect();
+    codes.sort_unstable();
+    assert_eq!(names, codes, "the router's users are exactly the batch");
+    assert_eq!(sim_users_with_marker(&sim).len(), 300);
     let progress = vouchers::batch_progress(&pool, created.batch_id)
         .await
         .unwrap()
@@ -230,7 +180,7 @@ async fn a_router_that_is_down_gets_every_voucher_once_it_is_back(pool: PgPool) 
 async fn first_login_activates_and_expiry_retires_the_user(pool: PgPool) {
     let services = services(pool.clone()).await;
     let sim = simulator().await;
-    let router_id = register_router(&services, &sim).await;
+    let router_id = register_router(&services, &sim, "Tower A").await;
     let plan = plans::create_plan(&pool, plan_input(router_id), Actor::System)
         .await
         .unwrap();
@@ -326,7 +276,7 @@ async fn first_login_activates_and_expiry_retires_the_user(pool: PgPool) {
 async fn a_used_up_time_quota_expires_a_voucher_and_disable_keeps_the_user(pool: PgPool) {
     let services = services(pool.clone()).await;
     let sim = simulator().await;
-    let router_id = register_router(&services, &sim).await;
+    let router_id = register_router(&services, &sim, "Tower A").await;
     let plan = plans::create_plan(&pool, plan_input(router_id), Actor::System)
         .await
         .unwrap();
@@ -371,7 +321,7 @@ async fn a_used_up_time_quota_expires_a_voucher_and_disable_keeps_the_user(pool:
 async fn codes_stay_unique_per_router_when_the_space_is_crowded(pool: PgPool) {
     let services = services(pool.clone()).await;
     let sim = simulator().await;
-    let router_id = register_router(&services, &sim).await;
+    let router_id = register_router(&services, &sim, "Tower A").await;
     let plan = plans::create_plan(&pool, plan_input(router_id), Actor::System)
         .await
         .unwrap();
@@ -401,7 +351,7 @@ async fn codes_stay_unique_per_router_when_the_space_is_crowded(pool: PgPool) {
 async fn bad_batches_are_refused_and_leave_nothing(pool: PgPool) {
     let services = services(pool.clone()).await;
     let sim = simulator().await;
-    let router_id = register_router(&services, &sim).await;
+    let router_id = register_router(&services, &sim, "Tower A").await;
     let plan = plans::create_plan(&pool, plan_input(router_id), Actor::System)
         .await
         .unwrap();
@@ -453,7 +403,7 @@ async fn bad_batches_are_refused_and_leave_nothing(pool: PgPool) {
 async fn a_profile_missing_on_the_router_is_recreated_before_the_vouchers(pool: PgPool) {
     let services = services(pool.clone()).await;
     let sim = simulator().await;
-    let router_id = register_router(&services, &sim).await;
+    let router_id = register_router(&services, &sim, "Tower A").await;
     let plan = plans::create_plan(&pool, plan_input(router_id), Actor::System)
         .await
         .unwrap();
@@ -491,7 +441,7 @@ async fn a_profile_missing_on_the_router_is_recreated_before_the_vouchers(pool: 
 async fn profile_sync_copies_the_router_and_marks_what_it_lost(pool: PgPool) {
     let services = services(pool.clone()).await;
     let sim = simulator().await;
-    let router_id = register_router(&services, &sim).await;
+    let router_id = register_router(&services, &sim, "Tower A").await;
     plans::create_plan(&pool, plan_input(router_id), Actor::System)
         .await
         .unwrap();
@@ -547,7 +497,7 @@ async fn profile_sync_copies_the_router_and_marks_what_it_lost(pool: PgPool) {
 async fn reconciliation_recreates_missing_users_and_reports_strangers(pool: PgPool) {
     let services = services(pool.clone()).await;
     let sim = simulator().await;
-    let router_id = register_router(&services, &sim).await;
+    let router_id = register_router(&services, &sim, "Tower A").await;
     let plan = plans::create_plan(&pool, plan_input(router_id), Actor::System)
         .await
         .unwrap();
@@ -594,7 +544,7 @@ async fn reconciliation_recreates_missing_users_and_reports_strangers(pool: PgPo
 async fn the_voucher_list_filters_and_withdrawn_vouchers_leave_the_router(pool: PgPool) {
     let services = services(pool.clone()).await;
     let sim = simulator().await;
-    let router_id = register_router(&services, &sim).await;
+    let router_id = register_router(&services, &sim, "Tower A").await;
     let plan = plans::create_plan(&pool, plan_input(router_id), Actor::System)
         .await
         .unwrap();

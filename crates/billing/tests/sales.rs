@@ -3,54 +3,24 @@
 
 mod support;
 
-use support::services;
+use support::{drain, register_router, services, simulator, skip_backoff};
 
 use billing::core::audit::Actor;
 use billing::hotspot::plans;
 use billing::hotspot::sales::{self, SaleError};
 use billing::hotspot::vouchers;
 use billing::reports;
-use billing::{Services, outbox};
 use chrono::{TimeZone, Utc};
 use domain::RouterState;
 use domain::model::plans::PlanInput;
 use domain::model::reports::{GroupTotal, Period};
-use domain::model::routers::RouterInput;
 use domain::model::sales::SaleRequest as SaleInput;
 use domain::model::vouchers::BatchInput;
 use domain::{Role, Rupiah};
-use routeros::sim::Simulator;
 use sqlx::PgPool;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 use uuid::Uuid;
-
-async fn simulator() -> Simulator {
-    Simulator::builder()
-        .credentials("billing", "router-secret")
-        .spawn()
-        .await
-        .unwrap()
-}
-
-async fn register_router(services: &Services, sim: &Simulator, name: &str) -> i64 {
-    services
-        .routers
-        .create(
-            RouterInput {
-                name: name.into(),
-                host: sim.addr().ip().to_string(),
-                port: Some(sim.addr().port()),
-                use_tls: false,
-                tls_fingerprint: None,
-                username: "billing".into(),
-                password: Some("router-secret".into()),
-                hotspot_login_url: Some(format!("http://{}.lan/login", name.to_lowercase())),
-            },
-            Actor::System,
-        )
-        .await
-        .unwrap()
-        .id
-}
 
 async fn plan(pool: &PgPool, router_id: i64, name: &str, price: i64) -> i64 {
     plans::create_plan(
@@ -87,21 +57,48 @@ async fn cashier(pool: &PgPool, username: &str) -> i64 {
     .0
 }
 
-async fn drain(services: &Services) {
-    while outbox::run_once(&services.pool, &services.router_jobs(), 100)
-        .await
-        .unwrap()
-        .claimed()
-        > 0
-    {}
-}
-
 fn tap(plan_id: i64) -> SaleInput {
     SaleInput {
         plan_id,
         request_key: Uuid::new_v4(),
         customer_whatsapp: None,
     }
+}
+
+/// The text of the QR code in an SVG that `qr_svg` drew: its dark modules (the path's rectangles)
+/// painted on a bitmap, then found and decoded as a camera's picture would be.
+fn read_qr(svg: &str) -> String {
+    let attribute = |name: &str| -> usize {
+        let start = svg.find(&format!(" {name}=\"")).expect(name) + name.len() + 3;
+        let end = start + svg[start..].find('"').unwrap();
+        svg[start..end].parse().expect(name)
+    };
+    let (width, height) = (attribute("width"), attribute("height"));
+    let path_start = svg.find(" d=\"").expect("a path of dark modules") + 4;
+    let path = &svg[path_start..path_start + svg[path_start..].find('"').unwrap()];
+    let mut dark = vec![false; width * height];
+    // Each module or run is drawn as `M{left} {top}h{width}v{height}H{left}V{top}`.
+    for rect in path.split('M').filter(|r| !r.is_empty()) {
+        let numbers: Vec<usize> = rect
+            .split(|c: char| c.is_ascii_alphabetic() || c == ' ')
+            .filter(|n| !n.is_empty())
+            .map(|n| n.parse().unwrap())
+            .collect();
+        let [left, top, w, h, ..] = numbers[..] else {
+            panic!("unexpected path segment {rect}")
+        };
+        for y in top..top + h {
+            for x in left..left + w {
+                dark[y * width + x] = true;
+            }
+        }
+    }
+    let mut image = rqrr::PreparedImage::prepare_from_greyscale(width, height, |x, y| {
+        if dark[y * width + x] { 0 } else { 255 }
+    });
+    let grids = image.detect_grids();
+    assert_eq!(grids.len(), 1, "one QR code in the picture");
+    grids[0].decode().expect("a readable QR code").1
 }
 
 async fn count(pool: &PgPool, sql: &str) -> i64 {
@@ -190,7 +187,13 @@ async fn a_sale_takes_unsold_stock_and_skips_printed_vouchers(pool: PgPool) {
             sale.code, sale.password
         )
     );
-    assert!(billing::core::qr::qr_svg(&sale.login_url).starts_with("<svg"));
+    let qr = billing::core::qr::qr_svg(&sale.login_url);
+    assert!(qr.starts_with("<svg"), "ready to place inside a page: {qr}");
+    assert_eq!(
+        read_qr(&qr),
+        sale.login_url,
+        "the receipt's QR code logs the buyer in"
+    );
 
     let second = sales::sell(&pool, &services.routers, tap(plan_id), kasir)
         .await
@@ -265,10 +268,7 @@ async fn a_sale_while_the_router_is_down_is_kept_and_pushed_later(pool: PgPool) 
     );
 
     sim.refuse_login(false);
-    sqlx::query("UPDATE router_jobs SET run_after = now() WHERE status = 'pending'")
-        .execute(&pool)
-        .await
-        .unwrap();
+    skip_backoff(&pool).await;
     drain(&services).await;
     assert!(
         sim.hotspot_users()
@@ -330,6 +330,161 @@ async fn the_same_tap_sells_once_even_when_it_arrives_twice_at_once(pool: PgPool
 }
 
 #[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
+async fn two_sales_of_one_plan_at_the_same_moment_take_two_different_stock_vouchers(pool: PgPool) {
+    const ROUNDS: usize = 5;
+    let services = services(pool.clone()).await;
+    let sim = simulator().await;
+    let router_id = register_router(&services, &sim, "Tower").await;
+    let plan_id = plan(&pool, router_id, "Harian", 5_000).await;
+    let kasir = cashier(&pool, "kasir").await;
+    let batch = vouchers::create_batch(
+        &pool,
+        BatchInput {
+            plan_id,
+            quantity: 2 * ROUNDS as u32,
+            code_length: None,
+            alphabet: None,
+            prefix: String::new(),
+            password_mode: None,
+            comment: None,
+        },
+        Actor::System,
+    )
+    .await
+    .unwrap();
+    drain(&services).await;
+    let stock = || async {
+        sales::saleable_plans(&pool)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|p| p.id == plan_id)
+            .unwrap()
+            .stock
+    };
+    let users_on_router = sim.hotspot_users().len();
+    // Open database connections for both sales beforehand, so that neither waits for one while
+    // the other finishes.
+    let warm: Vec<_> = futures::future::join_all((0..4).map(|_| pool.acquire())).await;
+    drop(warm);
+
+    // Two counters tap the same plan at once: two tasks, each with its own request key. Several
+    // rounds, so that the two really meet in the database.
+    let mut sold = Vec::new();
+    for round in 0..ROUNDS {
+        let before = stock().await;
+        let start = Arc::new(tokio::sync::Barrier::new(2));
+        let sale = || {
+            let (pool, routers, start) = (pool.clone(), services.routers.clone(), start.clone());
+            tokio::spawn(async move {
+                start.wait().await;
+                sales::sell(&pool, &routers, tap(plan_id), kasir).await
+            })
+        };
+        let (a, b) = (sale(), sale());
+        let (a, b) = (a.await.unwrap().unwrap(), b.await.unwrap().unwrap());
+        assert_ne!(a.id, b.id, "round {round}: two sales");
+        assert!(!a.replayed && !b.replayed);
+        assert_ne!(
+            a.voucher_id, b.voucher_id,
+            "round {round}: each sale took its own voucher"
+        );
+        assert_eq!(
+            (a.router_state.as_str(), b.router_state.as_str()),
+            ("pushed", "pushed")
+        );
+        assert_eq!(
+            stock().await,
+            before - 2,
+            "round {round}: stock went down by exactly two"
+        );
+        sold.extend([a.voucher_id, b.voucher_id]);
+    }
+
+    sold.sort_unstable();
+    let batch_ids: Vec<i64> = batch.vouchers.iter().map(|v| v.id).collect();
+    assert_eq!(
+        sold, batch_ids,
+        "every sale took a stock voucher, none twice"
+    );
+    assert_eq!(stock().await, 0);
+    assert_eq!(
+        count(&pool, "SELECT count(*) FROM voucher_sales").await,
+        2 * ROUNDS as i64
+    );
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(DISTINCT voucher_id) FROM voucher_sales"
+        )
+        .await,
+        2 * ROUNDS as i64,
+        "no voucher sold twice"
+    );
+    assert_eq!(
+        count(&pool, "SELECT count(*) FROM vouchers").await,
+        2 * ROUNDS as i64,
+        "no voucher made on the spot while there was stock"
+    );
+    assert_eq!(sim.hotspot_users().len(), users_on_router);
+}
+
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
+async fn a_sale_on_a_router_slower_than_the_wait_answers_pending_and_the_outbox_pushes_it(
+    pool: PgPool,
+) {
+    let services = services(pool.clone()).await;
+    let sim = simulator().await;
+    let router_id = register_router(&services, &sim, "Tower").await;
+    let plan_id = plan(&pool, router_id, "Harian", 5_000).await;
+    drain(&services).await;
+    let kasir = cashier(&pool, "kasir").await;
+
+    // We are connected and logged in to the router. Then it slows down: it answers each command
+    // only after 7 s. There is no stock, so the sale makes its voucher and waits up to 5 s for
+    // the router to have it.
+    assert!(services.routers.status(router_id).await.unwrap().reachable);
+    sim.set_latency(Duration::from_secs(7));
+    let started = Instant::now();
+    let sale = sales::sell(&pool, &services.routers, tap(plan_id), kasir)
+        .await
+        .unwrap();
+    let waited = started.elapsed();
+    assert_eq!(sale.router_state, RouterState::Pending);
+    assert!(
+        (Duration::from_secs(5)..Duration::from_millis(6_500)).contains(&waited),
+        "the sale answers when its own 5 s wait ends, not when the router does: {waited:?}"
+    );
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM router_jobs WHERE status IN ('pending', 'running')"
+        )
+        .await,
+        1,
+        "the push stays in the outbox"
+    );
+
+    // The router is quick again. The sale's own attempt holds its job for a lease; once that
+    // is over the outbox pushes the voucher.
+    sim.set_latency(Duration::ZERO);
+    skip_backoff(&pool).await;
+    let outcome = drain(&services).await;
+    assert_eq!((outcome.done, outcome.failed), (1, 0), "{outcome:?}");
+    assert_eq!(
+        sales::get(&pool, sale.id).await.unwrap().router_state,
+        RouterState::Pushed
+    );
+    let on_router = sim
+        .hotspot_users()
+        .into_iter()
+        .find(|u| u.get("name") == Some(sale.code.as_str()))
+        .expect("the sold voucher is on the router");
+    assert_eq!(on_router.get("password"), Some(sale.password.as_str()));
+    assert_eq!(on_router.get("profile"), Some("p-harian"));
+}
+
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
 async fn refused_sales_change_nothing(pool: PgPool) {
     let services = services(pool.clone()).await;
     let sim = simulator().await;
@@ -384,11 +539,20 @@ async fn refused_sales_change_nothing(pool: PgPool) {
     plans::set_plan_active(&pool, plan_id, true, Actor::Staff(kasir))
         .await
         .unwrap();
-    assert!(
-        sales::sell(&pool, &services.routers, tap(plan_id), kasir)
-            .await
-            .is_ok()
+    let sold = sales::sell(&pool, &services.routers, tap(plan_id), kasir)
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            sold.plan.id,
+            sold.price,
+            sold.router_state.as_str(),
+            sold.replayed
+        ),
+        (plan_id, Rupiah::new(5_000), "pushed", false),
+        "switched on again, the plan sells"
     );
+    assert_eq!(count(&pool, "SELECT count(*) FROM voucher_sales").await, 1);
     assert!(matches!(
         plans::set_plan_active(&pool, plan_id + 999, false, Actor::System).await,
         Err(plans::CatalogError::PlanNotFound)
@@ -511,7 +675,8 @@ async fn report_totals_equal_the_recorded_sales_across_plans_cashiers_and_router
 
 #[test]
 fn periods_are_checked() {
-    assert!(Period::parse("2026-11-01", "2026-11-30").is_ok());
+    let november = Period::parse("2026-11-01", "2026-11-30").unwrap();
+    assert_eq!(november.days().count(), 30);
     assert!(Period::parse("2026-11-30", "2026-11-01").is_err());
     assert!(Period::parse("2025-01-01", "2026-11-30").is_err());
     assert!(Period::parse("kemarin", "2026-11-30").is_err());

@@ -237,6 +237,74 @@ mod tests {
         );
     }
 
+    /// A subscriber number (`8…`, 9–12 digits) and how a person might write it: with the trunk
+    /// `0`, the country code `62` with or without `+`, or neither; digits grouped by spaces,
+    /// dashes, dots and parentheses; blanks around.
+    fn written_mobile_number() -> impl Strategy<Value = (String, String)> {
+        (
+            "8[0-9]{8,11}",
+            prop::sample::select(vec!["0", "62", "+62", ""]),
+            prop::collection::vec(
+                prop::sample::select(vec!["", "", "", " ", "-", ".", "(", ")", " - "]),
+                15,
+            ),
+            prop::sample::select(vec!["", " ", "  ", "\t"]),
+        )
+            .prop_map(|(subscriber, prefix, separators, blank)| {
+                let (plus, prefix_digits) = match prefix.strip_prefix('+') {
+                    Some(digits) => ("+", digits),
+                    None => ("", prefix),
+                };
+                let mut written = format!("{blank}{plus}");
+                for (digit, separator) in format!("{prefix_digits}{subscriber}")
+                    .chars()
+                    .zip(&separators)
+                {
+                    written.push(digit);
+                    written.push_str(separator);
+                }
+                written.push_str(blank);
+                (written, subscriber)
+            })
+    }
+
+    /// Numbers that must not parse, each with the reason it is refused.
+    fn refused_number() -> impl Strategy<Value = (String, ContactError)> {
+        let prefix = || prop::sample::select(vec!["0", "62", "+62"]);
+        prop_oneof![
+            // A valid number with a character no number has.
+            (
+                written_mobile_number(),
+                "[a-zA-Z/#*,;_]",
+                any::<prop::sample::Index>()
+            )
+                .prop_map(|((written, _), bad, at)| {
+                    let mut written: Vec<char> = written.chars().collect();
+                    let at = at.index(written.len() + 1);
+                    written.insert(at, bad.chars().next().unwrap());
+                    (
+                        written.into_iter().collect(),
+                        ContactError::WhatsappInvalidCharacters,
+                    )
+                }),
+            // A mobile prefix, but too few or too many digits.
+            (prefix(), prop_oneof!["8[0-9]{0,7}", "8[0-9]{12,16}"]).prop_map(
+                |(prefix, national)| (
+                    format!("{prefix}{national}"),
+                    ContactError::WhatsappWrongLength
+                )
+            ),
+            // An Indonesian number that is not a mobile one (a landline: 021…).
+            (prefix(), "[1-79][0-9]{8,11}").prop_map(|(prefix, national)| (
+                format!("{prefix}{national}"),
+                ContactError::WhatsappNotIndonesianMobile
+            )),
+            // Another country's number.
+            "\\+(1|[2-57-9][0-9]|6[013-9])[0-9]{8,10}"
+                .prop_map(|written| (written, ContactError::WhatsappNotIndonesianMobile)),
+        ]
+    }
+
     proptest! {
         #[test]
         fn every_local_form_normalises_to_the_same_number(subscriber in "8[0-9]{8,11}") {
@@ -248,14 +316,25 @@ mod tests {
         }
 
         #[test]
-        fn a_parsed_number_is_canonical_and_parses_to_itself(input in "\\+?[0-9 ().-]{0,20}") {
-            if let Ok(number) = WhatsappNumber::parse(&input) {
-                let text = number.as_str();
-                prop_assert!(text.starts_with("628"));
-                prop_assert!(text.chars().all(|c| c.is_ascii_digit()));
-                prop_assert!((11..=14).contains(&text.len()));
-                prop_assert_eq!(WhatsappNumber::parse(text).unwrap(), number.clone());
-            }
+        fn any_written_form_of_a_mobile_number_parses_to_its_canonical_form(
+            (written, subscriber) in written_mobile_number()
+        ) {
+            let number = WhatsappNumber::parse(&written);
+            prop_assert!(number.is_ok(), "{:?}: {:?}", written, number);
+            let number = number.unwrap();
+            let text = number.as_str();
+            prop_assert_eq!(text, format!("62{subscriber}"));
+            prop_assert!(text.chars().all(|c| c.is_ascii_digit()));
+            prop_assert!((11..=14).contains(&text.len()));
+            prop_assert_eq!(WhatsappNumber::parse(text), Ok(number.clone()));
+            prop_assert_eq!(WhatsappNumber::parse(&number.readable()), Ok(number.clone()));
+        }
+
+        #[test]
+        fn numbers_that_are_not_indonesian_mobiles_are_refused_with_the_reason(
+            (written, reason) in refused_number()
+        ) {
+            prop_assert_eq!(WhatsappNumber::parse(&written), Err(reason), "{:?}", written);
         }
 
         #[test]

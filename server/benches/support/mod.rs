@@ -103,6 +103,25 @@ pub async fn call(
     serde_json::from_slice(&bytes).unwrap_or(Value::Null)
 }
 
+/// `GET uri` with a bearer token; returns the JSON reply, failing unless the status is a success.
+pub async fn get(router: &axum::Router, uri: &str, token: &str) -> Value {
+    let request = Request::builder()
+        .method("GET")
+        .uri(uri)
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .body(Body::empty())
+        .unwrap();
+    let response = router.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    assert!(
+        status.is_success(),
+        "GET {uri}: {status} {}",
+        String::from_utf8_lossy(&bytes)
+    );
+    serde_json::from_slice(&bytes).unwrap()
+}
+
 /// The app over a migrated database at `database_url`, with an admin logged in.
 pub async fn setup(database_url: &str) -> Bench {
     let redis_url =

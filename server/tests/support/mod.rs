@@ -10,9 +10,16 @@ use axum::http::{Request, StatusCode, header};
 use billing::{Config, Services};
 use http_body_util::BodyExt;
 use leptos::prelude::LeptosOptions;
-use serde_json::Value;
+use routeros::sim::Simulator;
+use serde_json::{Value, json};
 use sqlx::PgPool;
 use tower::ServiceExt;
+
+/// The API user every simulated router accepts.
+pub const ROUTER_USER: &str = "billing";
+pub const ROUTER_PASSWORD: &str = "router-secret";
+/// The hotspot login page of the router [`site`] registers.
+pub const HOTSPOT_LOGIN_URL: &str = "http://hotspot.tower.lan/login";
 
 pub struct TestApp {
     pub router: Router,
@@ -150,4 +157,85 @@ impl TestApp {
         .await
         .unwrap();
     }
+}
+
+/// A simulated router on a free local port that accepts [`ROUTER_USER`] / [`ROUTER_PASSWORD`].
+pub async fn simulator() -> Simulator {
+    Simulator::builder()
+        .credentials(ROUTER_USER, ROUTER_PASSWORD)
+        .spawn()
+        .await
+        .unwrap()
+}
+
+/// Runs the router outbox, as its worker does, until no job is due.
+pub async fn drain(app: &TestApp) {
+    while billing::outbox::run_once(&app.services.pool, &app.services.router_jobs(), 50)
+        .await
+        .unwrap()
+        .claimed()
+        > 0
+    {}
+}
+
+/// A simulated router registered over the API, with one plan on it.
+pub struct Site {
+    pub router_id: i64,
+    pub plan_id: i64,
+    pub sim: Simulator,
+}
+
+/// Registers a fresh simulated router as `Tower` (hotspot login page [`HOTSPOT_LOGIN_URL`]) with
+/// the plan `1 Hari`: Rp 5,000 for a day on profile `voucher-1d`, 2M/5M. The outbox has run, so
+/// the profile is on the router.
+pub async fn site(app: &TestApp, admin: &str) -> Site {
+    let sim = simulator().await;
+    let router = app
+        .request(
+            "POST",
+            "/api/v2/routers",
+            Auth::Bearer(admin),
+            Some(
+                json!({"name": "Tower", "host": "127.0.0.1", "port": sim.addr().port(),
+                        "username": ROUTER_USER, "password": ROUTER_PASSWORD,
+                        "hotspot_login_url": HOTSPOT_LOGIN_URL}),
+            ),
+        )
+        .await;
+    assert_eq!(router.status, StatusCode::CREATED, "{}", router.text);
+    let router_id = router.body["id"].as_i64().unwrap();
+    let plan_id = create_plan(app, admin, router_id, "1 Hari", 5_000).await;
+    drain(app).await;
+    Site {
+        router_id,
+        plan_id,
+        sim,
+    }
+}
+
+/// Creates a one-day plan on profile `voucher-1d` (2M/5M) over the API and returns its id.
+pub async fn create_plan(
+    app: &TestApp,
+    admin: &str,
+    router_id: i64,
+    name: &str,
+    price: i64,
+) -> i64 {
+    let plan = app
+        .request(
+            "POST",
+            "/api/v2/plans",
+            Auth::Bearer(admin),
+            Some(
+                json!({"router_id": router_id, "name": name, "price": price, "validity": "1d",
+                        "profile": "voucher-1d", "rate_limit": "2M/5M"}),
+            ),
+        )
+        .await;
+    assert_eq!(plan.status, StatusCode::CREATED, "{}", plan.text);
+    assert_eq!(
+        (plan.body["name"].as_str(), plan.body["validity"].as_str()),
+        (Some(name), Some("1d"))
+    );
+    plan.body["id"].as_i64().unwrap()
 }

@@ -1,7 +1,18 @@
-//! Services over a fresh test database (from `#[sqlx::test]`) and the shared test Redis.
+//! Services over a fresh test database (from `#[sqlx::test]`) and the shared test Redis, and the
+//! simulated routers the tests register with them.
 
-use billing::{Config, Services};
+// Each test binary uses part of this module.
+#![allow(dead_code)]
+
+use billing::core::audit::Actor;
+use billing::{Config, Services, outbox};
+use domain::model::routers::RouterInput;
+use routeros::sim::Simulator;
 use sqlx::PgPool;
+
+/// The API user every simulated router accepts.
+pub const ROUTER_USER: &str = "billing";
+pub const ROUTER_PASSWORD: &str = "router-secret";
 
 pub async fn services(pool: PgPool) -> Services {
     let redis_url =
@@ -11,4 +22,62 @@ pub async fn services(pool: PgPool) -> Services {
         .await
         .expect("the test Redis is running (scripts/dev.sh services)");
     Services::new(config, pool, redis)
+}
+
+/// A simulated router on a free local port that accepts [`ROUTER_USER`] / [`ROUTER_PASSWORD`].
+pub async fn simulator() -> Simulator {
+    Simulator::builder()
+        .credentials(ROUTER_USER, ROUTER_PASSWORD)
+        .spawn()
+        .await
+        .unwrap()
+}
+
+/// Registers `sim` as the router `name`. Its hotspot login page is `http://<name>.lan/login`,
+/// the name lower-cased with spaces as dashes (`Tower A` → `http://tower-a.lan/login`).
+pub async fn register_router(services: &Services, sim: &Simulator, name: &str) -> i64 {
+    let host_name = name.to_lowercase().replace(' ', "-");
+    services
+        .routers
+        .create(
+            RouterInput {
+                name: name.into(),
+                host: sim.addr().ip().to_string(),
+                port: Some(sim.addr().port()),
+                use_tls: false,
+                tls_fingerprint: None,
+                username: ROUTER_USER.into(),
+                password: Some(ROUTER_PASSWORD.into()),
+                hotspot_login_url: Some(format!("http://{host_name}.lan/login")),
+            },
+            Actor::System,
+        )
+        .await
+        .unwrap()
+        .id
+}
+
+/// Runs the router outbox, as its worker does, until no job is due; returns what it did in all.
+/// A job put back to wait for a retry is not due again until its backoff ends.
+pub async fn drain(services: &Services) -> outbox::DrainOutcome {
+    let mut total = outbox::DrainOutcome::default();
+    loop {
+        let outcome = outbox::run_once(&services.pool, &services.router_jobs(), 100)
+            .await
+            .unwrap();
+        if outcome.claimed() == 0 {
+            return total;
+        }
+        total.done += outcome.done;
+        total.retrying += outcome.retrying;
+        total.failed += outcome.failed;
+    }
+}
+
+/// Makes jobs waiting for their backoff, or held by a lease, due now, as if the wait were over.
+pub async fn skip_backoff(pool: &PgPool) {
+    sqlx::query("UPDATE router_jobs SET run_after = now() WHERE status IN ('pending', 'running')")
+        .execute(pool)
+        .await
+        .unwrap();
 }
