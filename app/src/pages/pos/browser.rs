@@ -2,6 +2,7 @@
 //! choice.
 
 use leptos::prelude::*;
+use uuid::Uuid;
 
 /// Two taps on the same plan closer than this are one double tap: the second repeats the first
 /// request (same key) and the server answers with the same sale.
@@ -10,10 +11,10 @@ const DOUBLE_TAP_MS: f64 = 800.0;
 const AUTO_PRINT_KEY: &str = "pos.autoPrint";
 
 /// The last tap: its plan, its request key and when it happened.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 pub struct Tap {
     plan_id: i64,
-    key: String,
+    key: Uuid,
     at_ms: f64,
 }
 
@@ -24,7 +25,7 @@ impl Tap {
         let now = js_sys::Date::now();
         let key = match previous {
             Some(tap) if tap.plan_id == plan_id && now - tap.at_ms < DOUBLE_TAP_MS => tap.key,
-            _ => new_request_key(),
+            _ => Uuid::new_v4(),
         };
         Tap {
             plan_id,
@@ -33,31 +34,9 @@ impl Tap {
         }
     }
 
-    pub fn key(&self) -> &str {
-        &self.key
+    pub fn key(self) -> Uuid {
+        self.key
     }
-}
-
-/// A fresh random key for one tap (a version 4 UUID).
-fn new_request_key() -> String {
-    let mut hex = String::with_capacity(36);
-    for i in 0..32 {
-        let digit = match i {
-            12 => 4,
-            16 => 8 | random_below(4),
-            _ => random_below(16),
-        };
-        if matches!(i, 8 | 12 | 16 | 20) {
-            hex.push('-');
-        }
-        hex.push(char::from_digit(digit, 16).expect("a hex digit"));
-    }
-    hex
-}
-
-fn random_below(n: u32) -> u32 {
-    // Only runs in the browser, on a tap.
-    (js_sys::Math::random() * f64::from(n)) as u32 % n
 }
 
 pub fn auto_print_stored() -> bool {

@@ -40,11 +40,10 @@ pub fn PosPage() -> impl IntoView {
             return;
         }
         let tap = Tap::after(last_tap.get_value(), plan_id);
-        let request_key = tap.key().to_owned();
         last_tap.set_value(Some(tap));
         sell.dispatch(SellVoucher {
             plan_id,
-            request_key,
+            request_key: tap.key().to_string(),
             customer_whatsapp: whatsapp.get_untracked(),
         });
     });
