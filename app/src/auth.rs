@@ -2,7 +2,6 @@
 //! every other server function uses to check the caller's role.
 
 use crate::error::AppError;
-use domain::Role;
 use leptos::prelude::*;
 
 pub use domain::model::accounts::User as UserInfo;
@@ -62,6 +61,7 @@ pub mod ssr {
     use super::*;
     use billing::Services;
     use billing::identity::auth::{AuthError, Authenticated};
+    use domain::Role;
     use tower_sessions::Session;
 
     /// The key under which a browser's cookie session keeps its login session id.

@@ -1,5 +1,6 @@
 //! Components shared by several pages.
 
+pub mod labels;
 pub mod layout;
 
 use crate::error::AppError;
@@ -216,6 +217,38 @@ pub fn ConfirmSubmit(
                 </button>
             </span>
         </Show>
+    }
+}
+
+/// A form's main submit button: disabled while the form is on its way, and saying so.
+#[component]
+pub fn SubmitButton(
+    #[prop(into)] pending: Signal<bool>,
+    /// What the button says when the form can be sent.
+    #[prop(into)]
+    label: Signal<String>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <button type="submit" class="button button-primary" disabled=move || pending.get()>
+            {move || if pending.get() { t_string!(i18n, working).to_string() } else { label.get() }}
+        </button>
+    }
+}
+
+/// The button that opens the edit form of record `id` of a list, and closes it again.
+#[component]
+pub fn EditToggle(id: i64, editing: RwSignal<Option<i64>>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <button
+            type="button"
+            class="button button-secondary"
+            aria-expanded=move || (editing.get() == Some(id)).to_string()
+            on:click=move |_| editing.update(|e| *e = if *e == Some(id) { None } else { Some(id) })
+        >
+            {t!(i18n, edit)}
+        </button>
     }
 }
 

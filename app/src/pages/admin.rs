@@ -45,11 +45,6 @@ pub fn Dashboard() -> impl IntoView {
             {move || Suspend::new(async move {
                 summary.await.map(|s| {
                     let name = s.admin_name.clone();
-                    let health_label = match s.health.status {
-                        HealthStatus::Healthy => t_string!(i18n, status_healthy).to_string(),
-                        HealthStatus::Degraded => t_string!(i18n, status_degraded).to_string(),
-                        HealthStatus::Unhealthy => t_string!(i18n, status_unhealthy).to_string(),
-                    };
                     view! {
                         <h1>{t!(i18n, dashboard_welcome, name = name.clone())}</h1>
                         <div class="stats">
@@ -74,47 +69,61 @@ pub fn Dashboard() -> impl IntoView {
                                 <span class="stat-value" data-stat="revenue-today">{s.revenue_today.to_string()}</span>
                             </a>
                         </div>
-                        <section class="card">
-                            <h2>
-                                {t!(i18n, system_health)} " "
-                                <span class=format!("badge badge-{}", health_class(s.health.status))>{health_label}</span>
-                            </h2>
-                            <table class="table">
-                                <thead>
-                                    <tr>
-                                        <th scope="col"><span class="visually-hidden">{t!(i18n, component)}</span></th>
-                                        <th scope="col">{t!(i18n, status)}</th>
-                                        <th scope="col" class="numeric">{t!(i18n, latency)}</th>
-                                    </tr>
-                                </thead>
-                                <tbody>
-                                    {s.health.checks.into_iter().map(|c| {
-                                        let healthy = c.status == HealthStatus::Healthy;
-                                        let label = if healthy {
-                                            t_string!(i18n, status_healthy).to_string()
-                                        } else {
-                                            t_string!(i18n, status_unhealthy).to_string()
-                                        };
-                                        view! {
-                                            <tr>
-                                                <th scope="row">{c.name}</th>
-                                                <td>
-                                                    <span class="status">
-                                                        <span class=if healthy { "dot dot-ok" } else { "dot dot-bad" } aria-hidden="true"></span>
-                                                        {label}
-                                                    </span>
-                                                </td>
-                                                <td class="numeric">{format!("{:.1} ms", c.latency_ms)}</td>
-                                            </tr>
-                                        }
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                        </section>
+                        <HealthCard health=s.health />
                     }
                 })
             })}
         </Suspense>
+    }
+}
+
+/// Whether the service has what it needs: the database, Redis and the rest, with their latency.
+#[component]
+fn HealthCard(health: HealthReport) -> impl IntoView {
+    let i18n = use_i18n();
+    let health_label = match health.status {
+        HealthStatus::Healthy => t_string!(i18n, status_healthy).to_string(),
+        HealthStatus::Degraded => t_string!(i18n, status_degraded).to_string(),
+        HealthStatus::Unhealthy => t_string!(i18n, status_unhealthy).to_string(),
+    };
+    view! {
+        <section class="card">
+            <h2>
+                {t!(i18n, system_health)} " "
+                <span class=format!("badge badge-{}", health_class(health.status))>{health_label}</span>
+            </h2>
+            <table class="table">
+                <thead>
+                    <tr>
+                        <th scope="col"><span class="visually-hidden">{t!(i18n, component)}</span></th>
+                        <th scope="col">{t!(i18n, status)}</th>
+                        <th scope="col" class="numeric">{t!(i18n, latency)}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {health.checks.into_iter().map(|c| {
+                        let healthy = c.status == HealthStatus::Healthy;
+                        let label = if healthy {
+                            t_string!(i18n, status_healthy).to_string()
+                        } else {
+                            t_string!(i18n, status_unhealthy).to_string()
+                        };
+                        view! {
+                            <tr>
+                                <th scope="row">{c.name}</th>
+                                <td>
+                                    <span class="status">
+                                        <span class=if healthy { "dot dot-ok" } else { "dot dot-bad" } aria-hidden="true"></span>
+                                        {label}
+                                    </span>
+                                </td>
+                                <td class="numeric">{format!("{:.1} ms", c.latency_ms)}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </section>
     }
 }
 

@@ -1,5 +1,5 @@
 use crate::auth::Login;
-use crate::components::{FormError, LanguageSwitch};
+use crate::components::{FormError, LanguageSwitch, SubmitButton};
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -38,15 +38,7 @@ pub fn LoginPage() -> impl IntoView {
                         <span>{t!(i18n, password_label)}</span>
                         <input type="password" name="password" autocomplete="current-password" required />
                     </label>
-                    <button type="submit" class="button button-primary" disabled=move || login.pending().get()>
-                        {move || {
-                            if login.pending().get() {
-                                t_string!(i18n, working).to_string()
-                            } else {
-                                t_string!(i18n, login_button).to_string()
-                            }
-                        }}
-                    </button>
+                    <SubmitButton pending=login.pending() label=Signal::derive(move || t_string!(i18n, login_button).to_string()) />
                 </ActionForm>
                 <p class="muted">
                     {t!(i18n, no_account)} " " <a href="/register">{t!(i18n, register_link)}</a>

@@ -1,5 +1,19 @@
 //! One module per page or page family.
 
+/// Lets a page's view struct, which wraps a wire model from `domain::model` together with the
+/// values only the server can compute (times in the operator's time zone, a QR code), be read
+/// as the model itself.
+macro_rules! wraps_model {
+    ($view:ty => $field:ident: $model:ty) => {
+        impl std::ops::Deref for $view {
+            type Target = $model;
+            fn deref(&self) -> &$model {
+                &self.$field
+            }
+        }
+    };
+}
+
 pub mod admin;
 pub mod errors;
 #[cfg(feature = "ssr")]

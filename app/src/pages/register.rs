@@ -1,5 +1,5 @@
 use crate::auth::Register;
-use crate::components::{FormError, LanguageSwitch};
+use crate::components::{FormError, LanguageSwitch, SubmitButton};
 use crate::i18n::*;
 use leptos::prelude::*;
 
@@ -58,15 +58,7 @@ pub fn RegisterPage() -> impl IntoView {
                             aria-invalid=invalid("password")
                         />
                     </label>
-                    <button type="submit" class="button button-primary" disabled=move || register.pending().get()>
-                        {move || {
-                            if register.pending().get() {
-                                t_string!(i18n, working).to_string()
-                            } else {
-                                t_string!(i18n, register_button).to_string()
-                            }
-                        }}
-                    </button>
+                    <SubmitButton pending=register.pending() label=Signal::derive(move || t_string!(i18n, register_button).to_string()) />
                 </ActionForm>
                 <p class="muted">
                     {t!(i18n, have_account)} " " <a href="/login">{t!(i18n, login_link)}</a>

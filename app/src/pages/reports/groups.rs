@@ -1,103 +1,13 @@
-//! Sales report: vouchers sold and revenue for a period, per day (with a chart), plan, cashier and
-//! router, and the period's sales as CSV.
+//! The report's totals, its chart, and its tables per day, plan, cashier and router.
 
-use crate::components::FormError;
-use crate::error::AppError;
+use super::ReportView;
 use crate::i18n::*;
 use domain::Rupiah;
 use domain::model::reports::GroupTotal;
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
-use serde::{Deserialize, Serialize};
-
-/// A sales report with its chart.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ReportView {
-    pub report: domain::model::reports::SalesReport,
-    /// Revenue per day, an SVG drawn on the server.
-    pub chart_svg: String,
-}
-
-/// The report for `from`–`to` (`YYYY-MM-DD`); empty means this month so far.
-#[server(prefix = "/rpc")]
-pub async fn sales_report(from: String, to: String) -> Result<ReportView, AppError> {
-    use crate::auth::ssr::{require, services};
-    use billing::reports;
-    use domain::model::reports::Period;
-    require(&[domain::Role::Admin]).await?;
-    let services = services()?;
-    let timezone = services.config.timezone;
-    let period = if from.trim().is_empty() && to.trim().is_empty() {
-        reports::month_to_date(timezone)
-    } else {
-        Period::parse(&from, &to)?
-    };
-    let report = reports::sales(&services.pool, timezone, period).await?;
-    Ok(ReportView {
-        chart_svg: reports::revenue_chart_svg(&report, ""),
-        report,
-    })
-}
 
 #[component]
-pub fn ReportsPage() -> impl IntoView {
-    let i18n = use_i18n();
-    let query = use_query_map();
-    let period = Memo::new(move |_| {
-        query.with(|q| {
-            (
-                q.get("from").unwrap_or_default(),
-                q.get("to").unwrap_or_default(),
-            )
-        })
-    });
-    let report = Resource::new(move || period.get(), |(from, to)| sales_report(from, to));
-    view! {
-        <h1>{t!(i18n, reports_title)}</h1>
-        <Suspense fallback=move || view! { <p class="muted">{t!(i18n, loading)}</p> }>
-            {move || Suspend::new(async move {
-                let (from, to) = match report.await {
-                    Ok(r) => (
-                        r.report.period.from.format("%Y-%m-%d").to_string(),
-                        r.report.period.to.format("%Y-%m-%d").to_string(),
-                    ),
-                    Err(_) => period.get_untracked(),
-                };
-                view! {
-                    <form method="get" action="/admin/reports" class="card form-inline report-period">
-                        <label>
-                            <span>{t!(i18n, report_from)}</span>
-                            <input type="date" name="from" value=from.clone() required />
-                        </label>
-                        <label>
-                            <span>{t!(i18n, report_to)}</span>
-                            <input type="date" name="to" value=to.clone() required />
-                        </label>
-                        <button type="submit" class="button button-primary">{t!(i18n, report_show)}</button>
-                        <a
-                            class="button button-secondary"
-                            href=format!("/api/v2/reports/sales.csv?from={from}&to={to}")
-                            download
-                        >
-                            {t!(i18n, report_csv)}
-                        </a>
-                    </form>
-                }
-            })}
-        </Suspense>
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match report.await {
-                    Ok(r) => view! { <ReportBody report=r /> }.into_any(),
-                    Err(e) => view! { <FormError error=Signal::stored(Some(e)) /> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
-}
-
-#[component]
-fn ReportBody(report: ReportView) -> impl IntoView {
+pub fn ReportBody(report: ReportView) -> impl IntoView {
     let i18n = use_i18n();
     let ReportView { report, chart_svg } = report;
     // Days with sales, as rows like the other groupings.

@@ -1,0 +1,97 @@
+//! The router's plans, each with its button to edit it and to switch it on or off.
+
+use super::{SetPlanActive, written_time_quota};
+use crate::components::EditToggle;
+use crate::i18n::*;
+use domain::model::plans::Plan;
+use leptos::prelude::*;
+
+/// A data quota as entered: whole gigabytes as `2 GB`, anything else in megabytes.
+fn readable_quota(bytes: i64) -> String {
+    let mb = bytes / (1024 * 1024);
+    if mb >= 1024 && mb % 1024 == 0 {
+        format!("{} GB", mb / 1024)
+    } else {
+        format!("{mb} MB")
+    }
+}
+
+#[component]
+pub fn PlanTable(
+    plans: Vec<Plan>,
+    editing: RwSignal<Option<i64>>,
+    switch: ServerAction<SetPlanActive>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    if plans.is_empty() {
+        return view! { <p class="muted empty">{t!(i18n, plans_empty)}</p> }.into_any();
+    }
+    view! {
+        <table class="table table-stack plans-table">
+            <thead>
+                <tr>
+                    <th scope="col">{t!(i18n, plan_name)}</th>
+                    <th scope="col" class="numeric">{t!(i18n, plan_price)}</th>
+                    <th scope="col">{t!(i18n, plan_validity)}</th>
+                    <th scope="col">{t!(i18n, plan_time_quota)}</th>
+                    <th scope="col">{t!(i18n, plan_data_quota)}</th>
+                    <th scope="col">{t!(i18n, plan_profile)}</th>
+                    <th scope="col"><span class="visually-hidden">{t!(i18n, edit)}</span></th>
+                </tr>
+            </thead>
+            <tbody>
+                {plans.into_iter().map(|plan| view! { <PlanRow plan editing switch /> }).collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
+}
+
+#[component]
+fn PlanRow(
+    plan: Plan,
+    editing: RwSignal<Option<i64>>,
+    switch: ServerAction<SetPlanActive>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let label = move |text: fn(leptos_i18n::I18nContext<Locale>) -> String| move || text(i18n);
+    let none = || view! { <span class="muted">"—"</span> }.into_any();
+    let id = plan.id;
+    let time_quota = written_time_quota(&plan);
+    view! {
+        <tr data-plan=plan.name.clone()>
+            <th scope="row" data-label=label(|i18n| t_string!(i18n, plan_name).to_string())>
+                {plan.name.clone()}
+                {(!plan.active).then(|| view! { " " <span class="badge badge-neutral">{t!(i18n, plan_inactive)}</span> })}
+            </th>
+            <td class="numeric" data-label=label(|i18n| t_string!(i18n, plan_price).to_string())>{plan.price.to_string()}</td>
+            <td data-label=label(|i18n| t_string!(i18n, plan_validity).to_string())>{plan.validity.to_string()}</td>
+            <td data-label=label(|i18n| t_string!(i18n, plan_time_quota).to_string())>
+                {time_quota.map(|q| q.into_any()).unwrap_or_else(none)}
+            </td>
+            <td data-label=label(|i18n| t_string!(i18n, plan_data_quota).to_string())>
+                {plan.data_quota_bytes.map(|b| readable_quota(b).into_any()).unwrap_or_else(none)}
+            </td>
+            <td data-label=label(|i18n| t_string!(i18n, plan_profile).to_string())>
+                <span class="mono">{plan.profile.unwrap_or_default()}</span>
+            </td>
+            <td class="row-actions-cell">
+                <div class="row-actions">
+                    <EditToggle id editing />
+                    <ActionForm action=switch>
+                        <input type="hidden" name="plan_id" value=id />
+                        <input type="hidden" name="active" value=(!plan.active).to_string() />
+                        <button
+                            type="submit"
+                            class="button button-secondary"
+                            data-switch=if plan.active { "off" } else { "on" }
+                            disabled=move || switch.pending().get()
+                        >
+                            {if plan.active { t!(i18n, plan_switch_off).into_any() } else { t!(i18n, plan_switch_on).into_any() }}
+                        </button>
+                    </ActionForm>
+                </div>
+            </td>
+        </tr>
+    }
+}

@@ -1,0 +1,77 @@
+//! One big button per plan; a tap sells one voucher of it.
+
+use crate::components::error_message;
+use crate::components::labels::validity_label;
+use crate::error::AppError;
+use crate::i18n::*;
+use domain::model::sales::SaleablePlan;
+use leptos::prelude::*;
+
+/// The plans on sale, each a tile that calls `tap` with its id; disabled while `selling`.
+#[component]
+pub fn PlanTiles(
+    plans: Resource<Result<Vec<SaleablePlan>, AppError>>,
+    #[prop(into)] selling: Signal<bool>,
+    tap: Callback<i64>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Suspense fallback=move || view! { <p class="muted">{t!(i18n, loading)}</p> }>
+            {move || Suspend::new(async move {
+                match plans.await {
+                    Ok(plans) if plans.is_empty() => {
+                        view! { <p class="empty-state card">{t!(i18n, pos_no_plans)}</p> }.into_any()
+                    }
+                    Ok(plans) => {
+                        let several_routers = plans
+                            .iter()
+                            .any(|p| p.router_name != plans[0].router_name);
+                        view! {
+                            <div class="plan-tiles">
+                                {plans
+                                    .into_iter()
+                                    .map(|plan| view! { <PlanTile plan several_routers selling tap /> })
+                                    .collect_view()}
+                            </div>
+                        }
+                            .into_any()
+                    }
+                    Err(e) => view! { <p class="form-error">{error_message(i18n, &e)}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn PlanTile(
+    plan: SaleablePlan,
+    /// Whether the tile names its router: only when plans of several routers are on sale.
+    several_routers: bool,
+    selling: Signal<bool>,
+    tap: Callback<i64>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = plan.id;
+    let validity = validity_label(i18n, plan.validity_seconds);
+    let n = plan.stock;
+    view! {
+        <button
+            type="button"
+            class="plan-tile"
+            data-plan-id=id
+            disabled=move || selling.get()
+            on:click=move |_| tap.run(id)
+        >
+            <span class="tile-name">{plan.name}</span>
+            <span class="tile-price">{plan.price.to_string()}</span>
+            <span class="tile-meta">
+                {validity}
+                {several_routers.then(|| format!(" · {}", plan.router_name))}
+            </span>
+            {(n > 0).then(|| view! {
+                <span class="tile-stock">{t!(i18n, pos_stock, n)}</span>
+            })}
+        </button>
+    }
+}
