@@ -9,7 +9,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const BASE_URL = (process.env.BASE_URL ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
+// BASE_URL when given, else where cargo-leptos serves the site: LEPTOS_SITE_ADDR when the shell that
+// ran it set one (scripts/dev.sh always does), else the site-addr of Cargo.toml.
+export const BASE_URL = (
+  process.env.BASE_URL ?? `http://${process.env.LEPTOS_SITE_ADDR || '127.0.0.1:3000'}`
+).replace(/\/+$/, '');
 
 export const PHONE = { width: 375, height: 812 };
 export const TABLET = { width: 768, height: 1024 };
