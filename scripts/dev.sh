@@ -187,6 +187,14 @@ sqlx_prepare() {
   log "wrote $(ls .sqlx | wc -l) query descriptions to .sqlx/"
 }
 
+# cargo-leptos adds `--cfg erase_components` to debug builds itself, after the RUSTFLAGS it finds.
+# With the flag already in RUSTFLAGS (exported for the plain cargo commands, so that they build with
+# the same flags as the site) the server would get it twice: flags unlike those of every other
+# cargo command, and the whole dependency tree compiled a second time. So cargo-leptos gets none.
+leptos() {
+  env -u RUSTFLAGS cargo leptos "$@"
+}
+
 # A dev server left over from an earlier run holds the app's port: stop it rather than fail.
 stop_stale_server() {
   local pids
@@ -232,13 +240,13 @@ run() {
   stop_stale_server
   export APP_MODE=development RUSTFLAGS="--cfg erase_components" LEPTOS_OUTPUT_NAME=mikrotik_billing
   log "building (the first build takes several minutes)"
-  cargo leptos build
+  leptos build
   cargo build -p routeros --bin routeros-sim
   start_router_simulator
   ./target/debug/server migrate
   ./target/debug/server seed-demo --router "127.0.0.1:$SIM_PORT"
   log "serving at http://localhost:$APP_PORT  (Ctrl-C to stop; the logins are above)"
-  exec cargo leptos serve
+  exec env -u RUSTFLAGS cargo leptos serve
 }
 
 test_all() {
@@ -254,7 +262,7 @@ test_all() {
   log "formatting"
   cargo fmt --all -- --check
   log "building the site"
-  cargo leptos build
+  leptos build
   check_sqlx_offline_data
   log "unit, property, database and HTTP tests"
   # Not the frontend: built for the host together with the server, it would switch on the
@@ -289,7 +297,7 @@ browser_tests() {
     export LEPTOS_END2END_CMD="node --test --test-concurrency=1 $FILES"
   fi
   local started=$SECONDS status=0
-  cargo leptos end-to-end || status=$?
+  leptos end-to-end || status=$?
   log "the browser tests took $((SECONDS - started)) s"
   return "$status"
 }
@@ -305,7 +313,7 @@ e2e() {
   export SQLX_OFFLINE="${SQLX_OFFLINE:-true}"
   browser_test_database
   log "building the site"
-  cargo leptos build
+  leptos build
   browser_tests
 }
 
