@@ -342,7 +342,10 @@ pub fn PosPage() -> impl IntoView {
                     />
                 </label>
                 <FormError error />
-                <Suspense fallback=move || view! { <p class="muted">{t!(i18n, loading)}</p> }>
+                // A Transition, not a Suspense: after each sale the plans reload, and a fallback in
+                // their place would shorten the page and undo the scroll that brings the sale into
+                // view on a phone (and make the tiles flicker under the cashier's finger).
+                <Transition fallback=move || view! { <p class="muted">{t!(i18n, loading)}</p> }>
                     {move || Suspend::new(async move {
                         match plans.await {
                             Ok(plans) if plans.is_empty() => {
@@ -388,7 +391,7 @@ pub fn PosPage() -> impl IntoView {
                             Err(e) => view! { <p class="form-error">{error_message(i18n, &e)}</p> }.into_any(),
                         }
                     })}
-                </Suspense>
+                </Transition>
             </section>
 
             <section class="pos-result card" aria-live="polite">
@@ -412,11 +415,11 @@ pub fn PosPage() -> impl IntoView {
             </section>
 
             <section class="pos-today card" aria-labelledby="pos-today-title">
-                <Suspense fallback=|| ()>
+                <Transition fallback=|| ()>
                     {move || Suspend::new(async move {
                         today.await.ok().map(|t| view! { <TodayPanel today=t /> })
                     })}
-                </Suspense>
+                </Transition>
             </section>
 
             {move || sale.get().map(|s| view! { <Receipt sale=s /> })}
