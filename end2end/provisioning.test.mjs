@@ -12,10 +12,19 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
-import { createRequire } from 'node:module';
-import { DESKTOP, PHONE, documentWidth, login, pathOf, screenshot, visit, withBrowser } from './support.mjs';
-
-const { RouterOSAPI } = createRequire(import.meta.url)('node-routeros');
+import {
+  DESKTOP,
+  PHONE,
+  documentWidth,
+  hotspotUserNames,
+  login,
+  pathOf,
+  screenshot,
+  until,
+  visit,
+  withBrowser,
+  withRouterOs,
+} from './support.mjs';
 
 const TEST_TIMEOUT_MS = 120_000;
 // The worker drains the router outbox about once a second; 50 vouchers take a few seconds.
@@ -152,11 +161,12 @@ test('admin creates a plan on the router; a bad price changes nothing', { timeou
     await editor.locator('input[name="rate_limit"]').fill('3M/6M');
     await editor.locator('button[type="submit"]').click();
     await page.locator('.plan-editor').waitFor({ state: 'detached' });
-    const deadline = Date.now() + 15_000;
-    while ((await routerProfileRateLimit('default')) !== '3M/6M') {
-      assert.ok(Date.now() < deadline, 'the profile on the router has the new rate limit');
-      await page.waitForTimeout(300);
-    }
+    let rateLimit;
+    await until(
+      'the profile on the router has the new rate limit',
+      async () => (rateLimit = await routerProfileRateLimit('default')) === '3M/6M',
+      { interval: 300, describe: () => rateLimit },
+    );
   }),
 );
 
@@ -229,40 +239,29 @@ test('reconciliation finds the router in step with the vouchers', { timeout: TES
   }),
 );
 
-/** Reloads `path` until `locator` appears, or fails after `timeoutMs`. */
+/** Reloads `path` about once a second until `selector` is on it, or fails after `timeoutMs`. */
 async function reloadUntil(page, path, selector, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    await visit(page, path);
-    if ((await page.locator(selector).count()) > 0) return page.locator(selector).first();
-    if (Date.now() > deadline) throw new Error(`${selector} did not appear on ${path} within ${timeoutMs} ms`);
-    await page.waitForTimeout(1_000);
-  }
+  await until(
+    `${selector} is on ${path}`,
+    async () => {
+      await visit(page, path);
+      return (await page.locator(selector).count()) > 0;
+    },
+    { timeout: timeoutMs, interval: 1_000 },
+  );
+  return page.locator(selector).first();
 }
 
 /** The rate limit of a hotspot user profile on the simulated router. */
 async function routerProfileRateLimit(name) {
-  const api = new RouterOSAPI({ host: SIM.host, port: Number(SIM.port), user: SIM.username, password: SIM.password, timeout: 5 });
-  await api.connect();
-  try {
-    const rows = await api.write('/ip/hotspot/user/profile/print');
+  return withRouterOs(SIM, async (client) => {
+    const rows = await client.write('/ip/hotspot/user/profile/print');
     return rows.find((row) => row.name === name)?.['rate-limit'];
-  } finally {
-    await api.close();
-  }
+  });
 }
 
 /** The names of the hotspot users on the simulated router, read with a third-party API client. */
-async function routerUserNames() {
-  const api = new RouterOSAPI({ host: SIM.host, port: Number(SIM.port), user: SIM.username, password: SIM.password, timeout: 5 });
-  await api.connect();
-  try {
-    const rows = await api.write('/ip/hotspot/user/print', ['=.proplist=name']);
-    return rows.map((row) => row.name);
-  } finally {
-    await api.close();
-  }
-}
+const routerUserNames = () => hotspotUserNames(SIM);
 
 // The simulated customers of the test run log in with an unused voucher every 2 s, and the
 // activation monitor looks every 5 s (scripts/dev.sh sets both for the browser tests).
@@ -287,11 +286,10 @@ test('a customer logging in activates a voucher, and at expiry it leaves the rou
       `.vouchers-table tr[data-voucher="${code}"][data-status="expired"]`,
       120_000,
     );
-    const deadline = Date.now() + 30_000;
-    while ((await routerUserNames()).includes(code)) {
-      assert.ok(Date.now() < deadline, `${code} is still on the router after it expired`);
-      await page.waitForTimeout(500);
-    }
+    await until(`${code} has left the router after it expired`, async () => !(await routerUserNames()).includes(code), {
+      timeout: 30_000,
+      interval: 500,
+    });
   }),
 );
 

@@ -1,32 +1,35 @@
 // Selling vouchers as a cashier does it: on a tablet (768×1024, touch only) the cashier taps plans
 // and each tap sells one voucher, shown with its code and a QR code that opens the hotspot login
-// with that code; a double tap sells once; the day's totals follow. An admin prints voucher sheets
-// (A4 and 58 mm) whose QR codes decode to the login URL with the code, and reads the sales report.
+// with that code; a double tap sells once; the day's totals follow. The same on a phone
+// (375×812). An admin prints voucher sheets (A4 and 58 mm) whose QR codes decode to the login URL
+// with the code, and reads the sales report.
 //
 // Runs against the app at BASE_URL with the demo accounts seeded and its background worker
 // running. The tests start a RouterOS simulator of their own (target/debug/routeros-sim, or
 // ROUTEROS_SIM_BIN), so that no other test's router users mix with theirs, and through the REST
-// API register it with its hotspot login page, two plans and a batch of stock. The database may
-// hold sales of earlier runs, so totals are compared with what the page showed before. The router
+// API register it with its hotspot login page and two plans; each test makes the stock and the
+// sales it checks. The database may hold sales of earlier runs, so totals are compared with what
+// the page showed before, and "today" is the business's local day, which may change during a
+// test: the expected figures come from the sales report of the days the test spans. The router
 // stays registered when its simulator stops, so the dashboard reports it unreachable afterwards
 // (`make test` gives every run a fresh database and runs this file last).
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { randomInt } from 'node:crypto';
-import { once } from 'node:events';
-import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { randomInt, randomUUID } from 'node:crypto';
 import {
-  BASE_URL,
   DESKTOP,
+  PHONE,
   TABLET,
+  api,
+  apiToken,
   decodeQr,
   documentWidth,
   login,
+  makeStock,
   screenshot,
+  startSimulator,
+  until,
   visit,
   withBrowser,
 } from './support.mjs';
@@ -34,11 +37,6 @@ import {
 const TEST_TIMEOUT_MS = 120_000;
 const CASHIER = { username: 'kasir', password: 'kasir12345' };
 const ADMIN = { username: 'admin', password: 'admin12345' };
-const SIM_BIN =
-  process.env.ROUTEROS_SIM_BIN ??
-  join(dirname(fileURLToPath(import.meta.url)), '..', 'target', 'debug', 'routeros-sim');
-const SIM_LOGIN = { username: 'admin', password: 'sales-router' };
-let simulator;
 const run = String(randomInt(0, 1_000_000)).padStart(6, '0');
 const LOGIN_PAGE = `http://hotspot-${run}.lan/login`;
 // Three hours without stock (each sale makes its voucher), one day with a batch in stock.
@@ -46,114 +44,123 @@ const HOURS = `Jam ${run}`;
 const DAY = `Hari ${run}`;
 const PRICES = { [HOURS]: 3_000, [DAY]: 5_000 };
 
-/** The batch of stock made for the day plan; printed by the sheet test. */
-let stockBatch;
-/** The router the tests registered. */
+let simulator;
+/** The router the tests registered, and the ids of its plans by name. */
 let routerId;
+const planIds = {};
+let adminToken;
+let cashierToken;
 
-/** Calls the REST API as `token`'s user; fails the test on a refusal. */
-async function api(method, path, body, token) {
-  const response = await fetch(`${BASE_URL}${path}`, {
-    method,
-    headers: {
-      'content-type': 'application/json',
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  assert.ok(response.ok, `${method} ${path}: ${response.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
-
-/** Starts the simulator on a free port; resolves to its address. */
-async function startSimulator() {
-  simulator = spawn(
-    SIM_BIN,
-    ['--listen', '127.0.0.1:0', '--user', SIM_LOGIN.username, '--password', SIM_LOGIN.password],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const failed = once(simulator, 'exit').then(([code]) => {
-    throw new Error(`${SIM_BIN} exited with ${code}`);
-  });
-  const lines = createInterface({ input: simulator.stdout });
-  const listening = (async () => {
-    for await (const line of lines) {
-      const found = /^listening on (.+):(\d+)$/.exec(line.trim());
-      if (found) return { host: found[1], port: Number(found[2]) };
-    }
-    throw new Error('the simulator printed no address');
-  })();
-  return Promise.race([listening, failed]);
-}
-
-after(() => simulator?.kill());
+after(() => simulator?.stop());
 
 before(async () => {
-  const sim = await startSimulator();
-  const { token } = await api('POST', '/api/v2/auth/login', ADMIN);
+  simulator = await startSimulator({ password: 'sales-router' });
+  adminToken = await apiToken(ADMIN);
+  cashierToken = await apiToken(CASHIER);
   const router = await api(
     'POST',
     '/api/v2/routers',
     {
       name: `Kasir Uji ${run}`,
-      host: sim.host,
-      port: sim.port,
-      username: SIM_LOGIN.username,
-      password: SIM_LOGIN.password,
+      host: simulator.host,
+      port: simulator.port,
+      username: simulator.username,
+      password: simulator.password,
       hotspot_login_url: LOGIN_PAGE,
     },
-    token,
+    adminToken,
   );
   routerId = router.id;
-  const plan = (name, price, validity) =>
-    api(
-      'POST',
-      '/api/v2/plans',
-      { router_id: router.id, name, price, validity, profile: `kasir-${run}`, rate_limit: '2M/4M' },
-      token,
-    );
-  await plan(HOURS, PRICES[HOURS], '3h');
-  const day = await plan(DAY, PRICES[DAY], '1d');
-  const batch = await api('POST', '/api/v2/vouchers/batch', { plan_id: day.id, quantity: 10 }, token);
-  stockBatch = batch.batch_id;
-  // The stock sells once it is on the router.
-  for (let i = 0; ; i += 1) {
-    const progress = await api('GET', `/api/v2/vouchers/batches/${stockBatch}`, undefined, token);
-    if (progress.pushed === 10) break;
-    assert.ok(i < 120, `the stock batch reached the router (${JSON.stringify(progress)})`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
+  for (const [name, validity] of [
+    [HOURS, '3h'],
+    [DAY, '1d'],
+  ]) {
+    planIds[name] = (await addPlan(name, PRICES[name], validity)).id;
   }
 });
+
+function addPlan(name, price, validity) {
+  return api(
+    'POST',
+    '/api/v2/plans',
+    { router_id: routerId, name, price, validity, profile: `kasir-${run}`, rate_limit: '2M/4M' },
+    adminToken,
+  );
+}
+
+/** Sells one voucher of `plan` through the REST API, as the cashier. */
+function sellByApi(plan) {
+  return api('POST', '/api/v2/sales', { plan_id: planIds[plan], request_key: randomUUID() }, cashierToken);
+}
 
 const text = async (locator) => (await locator.innerText()).trim();
 /** "Rp 16.000" → 16000 */
 const rupiah = (shown) => Number(shown.replace(/[^0-9]/g, '') || '0');
 const loginUrl = (code, password = code) =>
   `${LOGIN_PAGE}?username=${encodeURIComponent(code)}&password=${encodeURIComponent(password)}`;
+/** "24-11-2026" (as the pages show a day) → "2026-11-24" */
+const isoDay = (shown) => shown.trim().split('-').reverse().join('-');
+/** The day before `day` ("2026-12-01" → "2026-11-30"). */
+const dayBefore = (day) => new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
 
-/** The day's totals of all cashiers, as the sales screen shows them. */
-async function dayTotals(page) {
-  const panel = page.locator('.pos-today');
-  const count = panel.locator('[data-total="count"]');
-  if ((await count.count()) === 0) return { count: 0, amount: 0 };
-  return {
-    count: Number(await text(count)),
-    amount: rupiah(await text(panel.locator('[data-total="amount"]'))),
-  };
+/** Splits CSV text into rows of fields (quoted fields may hold commas, quotes and line breaks). */
+function parseCsv(csv) {
+  const rows = [];
+  let row = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < csv.length; i += 1) {
+    const c = csv[i];
+    if (quoted) {
+      if (c === '"' && csv[i + 1] === '"') {
+        field += '"';
+        i += 1;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\n') {
+      rows.push([...row, field]);
+      row = [];
+      field = '';
+    } else if (c !== '\r') field += c;
+  }
+  if (field || row.length) rows.push([...row, field]);
+  return rows;
 }
 
-async function waitForTotals(page, expected) {
-  await page.waitForFunction(
-    ({ count, amount }) => {
-      const shownCount = document.querySelector('.pos-today [data-total="count"]')?.textContent;
-      const shownAmount = document.querySelector('.pos-today [data-total="amount"]')?.textContent;
-      return (
-        Number(shownCount) === count && Number((shownAmount ?? '').replace(/[^0-9]/g, '')) === amount
-      );
-    },
-    expected,
-  );
+/** Every sale of the business days `from`–`to`, from the report's CSV export (local times). */
+async function salesOfDays(from, to) {
+  const [header, ...rows] = parseCsv(await api('GET', `/api/v2/reports/sales.csv?from=${from}&to=${to}`, undefined, adminToken));
+  assert.deepEqual(header.slice(0, 7), ['sale_id', 'sold_at', 'router', 'plan', 'cashier', 'voucher_code', 'price']);
+  return rows.map(([id, soldAt, router, plan, cashier, code, price]) => ({
+    id,
+    day: soldAt.slice(0, 10),
+    router,
+    plan,
+    cashier,
+    code,
+    price: Number(price),
+  }));
+}
+
+const sum = (sales) => sales.reduce((total, s) => total + s.price, 0);
+
+/** The day shown on the sales screen and its totals of all cashiers, read in one go. */
+async function dayTotals(page) {
+  const shown = await page.evaluate(() => {
+    const panel = document.querySelector('.pos-today');
+    const read = (selector) => panel?.querySelector(selector)?.textContent ?? null;
+    return {
+      day: read('#pos-today-title .muted'),
+      count: read('[data-total="count"]'),
+      amount: read('[data-total="amount"]'),
+    };
+  });
+  if (shown.count === null) return { day: null, count: 0, amount: 0 };
+  return { day: isoDay(shown.day ?? ''), count: Number(shown.count), amount: rupiah(shown.amount ?? '') };
 }
 
 function tile(page, plan) {
@@ -175,22 +182,67 @@ async function sell(page, plan, previousId) {
   return { id: await sale.getAttribute('data-sale-id'), code, sale };
 }
 
-test('a cashier sells vouchers on a tablet with taps only', { timeout: TEST_TIMEOUT_MS }, () =>
-  withBrowser(
+/**
+ * Counts the sale requests the page sends and those answered (window.__sells), and the receipts
+ * it prints (window.__prints; the receipt printer is the browser's print dialog, so count the
+ * calls instead of opening it).
+ */
+async function watchSales(page) {
+  await page.addInitScript(() => {
+    window.__prints = 0;
+    window.print = () => {
+      window.__prints += 1;
+    };
+    window.__sells = { sent: 0, answered: 0 };
+    const send = window.fetch;
+    window.fetch = function (input, ...rest) {
+      const url = String(typeof input === 'string' || input instanceof URL ? input : input.url);
+      if (!url.includes('/rpc/sell_voucher')) return send.call(this, input, ...rest);
+      window.__sells.sent += 1;
+      return send.call(this, input, ...rest).finally(() => {
+        window.__sells.answered += 1;
+      });
+    };
+  });
+}
+
+/**
+ * Waits until every tap so far has been handled: taps reach the page in order, so once a last tap
+ * on a neutral spot (the WhatsApp field's label) arrives as a click, the earlier ones have been
+ * handled too, or dropped on a disabled button; then waits until every sale request they sent
+ * has its answer.
+ */
+async function tapsSettled(page) {
+  await page.evaluate(() => {
+    window.__neutralTap = false;
+    document.addEventListener(
+      'click',
+      function seen(event) {
+        if (!event.target.closest?.('.pos-whatsapp')) return;
+        window.__neutralTap = true;
+        document.removeEventListener('click', seen, true);
+      },
+      true,
+    );
+  });
+  await page.locator('.pos-whatsapp > span').tap();
+  await page.waitForFunction(() => window.__neutralTap);
+  await page.waitForFunction(() => window.__sells.sent === window.__sells.answered);
+}
+
+test('a cashier sells vouchers on a tablet with taps only', { timeout: TEST_TIMEOUT_MS }, async () => {
+  // The day plan sells from stock; the hours plan makes each voucher when it is sold.
+  await makeStock(adminToken, planIds[DAY], 5);
+  await withBrowser(
     TABLET,
     async (page) => {
-      // The receipt printer is the browser's print dialog: count the calls instead of opening it.
-      await page.addInitScript(() => {
-        window.__prints = 0;
-        window.print = () => {
-          window.__prints += 1;
-        };
-      });
+      await watchSales(page);
       await login(page, CASHIER.username, CASHIER.password);
       assert.equal(new URL(page.url()).pathname, '/pos');
       await page.locator('.plan-tile').first().waitFor();
+      await page.locator('.pos-today [data-total="count"]').waitFor();
       const before = await dayTotals(page);
-      const day = await text(page.locator('#pos-today-title .muted'));
+      assert.match(before.day, /^\d{4}-\d{2}-\d{2}$/, 'the sales screen names its day');
       await screenshot(page, 'sales-tablet-start');
 
       const sold = [];
@@ -202,7 +254,7 @@ test('a cashier sells vouchers on a tablet with taps only', { timeout: TEST_TIME
         assert.match(await text(last.sale.locator('.sale-plan')), new RegExp(plan));
         const qr = await decodeQr(last.sale.locator('.sale-qr'));
         assert.equal(qr, loginUrl(last.code), 'the QR code opens the hotspot login with the code');
-        sold.push({ plan, ...last });
+        sold.push({ plan, id: last.id, code: last.code });
       }
       await screenshot(page, 'sales-tablet-sold');
 
@@ -214,24 +266,55 @@ test('a cashier sells vouchers on a tablet with taps only', { timeout: TEST_TIME
       await page.touchscreen.tap(x, y);
       await page.waitForFunction((before) => document.querySelector('.sale')?.dataset.saleId !== before, last.id);
       const doubled = await text(page.locator('.sale .sale-code'));
-      sold.push({ plan: DAY, code: doubled });
-      // Let a second sale, if one were made, reach the page.
-      await page.waitForTimeout(1_500);
+      sold.push({ plan: DAY, id: await page.locator('.sale').getAttribute('data-sale-id'), code: doubled });
+      // A second sale, if the double tap made one, has reached the server after this.
+      await tapsSettled(page);
+      const requests = await page.evaluate(() => window.__sells);
+      assert.ok(requests.sent >= 4 && requests.sent <= 5, `the page sent ${requests.sent} sale requests`);
 
-      const expected = {
-        count: before.count + sold.length,
-        amount: before.amount + sold.reduce((sum, s) => sum + PRICES[s.plan], 0),
-      };
-      // "Today" is the business's local day: a run across its midnight starts a new one.
-      if ((await text(page.locator('#pos-today-title .muted'))) === day) {
-        await waitForTotals(page, expected);
-        assert.deepEqual(await dayTotals(page), expected, 'four sales, the double tap counted once');
-        const mine = rupiah(await text(page.locator('[data-stat="mine-total"] .stat-value')));
-        assert.ok(mine >= 16_000, `the cashier's own total includes the new sales (${mine})`);
-        const latest = await page.locator('.latest-sales li .code').allInnerTexts();
-        for (const s of sold) assert.ok(latest.includes(s.code), `${s.code} is in the latest sales`);
-        assert.equal(new Set(latest).size, latest.length, 'no voucher listed twice');
-      }
+      // The screen shows the totals of its day once it has caught up with the last sale. Its day
+      // may be a later one than at the start (a test that crosses the business's midnight): the
+      // expected totals are those of the sales report for the day shown.
+      let shown;
+      let expected;
+      await until(
+        'the sales screen shows the totals of its day',
+        async () => {
+          shown = await dayTotals(page);
+          if (!shown.day || shown.day < before.day) return false;
+          const ofDay = (await salesOfDays(before.day, shown.day)).filter((s) => s.day === shown.day);
+          expected = { day: shown.day, count: ofDay.length, amount: sum(ofDay) };
+          return shown.count === expected.count && shown.amount === expected.amount;
+        },
+        { describe: () => `${JSON.stringify(shown)} on the screen, ${JSON.stringify(expected)} in the report` },
+      );
+
+      // Since the start, exactly the four sales shown were made: the double tap sold once.
+      const sales = await salesOfDays(before.day, shown.day);
+      const mine = sales.filter((s) => sold.some((t) => t.id === s.id));
+      assert.deepEqual(
+        mine.map((s) => [s.code, s.plan, s.price]),
+        sold.map((s) => [s.code, s.plan, PRICES[s.plan]]),
+        'the report lists the sales the screen showed',
+      );
+      assert.deepEqual(
+        { count: sales.length, amount: sum(sales) },
+        { count: before.count + 4, amount: before.amount + 16_000 },
+        'four sales since the start (the double tap counted once), and no other',
+      );
+
+      // The cashier's own figures and latest sales (the newest ten, newest first) are those of the
+      // day shown.
+      const cashier = mine[0].cashier;
+      const cashierOfDay = sales.filter((s) => s.day === shown.day && s.cashier === cashier);
+      assert.equal(Number(await text(page.locator('[data-stat="mine-count"] .stat-value'))), cashierOfDay.length);
+      assert.equal(rupiah(await text(page.locator('[data-stat="mine-total"] .stat-value'))), sum(cashierOfDay));
+      assert.deepEqual(
+        await page.locator('.latest-sales li .code').allInnerTexts(),
+        cashierOfDay.slice(-10).reverse().map((s) => s.code),
+        'the latest sales, each voucher once',
+      );
+
       assert.equal(await page.evaluate(() => window.__prints), 4, 'one receipt printed per sale');
       assert.ok((await documentWidth(page)) <= TABLET.width, 'nothing scrolls sideways on the tablet');
 
@@ -245,15 +328,61 @@ test('a cashier sells vouchers on a tablet with taps only', { timeout: TEST_TIME
       await screenshot(page, 'sales-receipt-58mm');
     },
     { deviceScaleFactor: 2 },
+  );
+});
+
+test('a cashier sells on a phone: the plans fit the screen and are big enough to tap', { timeout: TEST_TIMEOUT_MS }, () =>
+  withBrowser(
+    PHONE,
+    async (page) => {
+      await watchSales(page);
+      await login(page, CASHIER.username, CASHIER.password);
+      assert.equal(new URL(page.url()).pathname, '/pos');
+      await tile(page, DAY).waitFor();
+      await tile(page, HOURS).waitFor();
+      assert.ok(
+        (await documentWidth(page)) <= PHONE.width,
+        `the sales screen is ${await documentWidth(page)}px wide on a ${PHONE.width}px phone`,
+      );
+      const tiles = await page.locator('.plan-tile').all();
+      for (const planTile of tiles) {
+        const name = await text(planTile.locator('.tile-name'));
+        const box = await planTile.boundingBox();
+        assert.ok(box.x >= 0 && box.x + box.width <= PHONE.width, `${name} is inside the screen (${JSON.stringify(box)})`);
+        assert.ok(box.height >= 44 && box.width >= 44, `${name} is big enough to tap (${box.width}×${box.height}px)`);
+        const clipped = await planTile.evaluate((el) => el.scrollWidth > el.clientWidth || el.scrollHeight > el.clientHeight);
+        assert.ok(!clipped, `${name}: the tile's text fits in it`);
+      }
+      await screenshot(page, 'sales-phone-start');
+
+      const sale = await sell(page, DAY);
+      assert.match(sale.code, /^[A-Z0-9]{6,}$/);
+      assert.match(await text(sale.sale.locator('.sale-plan')), new RegExp(DAY));
+      // The sale shows below the plans and is brought into view.
+      const code = await sale.sale.locator('.sale-code').boundingBox();
+      assert.ok(code.y >= 0 && code.y + code.height <= PHONE.height, `the code is in view (${JSON.stringify(code)})`);
+      assert.equal(await decodeQr(sale.sale.locator('.sale-qr')), loginUrl(sale.code), 'the QR code decodes');
+      assert.ok((await documentWidth(page)) <= PHONE.width, 'the sale does not widen the page');
+      assert.equal(await page.evaluate(() => window.__prints), 1, 'the receipt is printed');
+      // What the cashier sees after the tap.
+      await screenshot(page, 'sales-phone-sold', { fullPage: false });
+    },
+    { deviceScaleFactor: 2 },
   ));
 
-test('printed sheets carry QR codes that decode to the login URL with the code', { timeout: TEST_TIMEOUT_MS }, () =>
-  withBrowser(
+test('printed sheets carry QR codes that decode to the login URL with the code', { timeout: TEST_TIMEOUT_MS }, async () => {
+  // A plan of its own with ten vouchers in stock, two of them sold at the counter.
+  const week = `Minggu ${run}`;
+  planIds[week] = (await addPlan(week, 20_000, '7d')).id;
+  const stock = await makeStock(adminToken, planIds[week], 10);
+  const sold = [await sellByApi(week), await sellByApi(week)];
+
+  await withBrowser(
     DESKTOP,
     async (page) => {
       await login(page, ADMIN.username, ADMIN.password);
       await visit(page, '/admin/vouchers');
-      await page.locator(`tr[data-batch="${stockBatch}"] a[data-print="a4"]`).click();
+      await page.locator(`tr[data-batch="${stock}"] a[data-print="a4"]`).click();
       await page.waitForURL(/\/print\/vouchers\?batch=/);
       await page.locator('.voucher-card').first().waitFor();
       const cards = page.locator('.sheet-a4 .voucher-card');
@@ -287,9 +416,12 @@ test('printed sheets carry QR codes that decode to the login URL with the code',
 
       // The voucher list tells the sold vouchers of the batch from the printed ones.
       await page.emulateMedia({ media: 'screen' });
-      await visit(page, `/admin/vouchers?batch=${stockBatch}`);
+      await visit(page, `/admin/vouchers?batch=${stock}`);
       await page.locator('.vouchers-table tr[data-voucher]').first().waitFor();
-      assert.equal(await page.locator('.vouchers-table [data-sold]').count(), 2, 'two sales came from this stock');
+      const soldRows = await page
+        .locator('.vouchers-table tr[data-voucher]:has([data-sold])')
+        .evaluateAll((rows) => rows.map((row) => row.dataset.voucher).sort());
+      assert.deepEqual(soldRows, sold.map((s) => s.code).sort(), 'the two vouchers sold from this stock');
       assert.equal(await page.locator('.vouchers-table [data-printed]').count(), 8, 'the rest is marked printed');
 
       // A selection from the voucher list.
@@ -306,10 +438,18 @@ test('printed sheets carry QR codes that decode to the login URL with the code',
       assert.deepEqual([...printed].sort(), [...chosen].sort(), 'the chosen vouchers and no others');
     },
     { deviceScaleFactor: 2 },
-  ));
+  );
+});
 
-test('the sales report adds up and exports CSV', { timeout: TEST_TIMEOUT_MS }, () =>
-  withBrowser(DESKTOP, async (page) => {
+test('the sales report adds up and exports CSV', { timeout: TEST_TIMEOUT_MS }, async () => {
+  const sold = [await sellByApi(HOURS), await sellByApi(DAY)];
+  // The period of the report: today and, should the business's midnight have passed since the
+  // sales, yesterday.
+  const { date: today } = await api('GET', '/api/v2/sales/today', undefined, adminToken);
+  const from = dayBefore(today);
+  const report = await api('GET', `/api/v2/reports/sales?from=${from}&to=${today}`, undefined, adminToken);
+
+  await withBrowser(DESKTOP, async (page) => {
     await login(page, ADMIN.username, ADMIN.password);
     // The dashboard shows today's sales and leads to the report.
     const soldToday = page.locator('[data-stat="sold-today"]');
@@ -318,14 +458,27 @@ test('the sales report adds up and exports CSV', { timeout: TEST_TIMEOUT_MS }, (
     await page.locator('a.stat-link', { has: soldToday }).click();
     await page.waitForURL('**/admin/reports');
     await page.locator('[data-stat="count"]').waitFor();
+
+    await visit(page, `/admin/reports?from=${from}&to=${today}`);
+    await page.locator('[data-stat="count"]').waitFor();
+    assert.equal(await page.locator('input[name="from"]').inputValue(), from);
+    assert.equal(await page.locator('input[name="to"]').inputValue(), today);
     const count = Number(await text(page.locator('[data-stat="count"] .stat-value')));
     const revenue = rupiah(await text(page.locator('[data-stat="revenue"] .stat-value')));
-    assert.ok(count >= 4, `this month's sales include today's (${count})`);
+    assert.deepEqual({ count, revenue }, { count: report.count, revenue: report.revenue }, 'the page shows the report');
+    assert.ok(count >= sold.length, `the period holds the sales just made (${count})`);
     for (const group of ['day', 'plan', 'cashier', 'router']) {
       const table = page.locator(`[data-group="${group}"]`);
       assert.equal(Number(await text(table.locator('[data-total="count"]'))), count, `${group} count`);
       assert.equal(rupiah(await text(table.locator('[data-total="revenue"]'))), revenue, `${group} revenue`);
     }
+    const hours = report.by_plan.find((p) => p.id === planIds[HOURS]);
+    const hoursRow = page.locator('[data-group="plan"] tbody tr', { hasText: HOURS });
+    assert.deepEqual(
+      (await hoursRow.locator('td.num').allInnerTexts()).map(rupiah),
+      [hours.count, hours.revenue],
+      `the row of ${HOURS}`,
+    );
     assert.ok(await page.locator('.chart-svg svg rect').count() > 1, 'the chart has bars');
     await screenshot(page, 'sales-report');
 
@@ -333,11 +486,16 @@ test('the sales report adds up and exports CSV', { timeout: TEST_TIMEOUT_MS }, (
     const response = await page.request.get(csvHref);
     assert.equal(response.status(), 200);
     assert.match(response.headers()['content-type'], /text\/csv/);
-    const lines = (await response.text()).trim().split('\n');
-    assert.equal(lines.length, count + 1, 'a header and one line per sale');
-    const total = lines.slice(1).reduce((sum, line) => sum + Number(line.split(',')[6]), 0);
-    assert.equal(total, revenue);
-  }));
+    const [, ...rows] = parseCsv((await response.text()).trim());
+    assert.equal(rows.length, count, 'one line per sale');
+    assert.equal(rows.reduce((total, row) => total + Number(row[6]), 0), revenue);
+    for (const sale of sold) {
+      const row = rows.find((r) => r[0] === String(sale.id));
+      assert.ok(row, `sale ${sale.id} is in the CSV`);
+      assert.deepEqual([row[3], row[5], Number(row[6])], [sale.plan.name, sale.code, sale.price]);
+    }
+  });
+});
 
 test('a plan switched off leaves the sales screen until it is switched on', { timeout: TEST_TIMEOUT_MS }, () =>
   withBrowser(DESKTOP, async (page) => {

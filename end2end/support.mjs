@@ -1,15 +1,27 @@
 // Shared helpers for the end-to-end tests: a fresh headless Debian Chromium per test, the
-// running app's address, and the steps every test repeats (wait for hydration, log in).
+// running app's address, the steps every test repeats (wait for hydration, log in), waiting for a
+// condition, the REST API, and a RouterOS simulator of a test file's own.
 
 import { chromium } from 'playwright-core';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
-export const BASE_URL = (process.env.BASE_URL ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
+const { RouterOSAPI } = createRequire(import.meta.url)('node-routeros');
+
+// BASE_URL when given, else where cargo-leptos serves the site: LEPTOS_SITE_ADDR when the shell that
+// ran it set one (scripts/dev.sh always does), else the site-addr of Cargo.toml.
+export const BASE_URL = (
+  process.env.BASE_URL ?? `http://${process.env.LEPTOS_SITE_ADDR || '127.0.0.1:3000'}`
+).replace(/\/+$/, '');
 
 export const PHONE = { width: 375, height: 812 };
 export const TABLET = { width: 768, height: 1024 };
@@ -160,11 +172,14 @@ export async function submitLogin(page, username, password) {
   await page.locator('form button[type="submit"]').click();
 }
 
-/** Saves a full-page screenshot to end2end/screenshots/<name>.png (git-ignored) for review. */
-export async function screenshot(page, name) {
+/**
+ * Saves a screenshot to end2end/screenshots/<name>.png (git-ignored) for review: the full page, or
+ * with `{ fullPage: false }` what the screen shows.
+ */
+export async function screenshot(page, name, { fullPage = true } = {}) {
   await mkdir(SCREENSHOT_DIR, { recursive: true });
   const path = join(SCREENSHOT_DIR, `${name}.png`);
-  await page.screenshot({ path, fullPage: true });
+  await page.screenshot({ path, fullPage });
   return path;
 }
 
@@ -184,4 +199,126 @@ export async function decodeQr(locator) {
   const png = PNG.sync.read(await locator.screenshot());
   const found = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
   return found?.data ?? null;
+}
+
+/**
+ * Calls `check` until it returns something other than undefined, null or false, and returns that;
+ * fails after `timeout` ms saying what was awaited and what `check` last saw (its last error, or
+ * `describe()` of the last attempt when given).
+ */
+export async function until(what, check, { timeout = STEP_TIMEOUT_MS, interval = 200, describe } = {}) {
+  const deadline = Date.now() + timeout;
+  let last;
+  for (;;) {
+    let result;
+    try {
+      result = await check();
+      last = undefined;
+    } catch (error) {
+      last = error;
+    }
+    if (result !== undefined && result !== null && result !== false) return result;
+    if (Date.now() >= deadline) {
+      const seen = last ? `: ${last.message}` : describe ? `; last seen ${await describe()}` : '';
+      throw new Error(`timed out after ${timeout} ms waiting until ${what}${seen}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, interval));
+  }
+}
+
+/** Calls the REST API as `token`'s user and returns the answer's JSON; fails on a refusal. */
+export async function api(method, path, body, token) {
+  const response = await fetch(`${BASE_URL}${path}`, {
+    method,
+    headers: {
+      'content-type': 'application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  assert.ok(response.ok, `${method} ${path}: ${response.status} ${text}`);
+  return text && /json/.test(response.headers.get('content-type') ?? '') ? JSON.parse(text) : text;
+}
+
+/** A bearer token of `user` ({ username, password }). */
+export async function apiToken(user) {
+  return (await api('POST', '/api/v2/auth/login', user)).token;
+}
+
+/** Makes a batch of `quantity` vouchers of a plan and waits until all are on the router. */
+export async function makeStock(token, planId, quantity, { timeout = 30_000 } = {}) {
+  const { batch_id: batch } = await api('POST', '/api/v2/vouchers/batch', { plan_id: planId, quantity }, token);
+  let progress;
+  await until(
+    `batch ${batch} is on the router`,
+    async () => {
+      progress = await api('GET', `/api/v2/vouchers/batches/${batch}`, undefined, token);
+      return progress.pushed === quantity;
+    },
+    { timeout, interval: 250, describe: () => JSON.stringify(progress) },
+  );
+  return batch;
+}
+
+const SIM_BIN =
+  process.env.ROUTEROS_SIM_BIN ??
+  join(dirname(fileURLToPath(import.meta.url)), '..', 'target', 'debug', 'routeros-sim');
+
+/**
+ * Starts a RouterOS simulator of the calling test file's own (target/debug/routeros-sim, or
+ * ROUTEROS_SIM_BIN) on a free port, so that no other test's hotspot users mix with its own.
+ * Resolves to { host, port, username, password, stop() }.
+ */
+export async function startSimulator({ username = 'admin', password = 'sim-router' } = {}) {
+  const child = spawn(SIM_BIN, ['--listen', '127.0.0.1:0', '--user', username, '--password', password], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const failed = once(child, 'exit').then(([code]) => {
+    throw new Error(`${SIM_BIN} exited with ${code}`);
+  });
+  const lines = createInterface({ input: child.stdout });
+  const listening = (async () => {
+    for await (const line of lines) {
+      const found = /^listening on (.+):(\d+)$/.exec(line.trim());
+      if (found) return { host: found[1], port: Number(found[2]) };
+    }
+    throw new Error('the simulator printed no address');
+  })();
+  let address;
+  try {
+    address = await Promise.race([listening, failed]);
+  } catch (error) {
+    child.kill();
+    throw error;
+  }
+  failed.catch(() => {});
+  return { ...address, username, password, stop: () => child.kill() };
+}
+
+/**
+ * Runs `body(client)` with a third-party RouterOS API client (node-routeros) logged in to
+ * `router` ({ host, port, username, password }), and logs out after.
+ */
+export async function withRouterOs(router, body) {
+  const client = new RouterOSAPI({
+    host: router.host,
+    port: Number(router.port),
+    user: router.username,
+    password: router.password,
+    timeout: 5,
+  });
+  await client.connect();
+  try {
+    return await body(client);
+  } finally {
+    await client.close();
+  }
+}
+
+/** The names of the hotspot users on `router`. */
+export async function hotspotUserNames(router) {
+  return withRouterOs(router, async (client) =>
+    (await client.write('/ip/hotspot/user/print', ['=.proplist=name'])).map((row) => row.name),
+  );
 }

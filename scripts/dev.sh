@@ -2,6 +2,7 @@
 # One entry point for developers and CI:
 #   scripts/dev.sh run        set everything up, then serve the app with demo data at http://localhost:3000
 #   scripts/dev.sh test       set everything up, then run the whole test suite
+#   scripts/dev.sh e2e        set up and run only the browser tests (end2end/; FILES=sales.test.mjs for one file)
 #   scripts/dev.sh bench      run every benchmark (figures go in docs/BENCHMARKS.md)
 #   scripts/dev.sh release-check   build the release site (wasm-opt) and check in Chromium that it hydrates
 #   scripts/dev.sh sqlx-prepare    regenerate .sqlx/ (offline query data) after changing a query
@@ -16,7 +17,11 @@ cd "$ROOT"
 DATA="$ROOT/.data"
 PG_PORT="${PG_PORT:-55432}"
 REDIS_PORT="${REDIS_PORT:-56379}"
-APP_PORT=3000
+# The site's port; another engineer's server on the same machine can keep 3000 while this one
+# uses e.g. APP_PORT=3300 (cargo-leptos and the browser tests follow LEPTOS_SITE_ADDR).
+APP_PORT="${APP_PORT:-3000}"
+export LEPTOS_SITE_ADDR="${LEPTOS_SITE_ADDR:-127.0.0.1:$APP_PORT}"
+export LEPTOS_RELOAD_PORT="${LEPTOS_RELOAD_PORT:-$((APP_PORT + 1))}"
 CARGO_LEPTOS_VERSION=0.3.10
 BIN="$HOME/.cargo/bin"
 export PATH="$BIN:$ROOT/end2end/node_modules/.bin:$PATH:/usr/sbin:/sbin"
@@ -182,7 +187,15 @@ sqlx_prepare() {
   log "wrote $(ls .sqlx | wc -l) query descriptions to .sqlx/"
 }
 
-# A dev server left over from an earlier run holds port 3000: stop it rather than fail.
+# cargo-leptos adds `--cfg erase_components` to debug builds itself, after the RUSTFLAGS it finds.
+# With the flag already in RUSTFLAGS (exported for the plain cargo commands, so that they build with
+# the same flags as the site) the server would get it twice: flags unlike those of every other
+# cargo command, and the whole dependency tree compiled a second time. So cargo-leptos gets none.
+leptos() {
+  env -u RUSTFLAGS cargo leptos "$@"
+}
+
+# A dev server left over from an earlier run holds the app's port: stop it rather than fail.
 stop_stale_server() {
   local pids
   pids=$(ss -ltnpH "sport = :$APP_PORT" 2>/dev/null | grep -o 'pid=[0-9]*' | cut -d= -f2 | sort -u || true)
@@ -227,13 +240,13 @@ run() {
   stop_stale_server
   export APP_MODE=development RUSTFLAGS="--cfg erase_components" LEPTOS_OUTPUT_NAME=mikrotik_billing
   log "building (the first build takes several minutes)"
-  cargo leptos build
+  leptos build
   cargo build -p routeros --features sim --bin routeros-sim
   start_router_simulator
   ./target/debug/server migrate
   ./target/debug/server seed-demo --router "127.0.0.1:$SIM_PORT"
   log "serving at http://localhost:$APP_PORT  (Ctrl-C to stop; the logins are above)"
-  exec cargo leptos serve
+  exec env -u RUSTFLAGS cargo leptos serve
 }
 
 test_all() {
@@ -244,15 +257,12 @@ test_all() {
   # cargo-leptos builds with this flag and output name; the tests use the same so that the
   # dependency tree compiles once.
   export APP_MODE=development RUSTFLAGS="--cfg erase_components" LEPTOS_OUTPUT_NAME=mikrotik_billing
-  # The browser tests get a database of their own, fresh on every run, and their own Redis keys.
-  local base="${APP_DATABASE__URL%/*}"
-  psql "$base/postgres" -qc "DROP DATABASE IF EXISTS mikrotik_billing_e2e WITH (FORCE)" -c "CREATE DATABASE mikrotik_billing_e2e"
-  export APP_DATABASE__URL="$base/mikrotik_billing_e2e" APP_REDIS__KEY_PREFIX="e2e:$(date +%s):"
+  browser_test_database
 
   log "formatting"
   cargo fmt --all -- --check
   log "building the site"
-  cargo leptos build
+  leptos build
   check_sqlx_offline_data
   log "unit, property, database and HTTP tests"
   # Not the frontend: built for the host together with the server, it would switch on the
@@ -263,13 +273,48 @@ test_all() {
   log "a third-party RouterOS client against the simulator"
   cargo build -p routeros --features sim --bin routeros-sim
   ROUTEROS_SIM_BIN="$ROOT/target/debug/routeros-sim" crates/routeros/interop/run.sh
+  browser_tests
+}
+
+# The browser tests get a database of their own, fresh on every run, and their own Redis keys.
+browser_test_database() {
+  local base="${APP_DATABASE__URL%/*}"
+  psql "$base/postgres" -qc "DROP DATABASE IF EXISTS mikrotik_billing_e2e WITH (FORCE)" -c "CREATE DATABASE mikrotik_billing_e2e"
+  export APP_DATABASE__URL="$base/mikrotik_billing_e2e" APP_REDIS__KEY_PREFIX="e2e:$(date +%s):"
+}
+
+# The end-to-end tests in headless Chromium against a built site (cargo-leptos serves it for the
+# length of the run). FILES narrows the run to some files of end2end/.
+browser_tests() {
   log "end-to-end tests in headless Chromium"
+  cargo build -p routeros --features sim --bin routeros-sim
   # Time runs faster for the browser tests: the simulated customers log in every 2 s and the
   # activation monitor looks every 5 s, so a voucher's whole life fits in a test.
   DEMO_LOGIN_EVERY=2 start_router_simulator
-  export APP_JOBS__ACTIVATION_INTERVAL_SECONDS=5
+  export APP_JOBS__ACTIVATION_INTERVAL_SECONDS=5 ROUTEROS_SIM_PORT="$SIM_PORT"
   ./target/debug/server seed-demo >/dev/null
-  cargo leptos end-to-end
+  if [ -n "${FILES:-}" ]; then
+    export LEPTOS_END2END_CMD="node --test --test-concurrency=1 $FILES"
+  fi
+  local started=$SECONDS status=0
+  leptos end-to-end || status=$?
+  log "the browser tests took $((SECONDS - started)) s"
+  return "$status"
+}
+
+# Only the browser tests: a fresh database, the site built (incrementally), the simulator, the
+# demo accounts, then end2end/. Much faster than `test` while working on the browser tests.
+e2e() {
+  setup
+  services
+  stop_stale_server
+  # The queries are checked against the committed .sqlx/ (the `test` verb checks those are current).
+  export APP_MODE=development RUSTFLAGS="--cfg erase_components" LEPTOS_OUTPUT_NAME=mikrotik_billing
+  export SQLX_OFFLINE="${SQLX_OFFLINE:-true}"
+  browser_test_database
+  log "building the site"
+  leptos build
+  browser_tests
 }
 
 # Every benchmark; the provisioning bench needs the local services and makes its own database.
@@ -304,11 +349,12 @@ release_check() {
 case "${1:-}" in
   run) run ;;
   test) test_all ;;
+  e2e) e2e ;;
   release-check) release_check ;;
   bench) bench ;;
   sqlx-prepare) sqlx_prepare ;;
   services) setup; services ;;
   setup) setup ;;
   stop) stop ;;
-  *) die "usage: scripts/dev.sh run|test|bench|release-check|sqlx-prepare|services|setup|stop" ;;
+  *) die "usage: scripts/dev.sh run|test|e2e|bench|release-check|sqlx-prepare|services|setup|stop" ;;
 esac

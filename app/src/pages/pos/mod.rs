@@ -81,11 +81,12 @@ pub fn PosPage() -> impl IntoView {
             <SaleResult sale selling=sell.pending() auto_print set_auto_print />
 
             <section class="pos-today card" aria-labelledby="pos-today-title">
-                <Suspense fallback=|| ()>
+                // A Transition keeps the totals on screen while they reload after a sale.
+                <Transition fallback=|| ()>
                     {move || Suspend::new(async move {
                         today.await.ok().map(|t| view! { <TodayPanel today=t /> })
                     })}
-                </Suspense>
+                </Transition>
             </section>
 
             {move || sale.get().map(|s| view! { <Receipt sale=s /> })}

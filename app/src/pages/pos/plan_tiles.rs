@@ -16,7 +16,10 @@ pub fn PlanTiles(
 ) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <Suspense fallback=move || view! { <p class="muted">{t!(i18n, loading)}</p> }>
+        // A Transition, not a Suspense: after each sale the plans reload, and a fallback in their
+        // place would shorten the page and undo the scroll that brings the sale into view on a
+        // phone (and make the tiles flicker under the cashier's finger).
+        <Transition fallback=move || view! { <p class="muted">{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match plans.await {
                     Ok(plans) if plans.is_empty() => {
@@ -39,7 +42,7 @@ pub fn PlanTiles(
                     Err(e) => view! { <p class="form-error">{error_message(i18n, &e)}</p> }.into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 
