@@ -381,7 +381,7 @@ async fn bad_batches_are_refused_and_leave_nothing(pool: PgPool) {
         ),
     ] {
         match vouchers::create_batch(&pool, input, Actor::System).await {
-            Err(VoucherError::Invalid { field: f, .. }) => assert_eq!(f, field),
+            Err(VoucherError::Invalid(e)) => assert_eq!(e.field, field),
             other => panic!("{field}: {other:?}"),
         }
     }
@@ -623,10 +623,10 @@ async fn the_voucher_list_filters_and_withdrawn_vouchers_leave_the_router(pool: 
             }
         )
         .await,
-        Err(VoucherError::Invalid {
+        Err(VoucherError::Invalid(domain::FieldError {
             field: "status",
             ..
-        })
+        }))
     ));
 
     let to_delete = first.vouchers[0].id;

@@ -11,6 +11,7 @@ use billing::hotspot::sales::{self, SaleError};
 use billing::hotspot::vouchers;
 use billing::reports;
 use chrono::{TimeZone, Utc};
+use domain::FieldError;
 use domain::RouterState;
 use domain::model::plans::PlanInput;
 use domain::model::reports::{GroupTotal, Period};
@@ -506,10 +507,10 @@ async fn refused_sales_change_nothing(pool: PgPool) {
     assert!(
         matches!(
             bad_number,
-            Err(SaleError::Invalid {
+            Err(SaleError::Invalid(FieldError {
                 field: "customer_whatsapp",
                 ..
-            })
+            }))
         ),
         "{bad_number:?}"
     );

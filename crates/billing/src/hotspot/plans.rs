@@ -15,12 +15,8 @@ use sqlx::{PgConnection, PgPool};
 
 #[derive(Debug, thiserror::Error)]
 pub enum CatalogError {
-    #[error("{field}: {message}")]
-    Invalid {
-        field: &'static str,
-        code: ErrorCode,
-        message: String,
-    },
+    #[error(transparent)]
+    Invalid(#[from] FieldError),
     #[error("a plan with this name already exists on this router")]
     DuplicatePlan,
     #[error("no such plan")]
@@ -34,23 +30,13 @@ pub enum CatalogError {
 }
 
 fn invalid(field: &'static str, code: ErrorCode, message: impl Into<String>) -> CatalogError {
-    CatalogError::Invalid {
-        field,
-        code,
-        message: message.into(),
-    }
-}
-
-impl From<FieldError> for CatalogError {
-    fn from(e: FieldError) -> Self {
-        invalid(e.field, e.code, e.message)
-    }
+    CatalogError::Invalid(FieldError::new(field, code, message.into()))
 }
 
 impl Explain for CatalogError {
     fn problem(&self) -> Problem {
         match self {
-            CatalogError::Invalid { field, code, .. } => Problem::Invalid { field, code: *code },
+            CatalogError::Invalid(e) => e.problem(),
             CatalogError::DuplicatePlan => Problem::Conflict {
                 field: "name",
                 code: ErrorCode::PlanNameTaken,

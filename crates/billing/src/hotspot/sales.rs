@@ -13,6 +13,7 @@ use crate::outbox;
 use crate::routers::RouterService;
 use chrono::Utc;
 use domain::ErrorCode;
+use domain::FieldError;
 use domain::RouterState;
 use domain::model::sales::{
     CashierDay, NamedRef, Sale, SaleLine, SaleRequest, SaleablePlan, Today,
@@ -31,12 +32,8 @@ const SALE_BATCH_COMMENT: &str = "kasir";
 
 #[derive(Debug, thiserror::Error)]
 pub enum SaleError {
-    #[error("{field}: {message}")]
-    Invalid {
-        field: &'static str,
-        code: ErrorCode,
-        message: String,
-    },
+    #[error(transparent)]
+    Invalid(#[from] FieldError),
     #[error("no such plan")]
     PlanNotFound,
     #[error("the plan is switched off")]
@@ -54,7 +51,7 @@ pub enum SaleError {
 impl Explain for SaleError {
     fn problem(&self) -> Problem {
         match self {
-            SaleError::Invalid { field, code, .. } => Problem::Invalid { field, code: *code },
+            SaleError::Invalid(e) => e.problem(),
             // The same refusals as a batch of the plan would get.
             SaleError::PlanNotFound => VoucherError::PlanNotFound.problem(),
             SaleError::PlanInactive => VoucherError::PlanInactive.problem(),
@@ -86,13 +83,13 @@ impl From<VoucherError> for SaleError {
 /// The buyer's number as typed, if one was: normalised, or refused with the reason.
 fn buyer_whatsapp(typed: Option<&str>) -> Result<Option<WhatsappNumber>, SaleError> {
     match typed.map(str::trim).filter(|w| !w.is_empty()) {
-        Some(w) => WhatsappNumber::parse(w)
-            .map(Some)
-            .map_err(|e| SaleError::Invalid {
-                field: "customer_whatsapp",
-                code: e.code(),
-                message: e.to_string(),
-            }),
+        Some(w) => WhatsappNumber::parse(w).map(Some).map_err(|e| {
+            SaleError::Invalid(FieldError::new(
+                "customer_whatsapp",
+                e.code(),
+                e.to_string(),
+            ))
+        }),
         None => Ok(None),
     }
 }

@@ -7,6 +7,7 @@ use crate::core::problem::{Explain, Problem};
 use crate::hotspot::jobs::HotspotJob;
 use crate::outbox;
 use domain::ErrorCode;
+use domain::FieldError;
 use domain::model::vouchers::{
     BatchCreated, BatchInput, BatchProgress, BatchSummary, NewVoucher, SheetVoucher, Voucher,
     VoucherFilter,
@@ -23,12 +24,8 @@ const PASSWORD_LENGTH: u8 = 6;
 
 #[derive(Debug, thiserror::Error)]
 pub enum VoucherError {
-    #[error("{field}: {message}")]
-    Invalid {
-        field: &'static str,
-        code: ErrorCode,
-        message: String,
-    },
+    #[error(transparent)]
+    Invalid(#[from] FieldError),
     #[error("no such plan")]
     PlanNotFound,
     #[error("the plan is switched off")]
@@ -44,7 +41,7 @@ pub enum VoucherError {
 impl Explain for VoucherError {
     fn problem(&self) -> Problem {
         match self {
-            VoucherError::Invalid { field, code, .. } => Problem::Invalid { field, code: *code },
+            VoucherError::Invalid(e) => e.problem(),
             VoucherError::PlanNotFound => Problem::Invalid {
                 field: "plan_id",
                 code: ErrorCode::PlanNotFound,
@@ -68,11 +65,7 @@ impl Explain for VoucherError {
 
 impl From<(&'static str, VoucherRuleError)> for VoucherError {
     fn from((field, e): (&'static str, VoucherRuleError)) -> Self {
-        VoucherError::Invalid {
-            field,
-            code: e.code(),
-            message: e.to_string(),
-        }
+        VoucherError::Invalid(FieldError::new(field, e.code(), e.to_string()))
     }
 }
 
@@ -188,11 +181,11 @@ impl BatchSettings {
             .filter(|c| !c.is_empty())
             .map(str::to_owned);
         if comment.as_ref().is_some_and(|c| c.chars().count() > 200) {
-            return Err(VoucherError::Invalid {
-                field: "comment",
-                code: ErrorCode::CommentTooLong,
-                message: "comment must be at most 200 characters".to_owned(),
-            });
+            return Err(VoucherError::Invalid(FieldError::new(
+                "comment",
+                ErrorCode::CommentTooLong,
+                "comment must be at most 200 characters".to_owned(),
+            )));
         }
         Ok(BatchSettings {
             quantity,
@@ -358,14 +351,13 @@ async fn select(
     only: Option<i64>,
 ) -> Result<Vec<Voucher>, VoucherError> {
     let status = match filter.status.as_deref() {
-        Some(text) => Some(
-            text.parse::<VoucherStatus>()
-                .map_err(|e| VoucherError::Invalid {
-                    field: "status",
-                    code: ErrorCode::VoucherStatus,
-                    message: e.to_string(),
-                })?,
-        ),
+        Some(text) => Some(text.parse::<VoucherStatus>().map_err(|e| {
+            VoucherError::Invalid(FieldError::new(
+                "status",
+                ErrorCode::VoucherStatus,
+                e.to_string(),
+            ))
+        })?),
         None => None,
     };
     let limit = filter.limit.unwrap_or(50).clamp(1, 500);
@@ -500,11 +492,11 @@ pub async fn sheet(
         SheetSelection::Batch { batch_id, offset } => (Some(*batch_id), None, (*offset).max(0)),
         SheetSelection::Vouchers(ids) => {
             if ids.is_empty() || ids.len() as i64 > SHEET_MAX {
-                return Err(VoucherError::Invalid {
-                    field: "ids",
-                    code: ErrorCode::SheetSelection,
-                    message: format!("choose between 1 and {SHEET_MAX} vouchers to print"),
-                });
+                return Err(VoucherError::Invalid(FieldError::new(
+                    "ids",
+                    ErrorCode::SheetSelection,
+                    format!("choose between 1 and {SHEET_MAX} vouchers to print"),
+                )));
             }
             (None, Some(ids.clone()), 0)
         }

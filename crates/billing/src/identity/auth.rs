@@ -12,7 +12,7 @@ use crate::identity::sessions::SessionStore;
 use crate::identity::token::TokenKeys;
 use domain::contact::ContactError;
 use domain::model::accounts::{Customer, Registration};
-use domain::{EmailAddress, ErrorCode, PersonName, WhatsappNumber};
+use domain::{EmailAddress, ErrorCode, FieldError, PersonName, WhatsappNumber};
 use secrecy::{ExposeSecret, SecretString};
 use sqlx::PgPool;
 use std::net::IpAddr;
@@ -26,13 +26,8 @@ pub struct Authenticated {
 
 #[derive(Debug, thiserror::Error)]
 pub enum AuthError {
-    #[error("{field}: {message}")]
-    Invalid {
-        field: &'static str,
-        /// Stable identifier of the problem, for clients that translate messages.
-        code: ErrorCode,
-        message: String,
-    },
+    #[error(transparent)]
+    Invalid(#[from] FieldError),
     #[error("{message}")]
     Duplicate {
         field: &'static str,
@@ -62,7 +57,7 @@ impl From<Forbidden> for AuthError {
 impl Explain for AuthError {
     fn problem(&self) -> Problem {
         match self {
-            AuthError::Invalid { field, code, .. } => Problem::Invalid { field, code: *code },
+            AuthError::Invalid(e) => e.problem(),
             AuthError::Duplicate { field, code, .. } => Problem::Conflict { field, code: *code },
             AuthError::InvalidCredentials => Problem::InvalidCredentials,
             AuthError::RateLimited {
@@ -79,11 +74,7 @@ impl Explain for AuthError {
 
 impl AuthError {
     fn invalid(field: &'static str, code: ErrorCode, message: impl ToString) -> Self {
-        AuthError::Invalid {
-            field,
-            code,
-            message: message.to_string(),
-        }
+        AuthError::Invalid(FieldError::new(field, code, message.to_string()))
     }
 
     fn contact(field: &'static str, error: ContactError) -> Self {

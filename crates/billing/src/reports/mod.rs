@@ -5,7 +5,6 @@
 use crate::core::days::day_bounds;
 use crate::core::problem::{Explain, Problem};
 use chrono::Utc;
-use domain::ErrorCode;
 use domain::FieldError;
 use domain::Rupiah;
 use domain::model::reports::{DayTotal, GroupTotal, Period, SalesReport};
@@ -13,30 +12,16 @@ use sqlx::PgPool;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
-    #[error("{field}: {message}")]
-    Invalid {
-        field: &'static str,
-        code: ErrorCode,
-        message: String,
-    },
+    #[error(transparent)]
+    Invalid(#[from] FieldError),
     #[error("database error")]
     Database(#[from] sqlx::Error),
-}
-
-impl From<FieldError> for ReportError {
-    fn from(e: FieldError) -> Self {
-        ReportError::Invalid {
-            field: e.field,
-            code: e.code,
-            message: e.message,
-        }
-    }
 }
 
 impl Explain for ReportError {
     fn problem(&self) -> Problem {
         match self {
-            ReportError::Invalid { field, code, .. } => Problem::Invalid { field, code: *code },
+            ReportError::Invalid(e) => e.problem(),
             ReportError::Database(_) => Problem::Internal,
         }
     }

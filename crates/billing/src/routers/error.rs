@@ -5,12 +5,8 @@ use domain::{ErrorCode, FieldError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum RouterError {
-    #[error("{field}: {message}")]
-    Invalid {
-        field: &'static str,
-        code: ErrorCode,
-        message: String,
-    },
+    #[error(transparent)]
+    Invalid(#[from] FieldError),
     #[error("a router with this name already exists")]
     DuplicateName,
     #[error("no such router")]
@@ -26,27 +22,13 @@ pub enum RouterError {
 }
 
 pub(crate) fn invalid(field: &'static str, code: ErrorCode, message: &str) -> RouterError {
-    RouterError::Invalid {
-        field,
-        code,
-        message: message.to_owned(),
-    }
-}
-
-impl From<FieldError> for RouterError {
-    fn from(e: FieldError) -> Self {
-        RouterError::Invalid {
-            field: e.field,
-            code: e.code,
-            message: e.message,
-        }
-    }
+    RouterError::Invalid(FieldError::new(field, code, message.to_owned()))
 }
 
 impl Explain for RouterError {
     fn problem(&self) -> Problem {
         match self {
-            RouterError::Invalid { field, code, .. } => Problem::Invalid { field, code: *code },
+            RouterError::Invalid(e) => e.problem(),
             RouterError::DuplicateName => Problem::Conflict {
                 field: "name",
                 code: ErrorCode::RouterNameTaken,
