@@ -8,7 +8,7 @@ use support::{drain, register_router, services, simulator, skip_backoff};
 use billing::core::audit::Actor;
 use billing::hotspot::plans;
 use billing::hotspot::sales::{self, SaleError};
-use billing::hotspot::vouchers;
+use billing::hotspot::vouchers::{self, VoucherError};
 use billing::reports;
 use chrono::{TimeZone, Utc};
 use domain::FieldError;
@@ -516,7 +516,7 @@ async fn refused_sales_change_nothing(pool: PgPool) {
     );
     assert!(matches!(
         sales::sell(&pool, &services.routers, tap(plan_id + 999), kasir).await,
-        Err(SaleError::PlanNotFound)
+        Err(SaleError::Voucher(VoucherError::PlanNotFound))
     ));
     let off = plans::set_plan_active(&pool, plan_id, false, Actor::Staff(kasir))
         .await
@@ -524,7 +524,7 @@ async fn refused_sales_change_nothing(pool: PgPool) {
     assert!(!off.active);
     assert!(matches!(
         sales::sell(&pool, &services.routers, tap(plan_id), kasir).await,
-        Err(SaleError::PlanInactive)
+        Err(SaleError::Voucher(VoucherError::PlanInactive))
     ));
     assert!(
         sales::saleable_plans(&pool)

@@ -34,14 +34,11 @@ const SALE_BATCH_COMMENT: &str = "kasir";
 pub enum SaleError {
     #[error(transparent)]
     Invalid(#[from] FieldError),
-    #[error("no such plan")]
-    PlanNotFound,
-    #[error("the plan is switched off")]
-    PlanInactive,
     #[error("only hotspot plans are sold as vouchers")]
     NotHotspot,
     #[error("no such sale")]
     NotFound,
+    /// The plan refuses, or the voucher made on the spot cannot be made: as a batch would be refused.
     #[error(transparent)]
     Voucher(VoucherError),
     #[error("database error")]
@@ -52,9 +49,6 @@ impl Explain for SaleError {
     fn problem(&self) -> Problem {
         match self {
             SaleError::Invalid(e) => e.problem(),
-            // The same refusals as a batch of the plan would get.
-            SaleError::PlanNotFound => VoucherError::PlanNotFound.problem(),
-            SaleError::PlanInactive => VoucherError::PlanInactive.problem(),
             SaleError::NotHotspot => Problem::Invalid {
                 field: "plan_id",
                 code: ErrorCode::PlanNotHotspot,
@@ -73,8 +67,6 @@ impl From<VoucherError> for SaleError {
     fn from(e: VoucherError) -> Self {
         match e {
             VoucherError::Database(e) => SaleError::Database(e),
-            VoucherError::PlanNotFound => SaleError::PlanNotFound,
-            VoucherError::PlanInactive => SaleError::PlanInactive,
             other => SaleError::Voucher(other),
         }
     }
@@ -114,12 +106,12 @@ pub async fn sell(
     )
     .fetch_optional(&mut *tx)
     .await?
-    .ok_or(SaleError::PlanNotFound)?;
+    .ok_or(SaleError::Voucher(VoucherError::PlanNotFound))?;
     if plan.kind != "hotspot" {
         return Err(SaleError::NotHotspot);
     }
     if !plan.active {
-        return Err(SaleError::PlanInactive);
+        return Err(SaleError::Voucher(VoucherError::PlanInactive));
     }
     // Only stock already on the router: a voucher still on its way there (a batch being pushed,
     // a router that is down) is no use to the buyer now, so a new one is made and pushed instead.
