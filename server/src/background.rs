@@ -1,5 +1,5 @@
 //! Background work of this process: the router outbox worker and the scheduled jobs. The jobs
-//! themselves live in `billing::jobs`; this only decides when they run. Every replica runs the
+//! themselves live in `billing::ops::schedule`; this only decides when they run. Every replica runs the
 //! schedule; a per-tick Redis lock lets one of them do each tick's work.
 
 use billing::Services;
