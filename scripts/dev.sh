@@ -10,6 +10,8 @@
 #   scripts/dev.sh setup      only install the missing tools
 #   scripts/dev.sh stop       stop the local services and a running dev server
 # Every verb is idempotent. It installs only from Debian's packages, crates.io and npm.
+# Two checkouts can share one machine: DATABASE_URL/REDIS_URL point at running services, and
+# APP_PORT, SIM_PORT, SCHEMA_DB and E2E_DB keep each checkout's server, simulator and databases apart.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -149,7 +151,7 @@ services() {
 # its own, rebuilt from migrations/ on each run; the queries seen are written to target/sqlx-seen
 # and compared with the committed .sqlx/ (which offline builds use) by check_sqlx_offline_data.
 schema_db() {
-  local base="${DATABASE_URL%/*}" db=mikrotik_billing_schema
+  local base="${DATABASE_URL%/*}" db="${SCHEMA_DB:-mikrotik_billing_schema}"
   psql "$base/postgres" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db"
   local f
   for f in migrations/*.sql; do
@@ -278,9 +280,9 @@ test_all() {
 
 # The browser tests get a database of their own, fresh on every run, and their own Redis keys.
 browser_test_database() {
-  local base="${APP_DATABASE__URL%/*}"
-  psql "$base/postgres" -qc "DROP DATABASE IF EXISTS mikrotik_billing_e2e WITH (FORCE)" -c "CREATE DATABASE mikrotik_billing_e2e"
-  export APP_DATABASE__URL="$base/mikrotik_billing_e2e" APP_REDIS__KEY_PREFIX="e2e:$(date +%s):"
+  local base="${APP_DATABASE__URL%/*}" db="${E2E_DB:-mikrotik_billing_e2e}"
+  psql "$base/postgres" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db"
+  export APP_DATABASE__URL="$base/$db" APP_REDIS__KEY_PREFIX="e2e:$(date +%s):"
 }
 
 # The end-to-end tests in headless Chromium against a built site (cargo-leptos serves it for the
