@@ -5,6 +5,7 @@
 use crate::core::config::Config;
 use crate::core::{crypto, db, health, redis};
 use crate::hotspot::jobs::HotspotJobs;
+use crate::hotspot::reconcile::{self, ReconcileError};
 use crate::identity::auth::AuthService;
 use crate::routers::RouterService;
 use std::sync::Arc;
@@ -57,6 +58,20 @@ impl Services {
             pool: self.pool.clone(),
             routers: self.routers.clone(),
         }
+    }
+
+    /// Compares a router's hotspot users with its vouchers and queues the repairs.
+    pub async fn reconcile(
+        &self,
+        router_id: i64,
+    ) -> Result<domain::model::routers::ReconcileReport, ReconcileError> {
+        reconcile::run_once(
+            &self.pool,
+            &self.routers,
+            router_id,
+            self.config.expired_voucher_action,
+        )
+        .await
     }
 
     /// Database and Redis (critical), then every router (non-critical).

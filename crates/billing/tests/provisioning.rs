@@ -3,7 +3,7 @@
 
 mod support;
 
-use support::{drain, register_router, services, simulator, skip_backoff};
+use support::{batch, drain, plan_input, register_router, services, simulator, skip_backoff};
 
 use billing::core::audit::Actor;
 use billing::hotspot::activation;
@@ -11,37 +11,10 @@ use billing::hotspot::plans;
 use billing::hotspot::vouchers::{self, VoucherError};
 use chrono::{TimeZone, Utc};
 use domain::ExpiredAction;
-use domain::model::plans::PlanInput;
 use domain::model::vouchers::BatchInput;
 use routeros::sim::Simulator;
 use sqlx::PgPool;
 use std::time::Duration;
-
-fn plan_input(router_id: i64) -> PlanInput {
-    PlanInput {
-        router_id,
-        name: "Harian".into(),
-        price: 5_000,
-        validity: "1d".into(),
-        time_quota: Some("5h".into()),
-        data_quota_mb: None,
-        profile: "voucher-1d".into(),
-        rate_limit: Some("2M/5M".into()),
-        shared_users: Some(1),
-    }
-}
-
-fn batch(plan_id: i64, quantity: u32) -> BatchInput {
-    BatchInput {
-        plan_id,
-        quantity,
-        code_length: Some(8),
-        alphabet: None,
-        prefix: "WF".into(),
-        password_mode: None,
-        comment: None,
-    }
-}
 
 fn sim_users_with_marker(sim: &Simulator) -> Vec<routeros::Attributes> {
     sim.hotspot_users()
@@ -523,9 +496,7 @@ async fn reconciliation_recreates_missing_users_and_reports_strangers(pool: PgPo
         .await
         .unwrap();
 
-    let report = billing::hotspot::reconcile::run_once(&pool, &services.routers, router_id)
-        .await
-        .unwrap();
+    let report = services.reconcile(router_id).await.unwrap();
     assert_eq!(report.recreated, 1);
     assert_eq!(report.unknown_on_router, vec!["STRANGER".to_owned()]);
     drain(&services).await;
@@ -534,9 +505,7 @@ async fn reconciliation_recreates_missing_users_and_reports_strangers(pool: PgPo
             .iter()
             .any(|u| u.get("name") == Some(created.vouchers[0].code.as_str()))
     );
-    let again = billing::hotspot::reconcile::run_once(&pool, &services.routers, router_id)
-        .await
-        .unwrap();
+    let again = services.reconcile(router_id).await.unwrap();
     assert_eq!(again.recreated, 0);
 }
 

@@ -132,8 +132,7 @@ async fn reconcile(
     Path(id): Path<i64>,
 ) -> Result<axum::Json<ReconcileReport>, ApiError> {
     caller.require(&[Role::Admin])?;
-    let report =
-        billing::hotspot::reconcile::run_once(&services.pool, &services.routers, id).await?;
+    let report = services.reconcile(id).await?;
     Ok(axum::Json(report))
 }
 

@@ -79,11 +79,15 @@ pub fn SyncOutcome(sync: ProfileSync) -> impl IntoView {
 #[component]
 pub fn ReconcileOutcome(report: ReconcileReport) -> impl IntoView {
     let i18n = use_i18n();
-    let (recreated, unknown) = (report.recreated, report.unknown_on_router.len());
+    let (recreated, retired, unknown) = (
+        report.recreated,
+        report.retired,
+        report.unknown_on_router.len(),
+    );
     let names = report.unknown_on_router.join(", ");
     view! {
         <p class="outcome outcome-ok" role="status" data-outcome="reconcile">
-            {t!(i18n, reconcile_done, recreated, unknown)}
+            {t!(i18n, reconcile_done, recreated, retired, unknown)}
             {(!names.is_empty()).then(|| view! { " " <span class="mono">{names}</span> })}
         </p>
     }

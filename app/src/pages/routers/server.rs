@@ -106,5 +106,5 @@ pub async fn reconcile_router(id: i64) -> Result<ReconcileReport, AppError> {
     use crate::auth::ssr::{require, services};
     require(&[domain::Role::Admin]).await?;
     let services = services()?;
-    Ok(billing::hotspot::reconcile::run_once(&services.pool, &services.routers, id).await?)
+    Ok(services.reconcile(id).await?)
 }

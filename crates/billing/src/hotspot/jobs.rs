@@ -153,6 +153,16 @@ async fn push_vouchers(
     router_id: i64,
     voucher_ids: &[i64],
 ) -> Result<(), JobError> {
+    // Withdrawn before they reached the router: they never will.
+    sqlx::query!(
+        "UPDATE vouchers SET router_state = 'removed', updated_at = now()
+         WHERE id = ANY($1) AND router_id = $2 AND router_state = 'pending'
+           AND status NOT IN ('created', 'active')",
+        voucher_ids,
+        router_id
+    )
+    .execute(pool)
+    .await?;
     let pending = sqlx::query_as!(
         PendingVoucher,
         "SELECT v.id, v.batch_id, v.code, v.password, hp.name AS \"profile?\", hp.rate_limit, hp.shared_users,
@@ -160,7 +170,8 @@ async fn push_vouchers(
          FROM vouchers v
          JOIN plans p ON p.id = v.plan_id
          LEFT JOIN hotspot_profiles hp ON hp.id = p.hotspot_profile_id
-         WHERE v.id = ANY($1) AND v.router_id = $2 AND v.router_state = 'pending' AND v.status <> 'deleted'",
+         WHERE v.id = ANY($1) AND v.router_id = $2 AND v.router_state = 'pending'
+           AND v.status IN ('created', 'active')",
         voucher_ids,
         router_id
     )
@@ -173,12 +184,28 @@ async fn push_vouchers(
     let users = client.hotspot_users();
     let results = add_with_profiles(routers, router_id, &users, &pending).await?;
     let outcome = classify(&users, &pending, results).await;
-    sqlx::query!(
-        "UPDATE vouchers SET router_state = 'pushed', router_error = NULL, updated_at = now() WHERE id = ANY($1)",
+    // A voucher withdrawn while its user was being added is caught here: the withdrawal's own
+    // retire job, if it ran first, found it not yet pushed and left it to this job. Marking it
+    // pushed and reading its status is one statement, so every withdrawal is either seen here or
+    // comes after, and its retire job then finds it pushed.
+    let withdrawn = sqlx::query!(
+        "UPDATE vouchers SET router_state = 'pushed', router_error = NULL, updated_at = now()
+         WHERE id = ANY($1)
+         RETURNING id, status = 'deleted' AS \"deleted!\", status NOT IN ('created', 'active') AS \"withdrawn!\"",
         &outcome.pushed
     )
-    .execute(pool)
+    .fetch_all(pool)
     .await?;
+    for remove in [false, true] {
+        let ids: Vec<i64> = withdrawn
+            .iter()
+            .filter(|v| v.withdrawn && v.deleted == remove)
+            .map(|v| v.id)
+            .collect();
+        if !ids.is_empty() {
+            retire_vouchers(pool, routers, router_id, &ids, remove).await?;
+        }
+    }
     sqlx::query!(
         "UPDATE vouchers v SET router_state = 'failed', router_error = f.error, updated_at = now()
          FROM UNNEST($1::BIGINT[], $2::TEXT[]) AS f(id, error) WHERE v.id = f.id",

@@ -1,7 +1,7 @@
 //! Scheduled work, one function per job: the scheduler only decides when. Several replicas may
 //! run the same schedule; a Redis lock per job and tick lets exactly one of them do the work.
 
-use crate::hotspot::{activation, reconcile};
+use crate::hotspot::activation;
 use crate::outbox;
 use crate::routers::profiles;
 use crate::services::Services;
@@ -85,14 +85,19 @@ pub async fn profile_sync_tick(services: &Services) -> Result<TickSummary, sqlx:
     })
 }
 
-/// Every few minutes: vouchers missing on their router are queued again.
+/// Every few minutes: vouchers missing on their router are queued again, and our users whose
+/// voucher was withdrawn or expired are retired.
 pub async fn reconcile_tick(services: &Services) -> Result<TickSummary, sqlx::Error> {
     let ids = router_ids(services).await?;
     let mut failures = 0;
     for id in &ids {
-        match reconcile::run_once(&services.pool, &services.routers, *id).await {
-            Ok(report) if report.recreated > 0 || !report.unknown_on_router.is_empty() => {
-                tracing::warn!(router = id, recreated = report.recreated, unknown = ?report.unknown_on_router, "reconciliation");
+        match services.reconcile(*id).await {
+            Ok(report)
+                if report.recreated > 0
+                    || report.retired > 0
+                    || !report.unknown_on_router.is_empty() =>
+            {
+                tracing::warn!(router = id, recreated = report.recreated, retired = report.retired, unknown = ?report.unknown_on_router, "reconciliation");
             }
             Ok(_) => {}
             Err(e) => {

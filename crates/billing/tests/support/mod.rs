@@ -6,7 +6,9 @@
 
 use billing::core::audit::Actor;
 use billing::{Config, Services, outbox};
+use domain::model::plans::PlanInput;
 use domain::model::routers::RouterInput;
+use domain::model::vouchers::BatchInput;
 use routeros::sim::Simulator;
 use sqlx::PgPool;
 
@@ -80,4 +82,32 @@ pub async fn skip_backoff(pool: &PgPool) {
         .execute(pool)
         .await
         .unwrap();
+}
+
+/// A day voucher with a 5-hour time quota on `router_id`, sold for Rp 5,000.
+pub fn plan_input(router_id: i64) -> PlanInput {
+    PlanInput {
+        router_id,
+        name: "Harian".into(),
+        price: 5_000,
+        validity: "1d".into(),
+        time_quota: Some("5h".into()),
+        data_quota_mb: None,
+        profile: "voucher-1d".into(),
+        rate_limit: Some("2M/5M".into()),
+        shared_users: Some(1),
+    }
+}
+
+/// `quantity` vouchers of `plan_id`: eight-character codes after the prefix `WF`.
+pub fn batch(plan_id: i64, quantity: u32) -> BatchInput {
+    BatchInput {
+        plan_id,
+        quantity,
+        code_length: Some(8),
+        alphabet: None,
+        prefix: "WF".into(),
+        password_mode: None,
+        comment: None,
+    }
 }

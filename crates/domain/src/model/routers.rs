@@ -83,6 +83,9 @@ pub struct ProfileSync {
 pub struct ReconcileReport {
     /// Vouchers missing on the router, queued to be created again.
     pub recreated: u64,
+    /// Our router users still working whose voucher is withdrawn or expired, queued to be
+    /// disabled or removed.
+    pub retired: u64,
     /// Router users with our comment marker but no voucher of ours.
     pub unknown_on_router: Vec<String>,
 }
