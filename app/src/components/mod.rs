@@ -144,6 +144,7 @@ pub fn code_message(
         E::SheetSelection => t_string!(i18n, err_sheet_selection).to_string(),
         E::SaleNotFound => t_string!(i18n, err_sale_not_found).to_string(),
         E::RequestKey => t_string!(i18n, err_request_key).to_string(),
+        E::RequestKeyReused => t_string!(i18n, err_request_key_reused).to_string(),
         E::ReportDate => t_string!(i18n, err_report_date).to_string(),
         E::ReportPeriodOrder => t_string!(i18n, err_report_period_order).to_string(),
         E::ReportPeriodLength => t_string!(i18n, err_report_period_length).to_string(),

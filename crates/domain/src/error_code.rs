@@ -100,6 +100,8 @@ error_codes! {
     // Sales and reports.
     SaleNotFound = "sale_not_found",
     RequestKey = "request_key",
+    /// A sale's request key was used before for another plan.
+    RequestKeyReused = "request_key_reused",
     ReportDate = "report_date",
     ReportPeriodOrder = "report_period_order",
     ReportPeriodLength = "report_period_length",

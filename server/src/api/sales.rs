@@ -43,6 +43,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     responses((status = 201, description = "Sold", body = Sale),
                (status = 200, description = "The request key was used before: that sale, nothing new sold", body = Sale),
                (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+               (status = 409, description = "The request key was used before for another plan (`request_key_reused`)", body = ErrorBody),
                (status = 422, description = "Unknown, inactive or non-hotspot plan; bad WhatsApp number", body = ErrorBody)))]
 async fn sell(
     State(services): State<Services>,

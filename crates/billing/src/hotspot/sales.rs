@@ -38,6 +38,9 @@ pub enum SaleError {
     NotHotspot,
     #[error("no such sale")]
     NotFound,
+    /// The request key was used for a sale of another plan.
+    #[error("this request key already sold a voucher of another plan")]
+    KeyReused,
     /// The plan refuses, or the voucher made on the spot cannot be made: as a batch would be refused.
     #[error(transparent)]
     Voucher(VoucherError),
@@ -56,6 +59,10 @@ impl Explain for SaleError {
             SaleError::NotFound => Problem::NotFound {
                 field: "sale_id",
                 code: ErrorCode::SaleNotFound,
+            },
+            SaleError::KeyReused => Problem::Conflict {
+                field: "request_key",
+                code: ErrorCode::RequestKeyReused,
             },
             SaleError::Voucher(e) => e.problem(),
             SaleError::Database(_) => Problem::Internal,
@@ -96,12 +103,12 @@ pub async fn sell(
 ) -> Result<Sale, SaleError> {
     let whatsapp = buyer_whatsapp(input.customer_whatsapp.as_deref())?;
     if let Some(sale) = find_by_key(pool, cashier_id, input.request_key).await? {
-        return Ok(sale);
+        return replay(sale, &input);
     }
 
     let mut tx = pool.begin().await?;
     let plan = sqlx::query!(
-        "SELECT router_id, kind, price, active FROM plans WHERE id = $1 FOR SHARE",
+        "SELECT router_id, kind, active FROM plans WHERE id = $1 FOR SHARE",
         input.plan_id
     )
     .fetch_optional(&mut *tx)
@@ -129,12 +136,15 @@ pub async fn sell(
         Some(id) => (id, Vec::new()),
         None => make_one(&mut tx, input.plan_id, cashier_id).await?,
     };
-    sqlx::query!(
-        "UPDATE vouchers SET sold_at = now(), sold_by = $2, updated_at = now() WHERE id = $1",
+    // The voucher's own price: stock made before a price change sells at the price it was made
+    // (and printed) with.
+    let price = sqlx::query_scalar!(
+        "UPDATE vouchers SET sold_at = now(), sold_by = $2, updated_at = now() WHERE id = $1
+         RETURNING price",
         voucher_id,
         cashier_id
     )
-    .execute(&mut *tx)
+    .fetch_one(&mut *tx)
     .await?;
     let sale_id = sqlx::query_scalar!(
         "INSERT INTO voucher_sales (voucher_id, router_id, plan_id, cashier_id, price, customer_whatsapp, request_key)
@@ -145,7 +155,7 @@ pub async fn sell(
         plan.router_id,
         input.plan_id,
         cashier_id,
-        plan.price,
+        price,
         whatsapp.as_ref().map(WhatsappNumber::as_str),
         input.request_key
     )
@@ -154,16 +164,17 @@ pub async fn sell(
     let Some(sale_id) = sale_id else {
         // The same tap arrived twice at once and the other request sold: undo this one.
         tx.rollback().await?;
-        return find_by_key(pool, cashier_id, input.request_key)
+        let sale = find_by_key(pool, cashier_id, input.request_key)
             .await?
-            .ok_or(SaleError::NotFound);
+            .ok_or(SaleError::NotFound)?;
+        return replay(sale, &input);
     };
     audit::record(
         &mut *tx,
         Actor::Staff(cashier_id),
         "voucher.sell",
         Some(("voucher_sale", sale_id.to_string())),
-        serde_json::json!({ "voucher_id": voucher_id, "plan_id": input.plan_id, "price": plan.price }),
+        serde_json::json!({ "voucher_id": voucher_id, "plan_id": input.plan_id, "price": price }),
     )
     .await?;
     tx.commit().await?;
@@ -172,6 +183,16 @@ pub async fn sell(
         push_now(pool, routers, sale_id, &job_ids).await;
     }
     get(pool, sale_id).await
+}
+
+/// The sale an earlier request with the same key made: the answer again, if it was for the same
+/// plan; a key reused for another plan is a mistake of the client, not a repeat.
+fn replay(sale: Sale, input: &SaleRequest) -> Result<Sale, SaleError> {
+    if sale.plan.id == input.plan_id {
+        Ok(sale)
+    } else {
+        Err(SaleError::KeyReused)
+    }
 }
 
 /// Makes one voucher of the plan, in the sale's transaction, with its push job.
@@ -197,21 +218,21 @@ async fn make_one(
     Ok((created.vouchers[0].id, job_ids))
 }
 
-/// Pushes a voucher made on the spot before answering, waiting at most [`PUSH_WAIT`]; whatever
-/// does not finish stays with the outbox, which keeps trying.
+/// Pushes a voucher made on the spot before answering, waiting at most [`PUSH_WAIT`]; the push
+/// goes on after that, and what fails stays with the outbox, which keeps trying.
 async fn push_now(pool: &PgPool, routers: &RouterService, sale_id: i64, job_ids: &[i64]) {
-    let jobs = HotspotJobs {
+    let jobs = std::sync::Arc::new(HotspotJobs {
         pool: pool.clone(),
         routers: routers.clone(),
-    };
-    match tokio::time::timeout(PUSH_WAIT, outbox::run_now(pool, &jobs, job_ids)).await {
-        Ok(Ok(_)) => {}
-        Ok(Err(e)) => {
+    });
+    match outbox::run_now(pool, jobs, job_ids.to_vec(), PUSH_WAIT).await {
+        Some(Ok(_)) => {}
+        Some(Err(e)) => {
             tracing::warn!(sale = sale_id, error = %e, "pushing a sold voucher now failed; the outbox retries")
         }
-        Err(_) => tracing::warn!(
+        None => tracing::warn!(
             sale = sale_id,
-            "the router is slow; the outbox pushes the sold voucher"
+            "the router is slow; the sold voucher's push goes on after the answer"
         ),
     }
 }

@@ -1,7 +1,9 @@
 //! The router outbox: durable work for routers, written in the same transaction as its cause and
 //! drained by workers with `FOR UPDATE SKIP LOCKED`. A router that is down or refusing loses
 //! nothing: the job waits with backoff and runs again; a worker that dies mid-job releases it when
-//! its lease ends.
+//! its lease ends. A worker renews the leases of the jobs it is running, and records a job's
+//! outcome only while it still holds the lease (a token written at each claim), so a job is never
+//! run twice at once and a worker whose lease ran out cannot overwrite the new holder's outcome.
 //!
 //! The outbox knows no job kinds: an area defines its jobs ([`OutboxJob`]) and a [`JobHandler`]
 //! that runs them. Enqueuing wakes the workers by itself: a trigger on `router_jobs` sends a
@@ -13,10 +15,13 @@ use serde::Serialize;
 use sqlx::postgres::PgListener;
 use sqlx::{PgConnection, PgPool};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::Duration;
+use uuid::Uuid;
 
-/// How long a claimed job is reserved for its worker before another may take it over.
-const LEASE: Duration = Duration::from_secs(120);
+/// How long a claimed job is reserved for its worker before another may take it over; the worker
+/// renews it every third of that while the job runs.
+pub const LEASE: Duration = Duration::from_secs(120);
 /// Longest wait between attempts.
 const MAX_BACKOFF_SECONDS: i64 = 300;
 /// The channel the `router_jobs` insert trigger notifies (see the migrations).
@@ -80,17 +85,21 @@ pub struct DrainOutcome {
     pub retrying: usize,
     /// Jobs that used up their attempts.
     pub failed: usize,
+    /// Jobs whose lease ran out while they ran: another worker holds them now, and their outcome
+    /// here was not recorded.
+    pub lost: usize,
 }
 
 impl DrainOutcome {
     pub fn claimed(&self) -> usize {
-        self.done + self.retrying + self.failed
+        self.done + self.retrying + self.failed + self.lost
     }
 
     fn add(&mut self, other: DrainOutcome) {
         self.done += other.done;
         self.retrying += other.retrying;
         self.failed += other.failed;
+        self.lost += other.lost;
     }
 }
 
@@ -110,9 +119,20 @@ pub async fn run_once(
     handler: &dyn JobHandler,
     limit: i64,
 ) -> Result<DrainOutcome, sqlx::Error> {
+    run_once_with_lease(pool, handler, limit, LEASE).await
+}
+
+/// [`run_once`] with a lease of its own length.
+pub async fn run_once_with_lease(
+    pool: &PgPool,
+    handler: &dyn JobHandler,
+    limit: i64,
+    lease: Duration,
+) -> Result<DrainOutcome, sqlx::Error> {
+    let token = Uuid::new_v4();
     let claimed = sqlx::query_as!(
         ClaimedJob,
-        "UPDATE router_jobs SET status = 'running', attempts = attempts + 1,
+        "UPDATE router_jobs SET status = 'running', attempts = attempts + 1, lease_token = $3,
                 run_after = now() + make_interval(secs => $2), updated_at = now()
          WHERE id IN (
              SELECT id FROM router_jobs
@@ -122,10 +142,14 @@ pub async fn run_once(
              LIMIT $1)
          RETURNING id, router_id, kind, payload, attempts, max_attempts",
         limit,
-        LEASE.as_secs_f64()
+        lease.as_secs_f64(),
+        token
     )
     .fetch_all(pool)
     .await?;
+    if claimed.is_empty() {
+        return Ok(DrainOutcome::default());
+    }
 
     let mut by_router: BTreeMap<i64, Vec<ClaimedJob>> = BTreeMap::new();
     for job in claimed {
@@ -134,12 +158,12 @@ pub async fn run_once(
     for jobs in by_router.values_mut() {
         jobs.sort_by_key(|j| j.id);
     }
-    let outcomes = futures::future::join_all(
+    let work = futures::future::join_all(
         by_router
             .into_values()
-            .map(|jobs| run_in_order(pool, handler, jobs)),
-    )
-    .await;
+            .map(|jobs| run_in_order(pool, handler, token, jobs)),
+    );
+    let outcomes = holding_leases(pool, token, lease, work).await;
 
     let mut total = DrainOutcome::default();
     for outcome in outcomes {
@@ -148,16 +172,37 @@ pub async fn run_once(
     Ok(total)
 }
 
-/// Runs these jobs now, in this task, if no worker holds them: a sale that made its voucher on the
-/// spot pushes it before answering. A job that fails here stays queued for the workers' retries.
+/// Runs these jobs, if no worker holds them, in a task of their own: a sale that made its voucher
+/// on the spot pushes it before answering. Waits at most `wait` for them; the task goes on after
+/// that and records how they ended, so a caller that stops waiting leaves nothing stranded.
+/// `None` when the wait ran out. A job that fails stays queued for the workers' retries.
 pub async fn run_now(
+    pool: &PgPool,
+    handler: Arc<dyn JobHandler>,
+    job_ids: Vec<i64>,
+    wait: Duration,
+) -> Option<Result<DrainOutcome, sqlx::Error>> {
+    let pool = pool.clone();
+    let task = tokio::spawn(async move { run_these(&pool, handler.as_ref(), &job_ids).await });
+    match tokio::time::timeout(wait, task).await {
+        Ok(Ok(outcome)) => Some(outcome),
+        Ok(Err(panicked)) => {
+            tracing::error!(error = %panicked, "a router job panicked; its lease runs out and a worker retries it");
+            Some(Ok(DrainOutcome::default()))
+        }
+        Err(_) => None,
+    }
+}
+
+async fn run_these(
     pool: &PgPool,
     handler: &dyn JobHandler,
     job_ids: &[i64],
 ) -> Result<DrainOutcome, sqlx::Error> {
+    let token = Uuid::new_v4();
     let mut claimed = sqlx::query_as!(
         ClaimedJob,
-        "UPDATE router_jobs SET status = 'running', attempts = attempts + 1,
+        "UPDATE router_jobs SET status = 'running', attempts = attempts + 1, lease_token = $3,
                 run_after = now() + make_interval(secs => $2), updated_at = now()
          WHERE id IN (
              SELECT id FROM router_jobs
@@ -166,18 +211,54 @@ pub async fn run_now(
              FOR UPDATE SKIP LOCKED)
          RETURNING id, router_id, kind, payload, attempts, max_attempts",
         job_ids,
-        LEASE.as_secs_f64()
+        LEASE.as_secs_f64(),
+        token
     )
     .fetch_all(pool)
     .await?;
     claimed.sort_by_key(|j| j.id);
-    run_in_order(pool, handler, claimed).await
+    let work = run_in_order(pool, handler, token, claimed);
+    holding_leases(pool, token, LEASE, work).await
+}
+
+/// Runs `work`, renewing the leases of the jobs claimed under `token` every third of `lease`
+/// until it ends. A renewal that fails is retried at the next tick; if none succeeds before the
+/// lease runs out, another worker may take the jobs over, and this one's outcome is dropped.
+async fn holding_leases<T>(
+    pool: &PgPool,
+    token: Uuid,
+    lease: Duration,
+    work: impl std::future::Future<Output = T>,
+) -> T {
+    let renew = async {
+        let mut every = tokio::time::interval(lease / 3);
+        every.tick().await;
+        loop {
+            every.tick().await;
+            let renewed = sqlx::query!(
+                "UPDATE router_jobs SET run_after = now() + make_interval(secs => $2)
+                 WHERE lease_token = $1 AND status = 'running'",
+                token,
+                lease.as_secs_f64()
+            )
+            .execute(pool)
+            .await;
+            if let Err(e) = renewed {
+                tracing::warn!(error = %e, "could not renew the leases of running router jobs");
+            }
+        }
+    };
+    tokio::select! {
+        out = work => out,
+        () = renew => unreachable!("lease renewal loops until the work ends"),
+    }
 }
 
 /// Runs claimed jobs one after the other and records how each ended.
 async fn run_in_order(
     pool: &PgPool,
     handler: &dyn JobHandler,
+    token: Uuid,
     jobs: Vec<ClaimedJob>,
 ) -> Result<DrainOutcome, sqlx::Error> {
     let mut outcome = DrainOutcome::default();
@@ -185,52 +266,63 @@ async fn run_in_order(
         let result = handler
             .run(job.router_id, &job.kind, job.payload.clone())
             .await;
-        settle(pool, &job, result, &mut outcome).await?;
+        settle(pool, &job, token, result, &mut outcome).await?;
     }
     Ok(outcome)
 }
 
+/// Records how a job ended, only while `token` still holds its lease.
 async fn settle(
     pool: &PgPool,
     job: &ClaimedJob,
+    token: Uuid,
     result: Result<(), JobError>,
     outcome: &mut DrainOutcome,
 ) -> Result<(), sqlx::Error> {
-    match result {
-        Ok(()) => {
-            sqlx::query!(
-                "UPDATE router_jobs SET status = 'done', done_at = now(), updated_at = now(), last_error = NULL
-                 WHERE id = $1",
-                job.id
-            )
-            .execute(pool)
-            .await?;
-            outcome.done += 1;
-        }
+    let (status, error, backoff) = match result {
+        Ok(()) => ("done", None, 0),
         Err(JobError::Retry(error)) if job.attempts < job.max_attempts => {
             let backoff = (1i64 << job.attempts.clamp(0, 16)).min(MAX_BACKOFF_SECONDS);
+            ("pending", Some(error), backoff)
+        }
+        Err(JobError::Retry(error) | JobError::Permanent(error)) => ("failed", Some(error), 0),
+    };
+    let recorded = sqlx::query!(
+        "UPDATE router_jobs SET status = $3, last_error = $4, lease_token = NULL, updated_at = now(),
+                run_after = CASE WHEN $3 = 'pending' THEN now() + make_interval(secs => $5) ELSE run_after END,
+                done_at = CASE WHEN $3 = 'done' THEN now() ELSE done_at END
+         WHERE id = $1 AND lease_token = $2 AND status = 'running'",
+        job.id,
+        token,
+        status,
+        error,
+        backoff as f64
+    )
+    .execute(pool)
+    .await?
+    .rows_affected();
+    if recorded == 0 {
+        tracing::warn!(
+            job = job.id,
+            router = job.router_id,
+            "a router job's lease ran out while it ran; another worker holds it"
+        );
+        outcome.lost += 1;
+        return Ok(());
+    }
+    match (status, &error) {
+        ("done", _) => outcome.done += 1,
+        ("pending", Some(error)) => {
             tracing::warn!(job = job.id, router = job.router_id, attempt = job.attempts, %error, "router job will be retried");
-            sqlx::query!(
-                "UPDATE router_jobs SET status = 'pending', last_error = $2, updated_at = now(),
-                        run_after = now() + make_interval(secs => $3)
-                 WHERE id = $1",
-                job.id,
-                error,
-                backoff as f64
-            )
-            .execute(pool)
-            .await?;
             outcome.retrying += 1;
         }
-        Err(JobError::Retry(error) | JobError::Permanent(error)) => {
-            tracing::error!(job = job.id, router = job.router_id, %error, "router job failed");
-            sqlx::query!(
-                "UPDATE router_jobs SET status = 'failed', last_error = $2, updated_at = now() WHERE id = $1",
-                job.id,
-                error
-            )
-            .execute(pool)
-            .await?;
+        (_, error) => {
+            tracing::error!(
+                job = job.id,
+                router = job.router_id,
+                error = error.as_deref().unwrap_or_default(),
+                "router job failed"
+            );
             outcome.failed += 1;
         }
     }
