@@ -27,6 +27,7 @@ import {
   documentWidth,
   login,
   makeStock,
+  pathOf,
   screenshot,
   startSimulator,
   until,
@@ -370,12 +371,13 @@ test('a cashier sells on a phone: the plans fit the screen and are big enough to
     { deviceScaleFactor: 2 },
   ));
 
-test('printed sheets carry QR codes that decode to the login URL with the code', { timeout: TEST_TIMEOUT_MS }, async () => {
+test('printed sheets hold their vouchers from the counter, never print sold ones, and carry QR codes that decode to the login URL', { timeout: TEST_TIMEOUT_MS }, async () => {
   // A plan of its own with ten vouchers in stock, two of them sold at the counter.
   const week = `Minggu ${run}`;
   planIds[week] = (await addPlan(week, 20_000, '7d')).id;
   const stock = await makeStock(adminToken, planIds[week], 10);
   const sold = [await sellByApi(week), await sellByApi(week)];
+  const soldCodes = sold.map((s) => s.code);
 
   await withBrowser(
     DESKTOP,
@@ -384,14 +386,28 @@ test('printed sheets carry QR codes that decode to the login URL with the code',
       await visit(page, '/admin/vouchers');
       await page.locator(`tr[data-batch="${stock}"] a[data-print="a4"]`).click();
       await page.waitForURL(/\/print\/vouchers\?batch=/);
+      assert.equal(await page.locator('[data-printable]').getAttribute('data-printable'), '8', 'the unsold eight');
+      await screenshot(page, 'sheet-open');
+      await page.locator('button[data-open-sheet]').click();
+      await page.waitForURL(/\/print\/sheets\/[0-9]+\?layout=a4/);
+      const sheetPath = pathOf(page).split('?')[0];
       await page.locator('.voucher-card').first().waitFor();
       const cards = page.locator('.sheet-a4 .voucher-card');
-      assert.equal(await cards.count(), 10, 'the whole batch on the sheet');
+      const onSheet = await cards.evaluateAll((all) => all.map((c) => c.dataset.code));
+      assert.equal(onSheet.length, 8, 'the batch without its sold vouchers');
+      for (const code of soldCodes) assert.ok(!onSheet.includes(code), `sold ${code} is not printed`);
       for (const sheetPage of await page.locator('.sheet-page').all()) {
         assert.ok((await sheetPage.locator('.voucher-card').count()) <= 40, 'at most 40 on an A4 page');
       }
+      assert.equal(await page.locator('[data-sheet-state]').getAttribute('data-sheet-state'), 'open');
+
+      // While the sheet is open the counter does not sell its vouchers.
+      const whilePrinting = await sellByApi(week);
+      assert.ok(!onSheet.includes(whilePrinting.code), 'the counter sells none of the sheet');
+
       await page.emulateMedia({ media: 'print' });
       assert.ok(!(await page.locator('.print-toolbar').isVisible()), 'the toolbar is not printed');
+      assert.ok(!(await page.locator('.sheet-status').isVisible()), 'nor the sheet\'s buttons');
       await screenshot(page, 'sheet-a4-print');
       for (const card of (await cards.all()).slice(0, 4)) {
         const code = await card.getAttribute('data-code');
@@ -414,28 +430,42 @@ test('printed sheets carry QR codes that decode to the login URL with the code',
         assert.equal(await decodeQr(card.locator('.qr')), loginUrl(code));
       }
 
-      // The voucher list tells the sold vouchers of the batch from the printed ones.
+      // It printed: confirmed, the vouchers are printed for good.
       await page.emulateMedia({ media: 'screen' });
+      await page.locator('button[data-confirm-print]').click();
+      await page.locator('[data-sheet-state="printed"]').waitFor();
+      assert.equal(pathOf(page).split('?')[0], sheetPath);
+
+      // The voucher list tells the sold vouchers of the batch from the printed ones.
       await visit(page, `/admin/vouchers?batch=${stock}`);
       await page.locator('.vouchers-table tr[data-voucher]').first().waitFor();
       const soldRows = await page
         .locator('.vouchers-table tr[data-voucher]:has([data-sold])')
         .evaluateAll((rows) => rows.map((row) => row.dataset.voucher).sort());
-      assert.deepEqual(soldRows, sold.map((s) => s.code).sort(), 'the two vouchers sold from this stock');
+      assert.deepEqual(soldRows, [...soldCodes].sort(), 'the two vouchers sold from this stock');
       assert.equal(await page.locator('.vouchers-table [data-printed]').count(), 8, 'the rest is marked printed');
 
-      // A selection from the voucher list.
-      await visit(page, '/admin/vouchers');
+      // A selection from the voucher list: an open sheet, listed on the voucher page until it is
+      // released.
+      await visit(page, `/admin/vouchers?batch=${stock}`);
       const chosen = [];
-      for (const row of (await page.locator('.vouchers-table tr[data-voucher]').all()).slice(0, 2)) {
+      for (const row of (await page.locator('.vouchers-table tr[data-voucher]:not(:has([data-sold]))').all()).slice(0, 2)) {
         await row.locator('input[type="checkbox"][name="id"]').check();
         chosen.push(await row.getAttribute('data-voucher'));
       }
       await page.locator('#print-selection button[type="submit"]').click();
       await page.waitForURL(/\/print\/vouchers\?/);
+      await page.locator('button[data-open-sheet]').click();
+      await page.waitForURL(/\/print\/sheets\//);
       await page.locator('.voucher-card').first().waitFor();
       const printed = await page.locator('.voucher-card').evaluateAll((cards) => cards.map((c) => c.dataset.code));
       assert.deepEqual([...printed].sort(), [...chosen].sort(), 'the chosen vouchers and no others');
+      const selectionSheet = pathOf(page).split('?')[0].split('/').pop();
+      await visit(page, '/admin/vouchers');
+      await page.locator(`[data-open-sheets] a[data-sheet="${selectionSheet}"]`).click();
+      await page.waitForURL(`**/print/sheets/${selectionSheet}`);
+      await page.locator('button[data-release-sheet]').click();
+      await page.locator('[data-sheet-state="released"]').waitFor();
     },
     { deviceScaleFactor: 2 },
   );

@@ -62,6 +62,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("") view=pages::portal::PortalHome />
                     </ParentRoute>
                     <Route path=path!("/print/vouchers") view=pages::print::PrintVouchersPage />
+                    <Route path=path!("/print/sheets/:id") view=pages::print::PrintSheetPage />
                     <Route path=path!("/forbidden") view=pages::errors::Forbidden />
                 </Routes>
             </Router>

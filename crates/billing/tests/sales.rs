@@ -8,6 +8,7 @@ use support::{drain, register_router, services, simulator, skip_backoff};
 use billing::core::audit::Actor;
 use billing::hotspot::plans;
 use billing::hotspot::sales::{self, SaleError};
+use billing::hotspot::sheets::{self, SheetError, SheetSelection};
 use billing::hotspot::vouchers::{self, VoucherError};
 use billing::reports;
 use chrono::{TimeZone, Utc};
@@ -133,44 +134,31 @@ async fn a_sale_takes_unsold_stock_and_skips_printed_vouchers(pool: PgPool) {
     .unwrap();
     drain(&services).await;
     // The first voucher went out on a printed sheet: the counter must not sell it again.
-    let (sheet, total) = vouchers::sheet(
-        &pool,
-        &vouchers::SheetSelection::Vouchers(vec![batch.vouchers[0].id]),
-    )
-    .await
-    .unwrap();
-    assert_eq!((sheet.len(), total), (1, 1));
-    assert_eq!(sheet[0].code, batch.vouchers[0].code);
-    assert_eq!(sheet[0].plan_name, "Harian");
+    let first = SheetSelection::Vouchers(vec![batch.vouchers[0].id]);
+    let sheet_id = sheets::open(&pool, &first, Actor::System).await.unwrap();
+    let sheet = sheets::get(&pool, sheet_id).await.unwrap();
+    assert_eq!(sheet.vouchers.len(), 1);
+    assert_eq!(sheet.vouchers[0].code, batch.vouchers[0].code);
+    assert_eq!(sheet.vouchers[0].plan_name, "Harian");
     assert!(
-        sheet[0]
+        sheet.vouchers[0]
             .login_url
             .starts_with("http://tower.lan/login?username=")
     );
-    let (whole, total) = vouchers::sheet(
-        &pool,
-        &vouchers::SheetSelection::Batch {
-            batch_id: batch.batch_id,
-            offset: 1,
-        },
-    )
-    .await
-    .unwrap();
     assert_eq!(
-        (whole.len(), total),
-        (2, 3),
-        "a page of the batch from the offset"
-    );
-    sqlx::query("UPDATE vouchers SET printed_at = NULL WHERE id <> $1")
-        .bind(batch.vouchers[0].id)
-        .execute(&pool)
-        .await
-        .unwrap();
-    assert!(
-        vouchers::sheet(&pool, &vouchers::SheetSelection::Vouchers(vec![]))
+        sheets::confirm_printed(&pool, sheet_id, Actor::System)
             .await
-            .is_err()
+            .unwrap(),
+        1
     );
+    assert!(matches!(
+        sheets::release(&pool, sheet_id, Actor::System).await,
+        Err(SheetError::Closed)
+    ));
+    assert!(matches!(
+        sheets::open(&pool, &SheetSelection::Vouchers(vec![]), Actor::System).await,
+        Err(SheetError::Invalid(_))
+    ));
 
     let sale = sales::sell(&pool, &services.routers, tap(plan_id), kasir)
         .await
@@ -207,6 +195,155 @@ async fn a_sale_takes_unsold_stock_and_skips_printed_vouchers(pool: PgPool) {
             .await
             .unwrap();
     assert_eq!(sold_by, vec![None, Some(kasir), Some(kasir)]);
+}
+
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
+async fn sold_vouchers_never_print_and_an_open_sheet_holds_its_vouchers_from_the_counter(
+    pool: PgPool,
+) {
+    let services = services(pool.clone()).await;
+    let sim = simulator().await;
+    let router_id = register_router(&services, &sim, "Tower").await;
+    let plan_id = plan(&pool, router_id, "Harian", 5_000).await;
+    let kasir = cashier(&pool, "kasir").await;
+    let batch = vouchers::create_batch(&pool, support::batch(plan_id, 4), Actor::System)
+        .await
+        .unwrap();
+    drain(&services).await;
+    let ids: Vec<i64> = batch.vouchers.iter().map(|v| v.id).collect();
+
+    let sold = sales::sell(&pool, &services.routers, tap(plan_id), kasir)
+        .await
+        .unwrap();
+    assert_eq!(sold.voucher_id, ids[0]);
+    let whole_batch = SheetSelection::Batch(batch.batch_id);
+    assert_eq!(sheets::printable(&pool, &whole_batch).await.unwrap(), 3);
+    let sheet_id = sheets::open(&pool, &whole_batch, Actor::System)
+        .await
+        .unwrap();
+    let sheet = sheets::get(&pool, sheet_id).await.unwrap();
+    let on_sheet: Vec<i64> = sheet.vouchers.iter().map(|v| v.id).collect();
+    assert_eq!(
+        on_sheet,
+        ids[1..].to_vec(),
+        "the sold voucher is not printed"
+    );
+    assert_eq!(sheet.batch_remaining, 0);
+    assert!(matches!(
+        sheets::open(&pool, &SheetSelection::Vouchers(vec![ids[0], ids[1]]), Actor::System).await,
+        Err(SheetError::Invalid(e)) if e.code == domain::ErrorCode::SheetNothingToPrint
+    ));
+
+    // While the sheet is open the counter leaves its vouchers alone and makes a new one.
+    let while_printing = sales::sell(&pool, &services.routers, tap(plan_id), kasir)
+        .await
+        .unwrap();
+    assert!(!ids.contains(&while_printing.voucher_id));
+
+    // Released unprinted: the vouchers are back on sale, the oldest first.
+    assert_eq!(
+        sheets::release(&pool, sheet_id, Actor::System)
+            .await
+            .unwrap(),
+        3
+    );
+    let after_release = sales::sell(&pool, &services.routers, tap(plan_id), kasir)
+        .await
+        .unwrap();
+    assert_eq!(after_release.voucher_id, ids[1]);
+
+    // Printed for good: the counter never sells them, and a sheet of the batch prints them again
+    // (the paper may have jammed) but never the sold ones.
+    let again = sheets::open(&pool, &whole_batch, Actor::System)
+        .await
+        .unwrap();
+    assert_eq!(
+        sheets::confirm_printed(&pool, again, Actor::System)
+            .await
+            .unwrap(),
+        2
+    );
+    let next = sales::sell(&pool, &services.routers, tap(plan_id), kasir)
+        .await
+        .unwrap();
+    assert!(!ids.contains(&next.voucher_id));
+    let reprint = sheets::open(&pool, &whole_batch, Actor::System)
+        .await
+        .unwrap();
+    let reprinted: Vec<i64> = sheets::get(&pool, reprint)
+        .await
+        .unwrap()
+        .vouchers
+        .iter()
+        .map(|v| v.id)
+        .collect();
+    assert_eq!(reprinted, ids[2..].to_vec());
+    assert!(
+        sheets::open_sheets(&pool)
+            .await
+            .unwrap()
+            .iter()
+            .any(|s| s.id == reprint)
+    );
+}
+
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
+async fn selling_and_opening_sheets_at_once_never_share_a_voucher(pool: PgPool) {
+    let services = services(pool.clone()).await;
+    let sim = simulator().await;
+    let router_id = register_router(&services, &sim, "Tower").await;
+    let plan_id = plan(&pool, router_id, "Harian", 5_000).await;
+    let kasir = cashier(&pool, "kasir").await;
+    for _ in 0..3 {
+        let batch = vouchers::create_batch(&pool, support::batch(plan_id, 12), Actor::System)
+            .await
+            .unwrap();
+        drain(&services).await;
+        let chosen =
+            SheetSelection::Vouchers(batch.vouchers.iter().map(|v| v.id).step_by(2).collect());
+        let whole = SheetSelection::Batch(batch.batch_id);
+        let pool = &pool;
+        let sales = futures::future::join_all(
+            (0..8).map(|_| sales::sell(pool, &services.routers, tap(plan_id), kasir)),
+        );
+        let sheets = futures::future::join_all([
+            sheets::open(pool, &chosen, Actor::System),
+            sheets::open(pool, &whole, Actor::System),
+        ]);
+        let (sales, sheets) = tokio::join!(sales, sheets);
+        for sale in sales {
+            sale.unwrap();
+        }
+        for sheet in sheets {
+            match sheet {
+                Ok(_) | Err(SheetError::Invalid(_)) => {}
+                Err(e) => panic!("{e:?}"),
+            }
+        }
+    }
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM vouchers WHERE sold_at IS NOT NULL AND (sheet_id IS NOT NULL OR printed_at IS NOT NULL)"
+        )
+        .await,
+        0,
+        "no voucher is both sold and on a sheet"
+    );
+    assert_eq!(count(&pool, "SELECT count(*) FROM voucher_sales").await, 24);
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT coalesce(sum(vouchers), 0)::BIGINT FROM print_sheets"
+        )
+        .await,
+        count(
+            &pool,
+            "SELECT count(*) FROM vouchers WHERE sheet_id IS NOT NULL"
+        )
+        .await,
+        "each sheet holds what it took"
+    );
 }
 
 #[sqlx::test(migrator = "billing::core::db::MIGRATOR")]

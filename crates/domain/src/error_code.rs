@@ -97,6 +97,11 @@ error_codes! {
     VoucherNotFound = "voucher_not_found",
     BatchNotFound = "batch_not_found",
     SheetSelection = "sheet_selection",
+    /// Nothing in the selection can be printed: sold, withdrawn, or on another open sheet.
+    SheetNothingToPrint = "sheet_nothing_to_print",
+    SheetNotFound = "sheet_not_found",
+    /// The sheet was already confirmed as printed or released.
+    SheetClosed = "sheet_closed",
     // Sales and reports.
     SaleNotFound = "sale_not_found",
     RequestKey = "request_key",

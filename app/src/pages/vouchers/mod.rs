@@ -13,6 +13,7 @@ pub use server::*;
 
 use crate::components::{successes, tick_every_second_while};
 use crate::i18n::*;
+use crate::pages::print::OpenSheets;
 use batch_form::BatchForm;
 use batches::BatchTable;
 use leptos::prelude::*;
@@ -66,6 +67,7 @@ pub fn VouchersPage() -> impl IntoView {
                 })}
             </Transition>
         </section>
+        <OpenSheets />
         <section class="card">
             <h2>{t!(i18n, batches_title)}</h2>
             <Transition fallback=move || view! { <p class="muted">{t!(i18n, loading)}</p> }>

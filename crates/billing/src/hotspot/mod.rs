@@ -7,4 +7,5 @@ pub mod jobs;
 pub mod plans;
 pub mod reconcile;
 pub mod sales;
+pub mod sheets;
 pub mod vouchers;

@@ -1,7 +1,7 @@
 //! Selling vouchers at the counter (the cashier's screen; docs/ARCHITECTURE.md, "The path of a
 //! sale"). One tap sells one voucher:
-//! the oldest unsold voucher of the plan that is on the router and was never printed (someone may
-//! hold the paper), or, when there is none, a new one made and pushed to the router on the spot.
+//! the oldest unsold voucher of the plan that is on the router, was never printed (someone may
+//! hold the paper) and is on no open sheet (it may be printing now), or, when there is none, a new one made and pushed to the router on the spot.
 //! Each tap carries a request key: the same key sells once however often it arrives (double taps,
 //! a retry after a lost reply).
 
@@ -125,7 +125,7 @@ pub async fn sell(
     let stock = sqlx::query_scalar!(
         "SELECT id FROM vouchers
          WHERE plan_id = $1 AND status = 'created' AND sold_at IS NULL AND printed_at IS NULL
-           AND router_state = 'pushed'
+           AND sheet_id IS NULL AND router_state = 'pushed'
          ORDER BY id LIMIT 1
          FOR UPDATE SKIP LOCKED",
         input.plan_id

@@ -9,8 +9,7 @@ use crate::outbox;
 use domain::ErrorCode;
 use domain::FieldError;
 use domain::model::vouchers::{
-    BatchCreated, BatchInput, BatchProgress, BatchSummary, NewVoucher, SheetVoucher, Voucher,
-    VoucherFilter,
+    BatchCreated, BatchInput, BatchProgress, BatchSummary, NewVoucher, Voucher, VoucherFilter,
 };
 use domain::voucher::{self, CodeSpec, PasswordMode, VoucherRuleError};
 use domain::{RouterState, VoucherStatus};
@@ -470,82 +469,4 @@ pub async fn batches(pool: &PgPool, limit: i64) -> Result<Vec<BatchSummary>, Vou
     )
     .fetch_all(pool)
     .await?)
-}
-
-/// Vouchers on one printed sheet.
-pub const SHEET_MAX: i64 = 200;
-
-/// Which vouchers to print: a batch (a page of it at a time) or a chosen few.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SheetSelection {
-    Batch { batch_id: i64, offset: i64 },
-    Vouchers(Vec<i64>),
-}
-
-/// The vouchers of a sheet, at most [`SHEET_MAX`], and how many the selection holds in all. The
-/// vouchers are marked printed: the sales screen never sells them after this.
-pub async fn sheet(
-    pool: &PgPool,
-    selection: &SheetSelection,
-) -> Result<(Vec<SheetVoucher>, i64), VoucherError> {
-    let (batch_id, ids, offset) = match selection {
-        SheetSelection::Batch { batch_id, offset } => (Some(*batch_id), None, (*offset).max(0)),
-        SheetSelection::Vouchers(ids) => {
-            if ids.is_empty() || ids.len() as i64 > SHEET_MAX {
-                return Err(VoucherError::Invalid(FieldError::new(
-                    "ids",
-                    ErrorCode::SheetSelection,
-                    format!("choose between 1 and {SHEET_MAX} vouchers to print"),
-                )));
-            }
-            (None, Some(ids.clone()), 0)
-        }
-    };
-    let mut tx = pool.begin().await?;
-    let total = sqlx::query_scalar!(
-        r#"SELECT count(*) AS "count!" FROM vouchers
-           WHERE ($1::BIGINT IS NULL OR batch_id = $1) AND ($2::BIGINT[] IS NULL OR id = ANY($2))
-             AND status <> 'deleted'"#,
-        batch_id,
-        ids.as_deref()
-    )
-    .fetch_one(&mut *tx)
-    .await?;
-    let rows = sqlx::query!(
-        "UPDATE vouchers v SET printed_at = coalesce(v.printed_at, now())
-         FROM (SELECT v.id FROM vouchers v
-               WHERE ($1::BIGINT IS NULL OR v.batch_id = $1) AND ($2::BIGINT[] IS NULL OR v.id = ANY($2))
-                 AND v.status <> 'deleted'
-               ORDER BY v.id OFFSET $3 LIMIT $4) page,
-              plans p, routers r
-         WHERE v.id = page.id AND p.id = v.plan_id AND r.id = v.router_id
-         RETURNING v.id, v.code, v.password, p.name AS plan_name, r.name AS router_name, v.price,
-                   p.validity_seconds, r.hotspot_login_url",
-        batch_id,
-        ids.as_deref(),
-        offset,
-        SHEET_MAX
-    )
-    .fetch_all(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    let mut vouchers: Vec<SheetVoucher> = rows
-        .into_iter()
-        .map(|r| SheetVoucher {
-            login_url: domain::voucher::login_url(
-                r.hotspot_login_url.as_deref(),
-                &r.code,
-                &r.password,
-            ),
-            id: r.id,
-            code: r.code,
-            password: r.password,
-            plan_name: r.plan_name,
-            router_name: r.router_name,
-            price: domain::Rupiah::new(r.price),
-            validity_seconds: r.validity_seconds,
-        })
-        .collect();
-    vouchers.sort_by_key(|v| v.id);
-    Ok((vouchers, total))
 }

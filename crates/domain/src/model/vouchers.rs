@@ -120,6 +120,42 @@ pub struct Voucher {
     pub created_at: DateTime<Utc>,
 }
 
+/// A printed sheet: while open it holds its vouchers (the counter does not sell them) until the
+/// admin confirms the print or releases it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrintSheet {
+    pub id: i64,
+    /// The batch printed, when a batch was (not a choice of vouchers).
+    pub batch_id: Option<i64>,
+    pub opened_at: DateTime<Utc>,
+    /// Set when the admin confirmed the print.
+    pub printed_at: Option<DateTime<Utc>>,
+    /// Set when the admin released the sheet unprinted.
+    pub released_at: Option<DateTime<Utc>>,
+    /// How many vouchers the sheet took.
+    pub quantity: i64,
+    /// The vouchers the sheet still holds (all of them while it is open; none once closed).
+    pub vouchers: Vec<SheetVoucher>,
+    /// Vouchers of the batch that could still go on another sheet.
+    pub batch_remaining: i64,
+}
+
+impl PrintSheet {
+    pub fn is_open(&self) -> bool {
+        self.printed_at.is_none() && self.released_at.is_none()
+    }
+}
+
+/// An open sheet, as the voucher page lists them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SheetSummary {
+    pub id: i64,
+    pub batch_id: Option<i64>,
+    pub quantity: i64,
+    pub opened_at: DateTime<Utc>,
+    pub opened_by: Option<String>,
+}
+
 /// A voucher as a printed sheet shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SheetVoucher {
