@@ -400,6 +400,7 @@ test('printed sheets hold their vouchers from the counter, never print sold ones
         assert.ok((await sheetPage.locator('.voucher-card').count()) <= 40, 'at most 40 on an A4 page');
       }
       assert.equal(await page.locator('[data-sheet-state]').getAttribute('data-sheet-state'), 'open');
+      await screenshot(page, 'sheet-held', { fullPage: false });
 
       // While the sheet is open the counter does not sell its vouchers.
       const whilePrinting = await sellByApi(week);

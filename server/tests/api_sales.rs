@@ -110,6 +110,15 @@ async fn a_cashier_sells_and_the_same_request_key_returns_the_same_sale(pool: Pg
     );
     assert_eq!(count(&pool, "SELECT count(*) FROM vouchers").await, 1);
 
+    // The same key for another plan is a client's mistake, not a repeat: refused, nothing sold.
+    let mut other_plan = body.clone();
+    other_plan["plan_id"] = json!(s.plan_id + 1_000);
+    let reused = sell(&s.app, Auth::Bearer(&s.cashier), other_plan).await;
+    assert_eq!(reused.status, StatusCode::CONFLICT, "{}", reused.text);
+    assert_eq!(reused.body["code"], "request_key_reused");
+    assert_eq!(reused.body["field"], "request_key");
+    assert_eq!(count(&pool, "SELECT count(*) FROM voucher_sales").await, 1);
+
     let uri = format!("/api/v2/sales/{}", sale["id"]);
     let receipt = s
         .app

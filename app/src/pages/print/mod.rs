@@ -128,7 +128,13 @@ pub fn PrintSheetPage() -> impl IntoView {
         })
     });
     let layout = use_layout();
-    let sheet = Resource::new(move || id.get(), print_sheet);
+    let confirm = ServerAction::<ConfirmSheet>::new();
+    let release = ServerAction::<ReleaseSheet>::new();
+    // Loaded again once the sheet is confirmed or released.
+    let sheet = Resource::new(
+        move || (id.get(), confirm.version().get(), release.version().get()),
+        |(id, _, _)| print_sheet(id),
+    );
     let link = move |layout: &'static str| format!("/print/sheets/{}?layout={layout}", id.get());
 
     view! {
@@ -137,7 +143,7 @@ pub fn PrintSheetPage() -> impl IntoView {
             <Suspense fallback=move || view! { <p class="muted print-note">{t!(i18n, loading)}</p> }>
                 {move || Suspend::new(async move {
                     match sheet.await {
-                        Ok(sheet) => view! { <SheetBody sheet layout /> }.into_any(),
+                        Ok(sheet) => view! { <SheetBody sheet layout confirm release /> }.into_any(),
                         Err(e) => view! { <p class="form-error print-note">{error_message(i18n, &e)}</p> }.into_any(),
                     }
                 })}
@@ -147,10 +153,13 @@ pub fn PrintSheetPage() -> impl IntoView {
 }
 
 #[component]
-fn SheetBody(sheet: Sheet, layout: Memo<Layout>) -> impl IntoView {
+fn SheetBody(
+    sheet: Sheet,
+    layout: Memo<Layout>,
+    confirm: ServerAction<ConfirmSheet>,
+    release: ServerAction<ReleaseSheet>,
+) -> impl IntoView {
     let i18n = use_i18n();
-    let confirm = ServerAction::<ConfirmSheet>::new();
-    let release = ServerAction::<ReleaseSheet>::new();
     let error = Signal::derive(move || {
         confirm
             .value()
