@@ -86,7 +86,7 @@ async fn a_cashier_sells_and_the_same_request_key_returns_the_same_sale(pool: Pg
         .await
         .session_cookie()
         .unwrap();
-    let again = sell(&s.app, Auth::Cookie(&cookie), body).await;
+    let again = sell(&s.app, Auth::Cookie(&cookie), body.clone()).await;
     assert_eq!(again.status, StatusCode::OK, "{}", again.text);
     assert_eq!(again.body["replayed"], true);
     for field in [
