@@ -11,6 +11,10 @@ use bytes::{Buf, BytesMut};
 /// sends anything near it, and a corrupt length must not make us buffer gigabytes.
 pub const DEFAULT_MAX_WORD_LEN: usize = 16 * 1024 * 1024;
 
+/// Sentences with more words than this are refused by default: the widest RouterOS row has a few
+/// hundred properties, and a sentence that never ends must not grow without bound.
+pub const DEFAULT_MAX_WORDS_PER_SENTENCE: usize = 4096;
+
 /// The largest length the five-byte form can carry.
 pub const MAX_ENCODABLE_LEN: usize = u32::MAX as usize;
 
@@ -20,6 +24,8 @@ pub enum DecodeError {
     ControlByte(u8),
     #[error("word of {length} bytes exceeds the limit of {limit} bytes")]
     WordTooLong { length: usize, limit: usize },
+    #[error("sentence has more than {limit} words")]
+    TooManyWords { limit: usize },
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq, Clone)]
@@ -98,6 +104,7 @@ pub fn encode_sentence<W: AsRef<str>>(words: &[W]) -> Result<Vec<u8>, WordTooLon
 #[derive(Debug)]
 pub struct SentenceDecoder {
     max_word_len: usize,
+    max_words: usize,
     words: Vec<String>,
 }
 
@@ -111,8 +118,15 @@ impl SentenceDecoder {
     pub fn new(max_word_len: usize) -> Self {
         Self {
             max_word_len,
+            max_words: DEFAULT_MAX_WORDS_PER_SENTENCE,
             words: Vec::new(),
         }
+    }
+
+    /// Refuse sentences of more than `max_words` words (at least one).
+    pub fn max_words(mut self, max_words: usize) -> Self {
+        self.max_words = max_words.max(1);
+        self
     }
 
     /// Takes as many complete words as `buf` holds; returns a sentence once its terminating empty
@@ -128,6 +142,12 @@ impl SentenceDecoder {
                 return Err(DecodeError::WordTooLong {
                     length,
                     limit: self.max_word_len,
+                });
+            }
+            if length > 0 && self.words.len() >= self.max_words {
+                self.words = Vec::new();
+                return Err(DecodeError::TooManyWords {
+                    limit: self.max_words,
                 });
             }
             if buf.len() < header_len + length {
@@ -212,6 +232,30 @@ mod tests {
                 limit: 10
             })
         );
+    }
+
+    #[test]
+    fn sentence_with_too_many_words_is_refused_before_buffering_more() {
+        let mut decoder = SentenceDecoder::new(10).max_words(3);
+        let mut three = BytesMut::from(&encode_sentence(&["!re", "=a=1", "=b=2"]).unwrap()[..]);
+        assert_eq!(
+            decoder.decode(&mut three).unwrap().map(|s| s.len()),
+            Some(3)
+        );
+
+        // An endless sentence: the fourth word is refused as soon as its length is read.
+        let mut endless = BytesMut::new();
+        for _ in 0..1000 {
+            let mut word = Vec::new();
+            encode_word(b"=x=y", &mut word).unwrap();
+            endless.extend_from_slice(&word);
+        }
+        let before = endless.len();
+        assert_eq!(
+            decoder.decode(&mut endless),
+            Err(DecodeError::TooManyWords { limit: 3 })
+        );
+        assert_eq!(before - endless.len(), 3 * 5, "stopped at the fourth word");
     }
 
     #[test]

@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use bytes::BytesMut;
 use md5::{Digest, Md5};
@@ -16,22 +17,27 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc};
 use tokio::task::JoinHandle;
 use tokio::time::timeout;
 
-use crate::codec::{SentenceDecoder, encode_sentence};
+use crate::codec::{DecodeError, SentenceDecoder, encode_sentence};
 use crate::command::Command;
 use crate::config::{ClientConfig, TlsMode};
-use crate::error::{Error, TimeoutStage};
+use crate::error::{Error, ReplyLimit, TimeoutStage};
 use crate::reply::{Reply, TaggedReply};
 use crate::tls;
 
 pub(crate) trait Transport: AsyncRead + AsyncWrite + Send + Unpin {}
 impl<T: AsyncRead + AsyncWrite + Send + Unpin> Transport for T {}
 
-type RouteSender = mpsc::UnboundedSender<Result<Reply, Error>>;
+type RouteSender = mpsc::Sender<Reply>;
+
+/// Replies buffered per command before the reader waits for its caller to take them.
+pub(crate) const REPLY_BUFFER: usize = 256;
 
 /// Where replies go, and whether the connection still lives.
 #[derive(Default)]
 struct Routes {
     by_tag: HashMap<String, RouteSender>,
+    /// Commands given up because their caller left replies unread, until the caller hears why.
+    unread: HashMap<String, Error>,
     /// Set once when the connection dies; the error every later command gets.
     closed: Option<ClosedBecause>,
 }
@@ -40,6 +46,7 @@ struct Routes {
 enum ClosedBecause {
     Lost(String),
     Fatal(String),
+    Limit(ReplyLimit, usize),
 }
 
 impl ClosedBecause {
@@ -51,6 +58,10 @@ impl ClosedBecause {
             Self::Fatal(reason) => Error::Fatal {
                 reason: reason.clone(),
             },
+            Self::Limit(limit, max) => Error::LimitExceeded {
+                limit: *limit,
+                max: *max,
+            },
         }
     }
 }
@@ -59,6 +70,8 @@ struct Shared {
     routes: Mutex<Routes>,
     outbound: mpsc::UnboundedSender<Vec<u8>>,
     next_tag: AtomicU64,
+    /// How long the reader waits for a caller to make room for its command's next reply.
+    unread_patience: Duration,
 }
 
 impl Shared {
@@ -69,34 +82,95 @@ impl Shared {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Fails every command in flight and every later one with `because`.
+    /// Fails every command in flight and every later one with `because`. Callers read the
+    /// replies already buffered, then the error.
     fn close(&self, because: ClosedBecause) {
         let mut routes = self.routes();
         if routes.closed.is_some() {
             return;
         }
-        for (_, sender) in routes.by_tag.drain() {
-            let _ = sender.send(Err(because.to_error()));
-        }
         routes.closed = Some(because);
+        routes.by_tag.clear();
     }
 
-    fn route(&self, tagged: TaggedReply) {
+    /// Hands `tagged` to the command it belongs to, waiting while that command's buffer is full.
+    /// The wait holds back every command on the connection (the router's replies arrive in one
+    /// stream), so it is bounded: a caller that leaves its replies unread for longer loses the
+    /// command.
+    async fn route(&self, tagged: TaggedReply) {
         let Some(tag) = tagged.tag else {
             tracing::debug!(reply = ?tagged.reply, "ignoring an untagged reply");
             return;
         };
         let finished = matches!(tagged.reply, Reply::Done(_));
-        let mut routes = self.routes();
-        let delivered = match routes.by_tag.get(&tag) {
-            Some(sender) => sender.send(Ok(tagged.reply)).is_ok(),
-            None => {
+        let sender = {
+            let mut routes = self.routes();
+            let sender = if finished {
+                routes.by_tag.remove(&tag)
+            } else {
+                routes.by_tag.get(&tag).cloned()
+            };
+            let Some(sender) = sender else {
                 tracing::trace!(%tag, "reply for a command nobody waits for");
-                false
-            }
+                return;
+            };
+            sender
         };
-        if finished || !delivered {
-            routes.by_tag.remove(&tag);
+        let reply = match sender.try_send(tagged.reply) {
+            Ok(()) => return,
+            Err(mpsc::error::TrySendError::Closed(_)) => {
+                self.routes().by_tag.remove(&tag);
+                return;
+            }
+            Err(mpsc::error::TrySendError::Full(reply)) => reply,
+        };
+        match sender.send_timeout(reply, self.unread_patience).await {
+            Ok(()) => {}
+            Err(mpsc::error::SendTimeoutError::Closed(_)) => {
+                self.routes().by_tag.remove(&tag);
+            }
+            Err(mpsc::error::SendTimeoutError::Timeout(_)) => {
+                tracing::warn!(%tag, "giving up a command whose replies are not being read");
+                {
+                    let mut routes = self.routes();
+                    routes.by_tag.remove(&tag);
+                    routes.unread.insert(
+                        tag.clone(),
+                        Error::RepliesUnread {
+                            unread: REPLY_BUFFER,
+                            waited: self.unread_patience,
+                        },
+                    );
+                }
+                self.send_cancel(&tag);
+            }
+        }
+    }
+
+    /// Asks the router to stop the command with `tag`, without waiting for an answer.
+    fn send_cancel(&self, tag: &str) {
+        let own_tag = self.next_tag.fetch_add(1, Ordering::Relaxed).to_string();
+        let words = [
+            String::from("/cancel"),
+            format!("=tag={tag}"),
+            format!(".tag={own_tag}"),
+        ];
+        if let Ok(bytes) = encode_sentence(&words) {
+            let _ = self.outbound.send(bytes);
+        }
+    }
+
+    /// Why the replies of `tag` stopped before `!done`.
+    fn why_ended(&self, tag: &str) -> Error {
+        let mut routes = self.routes();
+        if let Some(error) = routes.unread.remove(tag) {
+            return error;
+        }
+        match &routes.closed {
+            Some(because) => because.to_error(),
+            None => Error::ConnectionLost {
+                reason: "reply route closed".into(),
+            },
         }
     }
 }
@@ -145,7 +219,8 @@ impl Connection {
                 })??,
             ),
         };
-        let mut decoder = SentenceDecoder::default();
+        let mut decoder = SentenceDecoder::new(config.limits.max_word_len)
+            .max_words(config.limits.max_words_per_sentence);
         let mut buf = BytesMut::with_capacity(64 * 1024);
         timeout(
             config.timeouts.login,
@@ -170,6 +245,7 @@ impl Connection {
             routes: Mutex::default(),
             outbound,
             next_tag: AtomicU64::new(1),
+            unread_patience: config.timeouts.command,
         });
         let reader = tokio::spawn(read_replies(read_half, decoder, buf, shared.clone()));
         let writer = tokio::spawn(write_commands(write_half, outbound_rx, shared.clone()));
@@ -202,7 +278,7 @@ impl Connection {
             .fetch_add(1, Ordering::Relaxed)
             .to_string();
         let bytes = encode_sentence(&command.tagged_words(&tag))?;
-        let (sender, replies) = mpsc::unbounded_channel();
+        let (sender, replies) = mpsc::channel(REPLY_BUFFER);
         {
             let mut routes = self.shared.routes();
             if let Some(because) = &routes.closed {
@@ -226,30 +302,13 @@ impl Connection {
             _permit: permit,
         })
     }
-
-    /// Asks the router to stop the command with `tag`, without waiting for an answer.
-    fn send_cancel(&self, tag: &str) {
-        let own_tag = self
-            .shared
-            .next_tag
-            .fetch_add(1, Ordering::Relaxed)
-            .to_string();
-        let words = [
-            String::from("/cancel"),
-            format!("=tag={tag}"),
-            format!(".tag={own_tag}"),
-        ];
-        if let Ok(bytes) = encode_sentence(&words) {
-            let _ = self.shared.outbound.send(bytes);
-        }
-    }
 }
 
 /// The replies to one command. Dropping it before `!done` cancels the command on the router,
 /// so an abandoned `listen` does not stream forever.
 pub(crate) struct ReplyReceiver {
     tag: String,
-    replies: mpsc::UnboundedReceiver<Result<Reply, Error>>,
+    replies: mpsc::Receiver<Reply>,
     finished: bool,
     connection: Arc<Connection>,
     _permit: OwnedSemaphorePermit,
@@ -262,10 +321,8 @@ impl ReplyReceiver {
             return Err(Error::UnexpectedReply("read past !done".into()));
         }
         let reply = match self.replies.recv().await {
-            Some(reply) => reply,
-            None => Err(Error::ConnectionLost {
-                reason: "reply route closed".into(),
-            }),
+            Some(reply) => Ok(reply),
+            None => Err(self.connection.shared.why_ended(&self.tag)),
         };
         if !matches!(
             reply,
@@ -281,15 +338,21 @@ impl ReplyReceiver {
     }
 
     pub(crate) fn cancel(&self) {
-        self.connection.send_cancel(&self.tag);
+        self.connection.shared.send_cancel(&self.tag);
     }
 }
 
 impl Drop for ReplyReceiver {
     fn drop(&mut self) {
         if !self.finished && self.connection.is_alive() {
-            self.connection.shared.routes().by_tag.remove(&self.tag);
-            self.connection.send_cancel(&self.tag);
+            let given_up = {
+                let mut routes = self.connection.shared.routes();
+                routes.by_tag.remove(&self.tag);
+                routes.unread.remove(&self.tag).is_some()
+            };
+            if !given_up {
+                self.connection.shared.send_cancel(&self.tag);
+            }
         }
     }
 }
@@ -312,10 +375,15 @@ async fn read_replies(
                         shared.close(ClosedBecause::Fatal(reason));
                         return;
                     }
-                    Some(tagged) => shared.route(tagged),
+                    Some(tagged) => shared.route(tagged).await,
                     None => tracing::warn!("ignoring a sentence that is not a reply"),
                 },
                 Ok(None) => break,
+                Err(DecodeError::TooManyWords { limit }) => {
+                    tracing::warn!(limit, "router sent a sentence with too many words");
+                    shared.close(ClosedBecause::Limit(ReplyLimit::WordsPerSentence, limit));
+                    return;
+                }
                 Err(error) => {
                     shared.close(ClosedBecause::Lost(error.to_string()));
                     return;
