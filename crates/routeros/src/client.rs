@@ -67,12 +67,13 @@ impl Client {
         // On timeout the receiver is dropped, which cancels the command on the router.
         tokio::time::timeout(limit, async {
             let receiver = self.start(command).await?;
-            collect(
-                receiver,
+            let limits = &self.inner.config.limits;
+            let collector = ReplyCollector::new(
                 command.path(),
-                self.inner.config.limits.max_rows_per_reply,
-            )
-            .await
+                limits.max_rows_per_reply,
+                limits.max_reply_len,
+            );
+            collect(receiver, collector).await
         })
         .await
         .map_err(|_| Error::Timeout {
@@ -127,10 +128,8 @@ impl Client {
 /// Dropping `receiver` on an error cancels the command on the router.
 async fn collect(
     mut receiver: ReplyReceiver,
-    command: &str,
-    max_rows: usize,
+    mut collector: ReplyCollector,
 ) -> Result<Response, Error> {
-    let mut collector = ReplyCollector::new(command, max_rows);
     loop {
         if let Some(outcome) = collector.push(receiver.next().await?) {
             return outcome;

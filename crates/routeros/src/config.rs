@@ -1,6 +1,8 @@
 use std::time::Duration;
 
-use crate::codec::{DEFAULT_MAX_WORD_LEN, DEFAULT_MAX_WORDS_PER_SENTENCE};
+use crate::codec::{
+    DEFAULT_MAX_SENTENCE_LEN, DEFAULT_MAX_WORD_LEN, DEFAULT_MAX_WORDS_PER_SENTENCE,
+};
 
 /// How the client protects the connection.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,9 +87,14 @@ pub struct ReplyLimits {
     pub max_word_len: usize,
     /// Words in one sentence (one row's properties, plus the reply word and tag).
     pub max_words_per_sentence: usize,
+    /// Bytes of the words of one sentence.
+    pub max_sentence_len: usize,
     /// `!re` rows collected for one command by [`Client::run`](crate::Client::run). Streams
-    /// (`listen`) are not bound by it: their rows are handed over one by one.
+    /// (`listen`) are not bound by it or the next limit: their rows are handed over one by one.
     pub max_rows_per_reply: usize,
+    /// Bytes of the rows collected for one command by [`Client::run`](crate::Client::run),
+    /// counting their property names and values.
+    pub max_reply_len: usize,
 }
 
 impl Default for ReplyLimits {
@@ -95,7 +102,9 @@ impl Default for ReplyLimits {
         Self {
             max_word_len: DEFAULT_MAX_WORD_LEN,
             max_words_per_sentence: DEFAULT_MAX_WORDS_PER_SENTENCE,
+            max_sentence_len: DEFAULT_MAX_SENTENCE_LEN,
             max_rows_per_reply: 100_000,
+            max_reply_len: 256 * 1024 * 1024,
         }
     }
 }

@@ -13,6 +13,7 @@ use bytes::BytesMut;
 use md5::{Digest, Md5};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufWriter};
 use tokio::net::TcpStream;
+use tokio::sync::mpsc::error::TrySendError;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc};
 use tokio::task::JoinHandle;
 use tokio::time::timeout;
@@ -27,15 +28,70 @@ use crate::tls;
 pub(crate) trait Transport: AsyncRead + AsyncWrite + Send + Unpin {}
 impl<T: AsyncRead + AsyncWrite + Send + Unpin> Transport for T {}
 
-type RouteSender = mpsc::Sender<Reply>;
+/// Replies, and bytes of replies, buffered per command before the reader waits for its caller
+/// to take them. A reply larger than the byte budget waits until the buffer is empty.
+const BUFFERED_REPLIES: usize = 256;
+const BUFFERED_BYTES: usize = 4 * 1024 * 1024;
 
-/// Replies buffered per command before the reader waits for its caller to take them.
-pub(crate) const REPLY_BUFFER: usize = 256;
+/// A reply on its way to the caller, holding its share of the command's byte budget.
+type Buffered = (Reply, OwnedSemaphorePermit);
+
+/// The reader's end of one command's buffer.
+#[derive(Clone)]
+struct Route {
+    sender: mpsc::Sender<Buffered>,
+    room: Arc<Semaphore>,
+}
+
+impl Route {
+    fn new() -> (Self, mpsc::Receiver<Buffered>) {
+        let (sender, receiver) = mpsc::channel(BUFFERED_REPLIES);
+        let room = Arc::new(Semaphore::new(BUFFERED_BYTES));
+        (Self { sender, room }, receiver)
+    }
+
+    /// Buffers `reply`, waiting up to `patience` for room.
+    async fn deliver(&self, reply: Reply, patience: Duration) -> Delivery {
+        // The cast is exact: the budget fits in a u32.
+        let share = reply.size().clamp(1, BUFFERED_BYTES) as u32;
+        // Without a wait, no timer: most replies find room at once.
+        let (reply, permit) = match self.room.clone().try_acquire_many_owned(share) {
+            Ok(permit) => match self.sender.try_send((reply, permit)) {
+                Ok(()) => return Delivery::Buffered,
+                Err(TrySendError::Closed(_)) => return Delivery::Dropped,
+                Err(TrySendError::Full((reply, permit))) => (reply, Some(permit)),
+            },
+            Err(_) => (reply, None),
+        };
+        let wait = async {
+            let permit = match permit {
+                Some(permit) => permit,
+                None => match self.room.clone().acquire_many_owned(share).await {
+                    Ok(permit) => permit,
+                    Err(_) => return Delivery::Dropped,
+                },
+            };
+            match self.sender.send((reply, permit)).await {
+                Ok(()) => Delivery::Buffered,
+                Err(_) => Delivery::Dropped,
+            }
+        };
+        timeout(patience, wait).await.unwrap_or(Delivery::Unread)
+    }
+}
+
+enum Delivery {
+    Buffered,
+    /// The caller is gone.
+    Dropped,
+    /// The caller left the buffer full for the whole patience.
+    Unread,
+}
 
 /// Where replies go, and whether the connection still lives.
 #[derive(Default)]
 struct Routes {
-    by_tag: HashMap<String, RouteSender>,
+    by_tag: HashMap<String, Route>,
     /// Commands given up because their caller left replies unread, until the caller hears why.
     unread: HashMap<String, Error>,
     /// Set once when the connection dies; the error every later command gets.
@@ -103,33 +159,25 @@ impl Shared {
             return;
         };
         let finished = matches!(tagged.reply, Reply::Done(_));
-        let sender = {
+        let route = {
             let mut routes = self.routes();
-            let sender = if finished {
+            let route = if finished {
                 routes.by_tag.remove(&tag)
             } else {
                 routes.by_tag.get(&tag).cloned()
             };
-            let Some(sender) = sender else {
+            let Some(route) = route else {
                 tracing::trace!(%tag, "reply for a command nobody waits for");
                 return;
             };
-            sender
+            route
         };
-        let reply = match sender.try_send(tagged.reply) {
-            Ok(()) => return,
-            Err(mpsc::error::TrySendError::Closed(_)) => {
-                self.routes().by_tag.remove(&tag);
-                return;
-            }
-            Err(mpsc::error::TrySendError::Full(reply)) => reply,
-        };
-        match sender.send_timeout(reply, self.unread_patience).await {
-            Ok(()) => {}
-            Err(mpsc::error::SendTimeoutError::Closed(_)) => {
+        match route.deliver(tagged.reply, self.unread_patience).await {
+            Delivery::Buffered => {}
+            Delivery::Dropped => {
                 self.routes().by_tag.remove(&tag);
             }
-            Err(mpsc::error::SendTimeoutError::Timeout(_)) => {
+            Delivery::Unread => {
                 tracing::warn!(%tag, "giving up a command whose replies are not being read");
                 {
                     let mut routes = self.routes();
@@ -137,7 +185,6 @@ impl Shared {
                     routes.unread.insert(
                         tag.clone(),
                         Error::RepliesUnread {
-                            unread: REPLY_BUFFER,
                             waited: self.unread_patience,
                         },
                     );
@@ -220,7 +267,8 @@ impl Connection {
             ),
         };
         let mut decoder = SentenceDecoder::new(config.limits.max_word_len)
-            .max_words(config.limits.max_words_per_sentence);
+            .max_words(config.limits.max_words_per_sentence)
+            .max_sentence_len(config.limits.max_sentence_len);
         let mut buf = BytesMut::with_capacity(64 * 1024);
         timeout(
             config.timeouts.login,
@@ -278,13 +326,13 @@ impl Connection {
             .fetch_add(1, Ordering::Relaxed)
             .to_string();
         let bytes = encode_sentence(&command.tagged_words(&tag))?;
-        let (sender, replies) = mpsc::channel(REPLY_BUFFER);
+        let (route, replies) = Route::new();
         {
             let mut routes = self.shared.routes();
             if let Some(because) = &routes.closed {
                 return Err(because.to_error());
             }
-            routes.by_tag.insert(tag.clone(), sender);
+            routes.by_tag.insert(tag.clone(), route);
         }
         // Queued while registered, so a reply can never arrive before its route exists.
         if self.shared.outbound.send(bytes).is_err() {
@@ -308,7 +356,7 @@ impl Connection {
 /// so an abandoned `listen` does not stream forever.
 pub(crate) struct ReplyReceiver {
     tag: String,
-    replies: mpsc::Receiver<Reply>,
+    replies: mpsc::Receiver<Buffered>,
     finished: bool,
     connection: Arc<Connection>,
     _permit: OwnedSemaphorePermit,
@@ -321,7 +369,8 @@ impl ReplyReceiver {
             return Err(Error::UnexpectedReply("read past !done".into()));
         }
         let reply = match self.replies.recv().await {
-            Some(reply) => Ok(reply),
+            // Taking the reply frees its share of the buffer.
+            Some((reply, _share)) => Ok(reply),
             None => Err(self.connection.shared.why_ended(&self.tag)),
         };
         if !matches!(
@@ -382,6 +431,11 @@ async fn read_replies(
                 Err(DecodeError::TooManyWords { limit }) => {
                     tracing::warn!(limit, "router sent a sentence with too many words");
                     shared.close(ClosedBecause::Limit(ReplyLimit::WordsPerSentence, limit));
+                    return;
+                }
+                Err(DecodeError::SentenceTooLong { limit }) => {
+                    tracing::warn!(limit, "router sent a sentence over the byte limit");
+                    shared.close(ClosedBecause::Limit(ReplyLimit::BytesPerSentence, limit));
                     return;
                 }
                 Err(error) => {

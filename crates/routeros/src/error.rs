@@ -25,14 +25,18 @@ impl std::fmt::Display for TimeoutStage {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReplyLimit {
     WordsPerSentence,
+    BytesPerSentence,
     RowsPerReply,
+    BytesPerReply,
 }
 
 impl std::fmt::Display for ReplyLimit {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
             Self::WordsPerSentence => "words per sentence",
+            Self::BytesPerSentence => "bytes per sentence",
             Self::RowsPerReply => "rows per reply",
+            Self::BytesPerReply => "bytes per reply",
         })
     }
 }
@@ -78,17 +82,18 @@ pub enum Error {
     #[error("the command was cancelled")]
     Cancelled,
 
-    /// The router sent more than [`ReplyLimits`](crate::ReplyLimits) allow. For rows, only this
-    /// command failed (and was cancelled on the router). For words, the sentence's command cannot
-    /// be told, so the connection was closed and every command in flight on it failed like this;
-    /// as with [`Error::ConnectionLost`], the router may have executed them.
+    /// The router sent more than [`ReplyLimits`](crate::ReplyLimits) allow. Over a per-reply
+    /// limit only this command failed (and was cancelled on the router). Over a per-sentence
+    /// limit the sentence's command cannot be told, so the connection was closed and every
+    /// command in flight on it failed like this; as with [`Error::ConnectionLost`], the router
+    /// may have executed them.
     #[error("the router's reply exceeded the limit of {max} {limit}")]
     LimitExceeded { limit: ReplyLimit, max: usize },
 
     /// The caller left a full buffer of replies unread for this long, holding up the connection's
     /// other commands; the command was cancelled on the router.
-    #[error("{unread} replies were left unread for {waited:?}; the command was cancelled")]
-    RepliesUnread { unread: usize, waited: Duration },
+    #[error("replies were left unread for {waited:?}; the command was cancelled")]
+    RepliesUnread { waited: Duration },
 
     #[error("protocol violation: {0}")]
     Decode(DecodeError),
@@ -108,6 +113,10 @@ impl From<DecodeError> for Error {
         match error {
             DecodeError::TooManyWords { limit } => Self::LimitExceeded {
                 limit: ReplyLimit::WordsPerSentence,
+                max: limit,
+            },
+            DecodeError::SentenceTooLong { limit } => Self::LimitExceeded {
+                limit: ReplyLimit::BytesPerSentence,
                 max: limit,
             },
             other => Self::Decode(other),

@@ -43,6 +43,11 @@ impl Attributes {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
+    /// The bytes of its names and values.
+    pub fn size(&self) -> usize {
+        self.0.iter().map(|(k, v)| k.len() + v.len()).sum()
+    }
 }
 
 impl<K: Into<String>, V: Into<String>> FromIterator<(K, V)> for Attributes {
@@ -138,6 +143,20 @@ pub enum Reply {
         word: String,
         attributes: Attributes,
     },
+}
+
+impl Reply {
+    /// Roughly the bytes it holds: its names, values and messages.
+    pub fn size(&self) -> usize {
+        match self {
+            Self::Re(attributes) | Self::Done(attributes) | Self::Unknown { attributes, .. } => {
+                attributes.size()
+            }
+            Self::Trap(trap) => trap.message.len(),
+            Self::Fatal(reason) => reason.len(),
+            Self::Empty => 0,
+        }
+    }
 }
 
 /// A reply with the `.tag` it carried.
@@ -252,22 +271,28 @@ impl Response {
     }
 }
 
-/// Gathers the replies to one command into a [`Response`], holding at most `max_rows` rows: a
-/// router that keeps sending `!re` gets [`Error::LimitExceeded`], not all of the memory.
+/// Gathers the replies to one command into a [`Response`], holding at most `max_rows` rows of
+/// at most `max_len` bytes in all: a router that keeps sending `!re` gets
+/// [`Error::LimitExceeded`], not all of the memory.
 #[derive(Debug)]
 pub struct ReplyCollector {
     command: String,
     max_rows: usize,
+    max_len: usize,
+    /// Bytes of the rows held.
+    len: usize,
     response: Response,
     /// RouterOS follows a `!trap` with `!done`; the first trap is the command's error.
     trap: Option<Trap>,
 }
 
 impl ReplyCollector {
-    pub fn new(command: &str, max_rows: usize) -> Self {
+    pub fn new(command: &str, max_rows: usize, max_len: usize) -> Self {
         Self {
             command: command.to_owned(),
             max_rows,
+            max_len,
+            len: 0,
             response: Response::default(),
             trap: None,
         }
@@ -283,7 +308,16 @@ impl ReplyCollector {
                     max: self.max_rows,
                 }));
             }
-            Reply::Re(row) => self.response.rows.push(row),
+            Reply::Re(row) if self.len.saturating_add(row.size()) > self.max_len => {
+                return Some(Err(Error::LimitExceeded {
+                    limit: ReplyLimit::BytesPerReply,
+                    max: self.max_len,
+                }));
+            }
+            Reply::Re(row) => {
+                self.len += row.size();
+                self.response.rows.push(row);
+            }
             Reply::Done(done) => {
                 return Some(match self.trap.take() {
                     Some(trap) => Err(Error::trap(&self.command, trap)),
@@ -370,7 +404,7 @@ mod tests {
     #[test]
     fn collector_refuses_rows_beyond_its_limit() {
         let row = || Reply::Re([("name", "a")].into_iter().collect());
-        let mut collector = ReplyCollector::new("/ip/hotspot/user/print", 2);
+        let mut collector = ReplyCollector::new("/ip/hotspot/user/print", 2, 1000);
         assert!(collector.push(row()).is_none());
         assert!(collector.push(row()).is_none());
         let outcome = collector.push(row()).unwrap();
@@ -386,11 +420,31 @@ mod tests {
         );
         assert_eq!(collector.rows(), 2);
 
-        let mut exact = ReplyCollector::new("/ip/hotspot/user/print", 2);
+        let mut exact = ReplyCollector::new("/ip/hotspot/user/print", 2, 1000);
         exact.push(row());
         exact.push(row());
         let response = exact.push(Reply::Done(Attributes::new())).unwrap().unwrap();
         assert_eq!(response.rows.len(), 2);
+    }
+
+    #[test]
+    fn collector_refuses_rows_beyond_its_byte_limit() {
+        // "name" and "abc" are 7 bytes a row: two fit in 15 bytes, a third does not.
+        let row = || Reply::Re([("name", "abc")].into_iter().collect());
+        let mut collector = ReplyCollector::new("/ip/hotspot/user/print", 100, 15);
+        assert!(collector.push(row()).is_none());
+        assert!(collector.push(row()).is_none());
+        let outcome = collector.push(row()).unwrap();
+        assert!(
+            matches!(
+                outcome,
+                Err(Error::LimitExceeded {
+                    limit: ReplyLimit::BytesPerReply,
+                    max: 15
+                })
+            ),
+            "{outcome:?}"
+        );
     }
 
     #[test]

@@ -17,16 +17,21 @@ use tokio::net::TcpListener;
 use tokio::net::tcp::OwnedWriteHalf;
 use tokio::task::JoinHandle;
 
+/// The tests measure this process's memory, so they run one at a time.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// The command the hostile router floods; it answers any other command as a router would.
 const FLOOD: &str = "/flood";
 
 #[derive(Clone, Copy)]
 enum Flood {
-    /// `!re` sentences for the command's tag, forever.
-    Rows,
-    /// One sentence whose words never end.
-    Words,
+    /// `!re` sentences for the command's tag, forever, each with a value this long.
+    Rows { value_len: usize },
+    /// One sentence whose words, each with a value this long, never end.
+    Words { value_len: usize },
 }
+
+const SMALL: usize = 200;
 
 struct HostileRouter {
     addr: SocketAddr,
@@ -125,19 +130,20 @@ async fn flood_replies(
 ) {
     let mut batch = Vec::new();
     match flood {
-        Flood::Rows => {
-            for n in 0..200 {
-                let name = format!("=name=flood-{n:0>200}");
+        Flood::Rows { value_len } => {
+            for n in 0..(40_000 / value_len).max(1) {
+                let name = format!("=name={n}-{}", "x".repeat(value_len));
                 batch.extend(encode_sentence(&["!re", "=.id=*1", &name, &tag]).unwrap());
             }
         }
-        Flood::Words => {
-            for n in 0..2000 {
-                encode_word(format!("=p{n}=value").as_bytes(), &mut batch).unwrap();
+        Flood::Words { value_len } => {
+            for n in 0..(40_000 / value_len).max(1) {
+                let word = format!("=p{n}={}", "x".repeat(value_len));
+                encode_word(word.as_bytes(), &mut batch).unwrap();
             }
         }
     }
-    if matches!(flood, Flood::Words) {
+    if matches!(flood, Flood::Words { .. }) {
         let mut start = Vec::new();
         encode_word(b"!re", &mut start).unwrap();
         if write.lock().await.write_all(&start).await.is_err() {
@@ -197,7 +203,8 @@ async fn another_router_still_answers() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn endless_rows_fail_that_command_and_the_connection_serves_others() {
-    let router = HostileRouter::spawn(Flood::Rows).await;
+    let _one = ONE_AT_A_TIME.lock().await;
+    let router = HostileRouter::spawn(Flood::Rows { value_len: SMALL }).await;
     let client = Client::connect(router.config(ReplyLimits {
         max_rows_per_reply: 1000,
         ..ReplyLimits::default()
@@ -235,7 +242,8 @@ async fn endless_rows_fail_that_command_and_the_connection_serves_others() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn endless_sentence_fails_the_connection_with_the_word_limit_and_the_client_reconnects() {
-    let router = HostileRouter::spawn(Flood::Words).await;
+    let _one = ONE_AT_A_TIME.lock().await;
+    let router = HostileRouter::spawn(Flood::Words { value_len: 5 }).await;
     let client = Client::connect(router.config(ReplyLimits {
         max_words_per_sentence: 100,
         ..ReplyLimits::default()
@@ -269,7 +277,8 @@ async fn endless_sentence_fails_the_connection_with_the_word_limit_and_the_clien
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stream_nobody_reads_holds_the_connection_back_only_for_a_while() {
-    let router = HostileRouter::spawn(Flood::Rows).await;
+    let _one = ONE_AT_A_TIME.lock().await;
+    let router = HostileRouter::spawn(Flood::Rows { value_len: SMALL }).await;
     let mut config = router.config(ReplyLimits::default());
     config.timeouts.command = Duration::from_millis(500);
     let client = Client::connect(config).await.unwrap();
@@ -303,4 +312,97 @@ async fn a_stream_nobody_reads_holds_the_connection_back_only_for_a_while() {
         "{error:?} after {rows} rows"
     );
     assert!(rows > 0, "the buffered rows are still handed over");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn large_rows_fail_that_command_at_the_byte_limit() {
+    let _one = ONE_AT_A_TIME.lock().await;
+    let router = HostileRouter::spawn(Flood::Rows {
+        value_len: 64 * 1024,
+    })
+    .await;
+    let client = Client::connect(router.config(ReplyLimits {
+        max_rows_per_reply: 2000,
+        max_reply_len: 4 << 20,
+        ..ReplyLimits::default()
+    }))
+    .await
+    .unwrap();
+
+    let error = client.command(FLOOD).run().await.unwrap_err();
+    assert!(
+        matches!(
+            error,
+            Error::LimitExceeded {
+                limit: ReplyLimit::BytesPerReply,
+                max
+            } if max == 4 << 20
+        ),
+        "{error:?}"
+    );
+    memory_stays_bounded(&router, 64 << 20, 32 << 20).await;
+    client
+        .command("/system/identity/print")
+        .run()
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sentence_over_the_byte_limit_fails_the_connection() {
+    let _one = ONE_AT_A_TIME.lock().await;
+    let router = HostileRouter::spawn(Flood::Words {
+        value_len: 16 * 1024,
+    })
+    .await;
+    let client = Client::connect(router.config(ReplyLimits {
+        max_sentence_len: 1 << 20,
+        ..ReplyLimits::default()
+    }))
+    .await
+    .unwrap();
+
+    let error = client.command(FLOOD).run().await.unwrap_err();
+    assert!(
+        matches!(
+            error,
+            Error::LimitExceeded {
+                limit: ReplyLimit::BytesPerSentence,
+                max
+            } if max == 1 << 20
+        ),
+        "{error:?}"
+    );
+    assert!(!client.is_connected().await);
+    client
+        .command("/system/identity/print")
+        .run()
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unread_stream_buffers_a_bounded_number_of_bytes() {
+    let _one = ONE_AT_A_TIME.lock().await;
+    let router = HostileRouter::spawn(Flood::Rows { value_len: 1 << 20 }).await;
+    let client = Client::connect(router.config(ReplyLimits::default()))
+        .await
+        .unwrap();
+    let start_memory = resident_bytes();
+    let _unread = client.command(FLOOD).stream().await.unwrap();
+    // Wait until the client stops reading: the router's writes then stall.
+    let mut last = router.flooded();
+    loop {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let now = router.flooded();
+        if now == last {
+            break;
+        }
+        last = now;
+    }
+    let grown = resident_bytes().saturating_sub(start_memory);
+    assert!(
+        grown < 48 << 20,
+        "holding {grown} bytes for a stream nobody reads"
+    );
 }

@@ -7,10 +7,12 @@ use bytes::BytesMut;
 use routeros::codec::{DecodeError, SentenceDecoder};
 use routeros::{Error, Reply, ReplyCollector, TaggedReply};
 
-/// Small limits, so that inputs of a few hundred bytes reach them.
+/// Small limits, so that small inputs reach them.
 pub const MAX_WORD_LEN: usize = 64 * 1024;
 pub const MAX_WORDS_PER_SENTENCE: usize = 16;
+pub const MAX_SENTENCE_LEN: usize = 24 * 1024;
 pub const MAX_ROWS_PER_REPLY: usize = 4;
+pub const MAX_REPLY_LEN: usize = 32 * 1024;
 
 /// What one input decoded into.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -19,8 +21,9 @@ pub struct Decoded {
     pub replies: usize,
     /// Commands (tags) that reached an outcome: `!done`, a trap, `!fatal`.
     pub finished: usize,
-    /// Commands refused for sending more than [`MAX_ROWS_PER_REPLY`] rows.
-    pub over_row_limit: usize,
+    /// Commands refused for sending more than [`MAX_ROWS_PER_REPLY`] rows or [`MAX_REPLY_LEN`]
+    /// bytes of rows.
+    pub refused: usize,
 }
 
 /// Feeds `data` to the sentence decoder, the reply parser and a reply collector per tag, as the
@@ -32,10 +35,12 @@ pub fn decode_sentences(data: &[u8]) -> Result<Decoded, DecodeError> {
         return Ok(Decoded::default());
     };
     let chunk = usize::from(chunk).max(1);
-    let mut decoder = SentenceDecoder::new(MAX_WORD_LEN).max_words(MAX_WORDS_PER_SENTENCE);
+    let mut decoder = SentenceDecoder::new(MAX_WORD_LEN)
+        .max_words(MAX_WORDS_PER_SENTENCE)
+        .max_sentence_len(MAX_SENTENCE_LEN);
     let mut buf = BytesMut::new();
     let mut collectors: HashMap<Option<String>, ReplyCollector> = HashMap::new();
-    // As in the client, replies for a command refused over the row limit are dropped.
+    // As in the client, replies for a command refused over a limit are dropped.
     let mut refused = HashSet::new();
     let mut decoded = Decoded::default();
     for piece in input.chunks(chunk) {
@@ -57,7 +62,7 @@ pub fn decode_sentences(data: &[u8]) -> Result<Decoded, DecodeError> {
             }
             let collector = collectors
                 .entry(tagged.tag.clone())
-                .or_insert_with(|| ReplyCollector::new("/fuzz", MAX_ROWS_PER_REPLY));
+                .or_insert_with(|| ReplyCollector::new("/fuzz", MAX_ROWS_PER_REPLY, MAX_REPLY_LEN));
             let fatal = matches!(tagged.reply, Reply::Fatal(_));
             let outcome = collector.push(tagged.reply);
             assert!(collector.rows() <= MAX_ROWS_PER_REPLY);
@@ -65,7 +70,7 @@ pub fn decode_sentences(data: &[u8]) -> Result<Decoded, DecodeError> {
                 collectors.remove(&tagged.tag);
                 decoded.finished += 1;
                 if let Err(Error::LimitExceeded { .. }) = outcome {
-                    decoded.over_row_limit += 1;
+                    decoded.refused += 1;
                     refused.insert(tagged.tag);
                 }
             }
