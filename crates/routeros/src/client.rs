@@ -8,7 +8,7 @@ use crate::command::{Command, Query};
 use crate::config::ClientConfig;
 use crate::connection::{Connection, ReplyReceiver};
 use crate::error::{Error, TimeoutStage};
-use crate::reply::{Attributes, Reply};
+use crate::reply::{Attributes, Reply, ReplyCollector, Response};
 
 /// A handle to one router. Cheap to clone; every clone shares the same connection, and commands
 /// from all of them are pipelined on it.
@@ -24,22 +24,6 @@ pub struct Client {
 struct Inner {
     config: ClientConfig,
     connection: Mutex<Option<Arc<Connection>>>,
-}
-
-/// The outcome of a command that finished with `!done`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Response {
-    /// One entry per `!re` sentence.
-    pub rows: Vec<Attributes>,
-    /// The attributes of `!done`.
-    pub done: Attributes,
-}
-
-impl Response {
-    /// `=ret=` of `!done`: the new item's `.id` after `add`.
-    pub fn ret(&self) -> Option<&str> {
-        self.done.get("ret")
-    }
 }
 
 impl Client {
@@ -83,7 +67,13 @@ impl Client {
         // On timeout the receiver is dropped, which cancels the command on the router.
         tokio::time::timeout(limit, async {
             let receiver = self.start(command).await?;
-            collect(receiver, command.path()).await
+            let limits = &self.inner.config.limits;
+            let collector = ReplyCollector::new(
+                command.path(),
+                limits.max_rows_per_reply,
+                limits.max_reply_len,
+            );
+            collect(receiver, collector).await
         })
         .await
         .map_err(|_| Error::Timeout {
@@ -135,39 +125,15 @@ impl Client {
     }
 }
 
-async fn collect(mut receiver: ReplyReceiver, command: &str) -> Result<Response, Error> {
-    let mut response = Response::default();
-    // RouterOS follows a `!trap` with `!done`; reading on to it keeps the tag's route clean.
-    let mut trap = None;
+/// Dropping `receiver` on an error cancels the command on the router.
+async fn collect(
+    mut receiver: ReplyReceiver,
+    mut collector: ReplyCollector,
+) -> Result<Response, Error> {
     loop {
-        match receiver.next().await? {
-            Reply::Re(row) => response.rows.push(row),
-            Reply::Done(done) => {
-                return match trap {
-                    Some(trap) => Err(trap_error(command, trap)),
-                    None => {
-                        response.done = done;
-                        Ok(response)
-                    }
-                };
-            }
-            Reply::Trap(first) => {
-                trap.get_or_insert(first);
-            }
-            Reply::Fatal(reason) => return Err(Error::Fatal { reason }),
-            Reply::Empty => {}
-            Reply::Unknown { word, .. } => {
-                tracing::debug!(%word, command, "ignoring unknown reply word")
-            }
+        if let Some(outcome) = collector.push(receiver.next().await?) {
+            return outcome;
         }
-    }
-}
-
-fn trap_error(command: &str, trap: crate::reply::Trap) -> Error {
-    Error::Trap {
-        command: command.to_owned(),
-        message: trap.message,
-        category: trap.category,
     }
 }
 
@@ -219,7 +185,7 @@ impl ReplyStream {
             match self.receiver.next().await {
                 Ok(Reply::Re(row)) => return Some(Ok(row)),
                 Ok(Reply::Done(_)) => return None,
-                Ok(Reply::Trap(trap)) => return Some(Err(trap_error(&self.command, trap))),
+                Ok(Reply::Trap(trap)) => return Some(Err(Error::trap(&self.command, trap))),
                 Ok(Reply::Fatal(reason)) => return Some(Err(Error::Fatal { reason })),
                 Ok(Reply::Empty | Reply::Unknown { .. }) => {}
                 Err(error) => return Some(Err(error)),

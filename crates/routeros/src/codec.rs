@@ -11,6 +11,14 @@ use bytes::{Buf, BytesMut};
 /// sends anything near it, and a corrupt length must not make us buffer gigabytes.
 pub const DEFAULT_MAX_WORD_LEN: usize = 16 * 1024 * 1024;
 
+/// Sentences with more words than this are refused by default: the widest RouterOS row has a few
+/// hundred properties, and a sentence that never ends must not grow without bound.
+pub const DEFAULT_MAX_WORDS_PER_SENTENCE: usize = 4096;
+
+/// Sentences longer than this, counting the bytes of their words, are refused by default: room
+/// for one word of the largest default size, and a bound on what one sentence can make us hold.
+pub const DEFAULT_MAX_SENTENCE_LEN: usize = DEFAULT_MAX_WORD_LEN;
+
 /// The largest length the five-byte form can carry.
 pub const MAX_ENCODABLE_LEN: usize = u32::MAX as usize;
 
@@ -20,6 +28,10 @@ pub enum DecodeError {
     ControlByte(u8),
     #[error("word of {length} bytes exceeds the limit of {limit} bytes")]
     WordTooLong { length: usize, limit: usize },
+    #[error("sentence has more than {limit} words")]
+    TooManyWords { limit: usize },
+    #[error("sentence is longer than {limit} bytes")]
+    SentenceTooLong { limit: usize },
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq, Clone)]
@@ -98,7 +110,11 @@ pub fn encode_sentence<W: AsRef<str>>(words: &[W]) -> Result<Vec<u8>, WordTooLon
 #[derive(Debug)]
 pub struct SentenceDecoder {
     max_word_len: usize,
+    max_words: usize,
+    max_sentence_len: usize,
     words: Vec<String>,
+    /// Bytes of the words in `words`.
+    sentence_len: usize,
 }
 
 impl Default for SentenceDecoder {
@@ -111,8 +127,23 @@ impl SentenceDecoder {
     pub fn new(max_word_len: usize) -> Self {
         Self {
             max_word_len,
+            max_words: DEFAULT_MAX_WORDS_PER_SENTENCE,
+            max_sentence_len: DEFAULT_MAX_SENTENCE_LEN,
             words: Vec::new(),
+            sentence_len: 0,
         }
+    }
+
+    /// Refuse sentences whose words add up to more than `max_sentence_len` bytes.
+    pub fn max_sentence_len(mut self, max_sentence_len: usize) -> Self {
+        self.max_sentence_len = max_sentence_len;
+        self
+    }
+
+    /// Refuse sentences of more than `max_words` words (at least one).
+    pub fn max_words(mut self, max_words: usize) -> Self {
+        self.max_words = max_words.max(1);
+        self
     }
 
     /// Takes as many complete words as `buf` holds; returns a sentence once its terminating empty
@@ -130,6 +161,18 @@ impl SentenceDecoder {
                     limit: self.max_word_len,
                 });
             }
+            if length > 0 && self.words.len() >= self.max_words {
+                self.forget_sentence();
+                return Err(DecodeError::TooManyWords {
+                    limit: self.max_words,
+                });
+            }
+            if self.sentence_len.saturating_add(length) > self.max_sentence_len {
+                self.forget_sentence();
+                return Err(DecodeError::SentenceTooLong {
+                    limit: self.max_sentence_len,
+                });
+            }
             if buf.len() < header_len + length {
                 buf.reserve(header_len + length - buf.len());
                 return Ok(None);
@@ -139,6 +182,7 @@ impl SentenceDecoder {
                 if self.words.is_empty() {
                     continue;
                 }
+                self.sentence_len = 0;
                 return Ok(Some(std::mem::take(&mut self.words)));
             }
             let bytes = buf.split_to(length);
@@ -146,8 +190,14 @@ impl SentenceDecoder {
                 Ok(text) => text.to_owned(),
                 Err(_) => String::from_utf8_lossy(&bytes).into_owned(),
             };
+            self.sentence_len += length;
             self.words.push(word);
         }
+    }
+
+    fn forget_sentence(&mut self) {
+        self.words = Vec::new();
+        self.sentence_len = 0;
     }
 }
 
@@ -212,6 +262,44 @@ mod tests {
                 limit: 10
             })
         );
+    }
+
+    #[test]
+    fn sentence_with_too_many_words_is_refused_before_buffering_more() {
+        let mut decoder = SentenceDecoder::new(10).max_words(3);
+        let mut three = BytesMut::from(&encode_sentence(&["!re", "=a=1", "=b=2"]).unwrap()[..]);
+        assert_eq!(
+            decoder.decode(&mut three).unwrap().map(|s| s.len()),
+            Some(3)
+        );
+
+        // An endless sentence: the fourth word is refused as soon as its length is read.
+        let mut endless = BytesMut::new();
+        for _ in 0..1000 {
+            let mut word = Vec::new();
+            encode_word(b"=x=y", &mut word).unwrap();
+            endless.extend_from_slice(&word);
+        }
+        let before = endless.len();
+        assert_eq!(
+            decoder.decode(&mut endless),
+            Err(DecodeError::TooManyWords { limit: 3 })
+        );
+        assert_eq!(before - endless.len(), 3 * 5, "stopped at the fourth word");
+    }
+
+    #[test]
+    fn sentence_longer_than_its_byte_limit_is_refused_before_buffering_the_word() {
+        let mut decoder = SentenceDecoder::new(100).max_sentence_len(12);
+        let mut buf =
+            BytesMut::from(&encode_sentence(&["!re", "=a=1", "=b=2", "=c=3"]).unwrap()[..]);
+        let before = buf.len();
+        assert_eq!(
+            decoder.decode(&mut buf),
+            Err(DecodeError::SentenceTooLong { limit: 12 })
+        );
+        // "!re", "=a=1" and "=b=2" (11 bytes) were taken; "=c=3" would have made 15.
+        assert_eq!(before - buf.len(), 4 + 5 + 5);
     }
 
     #[test]

@@ -1,5 +1,9 @@
 use std::time::Duration;
 
+use crate::codec::{
+    DEFAULT_MAX_SENTENCE_LEN, DEFAULT_MAX_WORD_LEN, DEFAULT_MAX_WORDS_PER_SENTENCE,
+};
+
 /// How the client protects the connection.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TlsMode {
@@ -74,6 +78,37 @@ impl Reconnect {
     }
 }
 
+/// Bounds on what the router may send, so that a faulty or hostile router (or anyone on the path
+/// to it) cannot make the client buffer without end. A reply beyond them fails with
+/// [`Error::LimitExceeded`](crate::Error::LimitExceeded).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReplyLimits {
+    /// Bytes in one word.
+    pub max_word_len: usize,
+    /// Words in one sentence (one row's properties, plus the reply word and tag).
+    pub max_words_per_sentence: usize,
+    /// Bytes of the words of one sentence.
+    pub max_sentence_len: usize,
+    /// `!re` rows collected for one command by [`Client::run`](crate::Client::run). Streams
+    /// (`listen`) are not bound by it or the next limit: their rows are handed over one by one.
+    pub max_rows_per_reply: usize,
+    /// Bytes of the rows collected for one command by [`Client::run`](crate::Client::run),
+    /// counting their property names and values.
+    pub max_reply_len: usize,
+}
+
+impl Default for ReplyLimits {
+    fn default() -> Self {
+        Self {
+            max_word_len: DEFAULT_MAX_WORD_LEN,
+            max_words_per_sentence: DEFAULT_MAX_WORDS_PER_SENTENCE,
+            max_sentence_len: DEFAULT_MAX_SENTENCE_LEN,
+            max_rows_per_reply: 100_000,
+            max_reply_len: 256 * 1024 * 1024,
+        }
+    }
+}
+
 #[derive(Clone)]
 pub struct ClientConfig {
     pub host: String,
@@ -85,6 +120,7 @@ pub struct ClientConfig {
     /// Commands allowed in flight on the connection at once; further commands wait for a slot.
     pub max_in_flight: usize,
     pub reconnect: Reconnect,
+    pub limits: ReplyLimits,
 }
 
 impl std::fmt::Debug for ClientConfig {
@@ -98,6 +134,7 @@ impl std::fmt::Debug for ClientConfig {
             .field("timeouts", &self.timeouts)
             .field("max_in_flight", &self.max_in_flight)
             .field("reconnect", &self.reconnect)
+            .field("limits", &self.limits)
             .finish()
     }
 }
@@ -118,6 +155,7 @@ impl ClientConfig {
             timeouts: Timeouts::default(),
             max_in_flight: 256,
             reconnect: Reconnect::default(),
+            limits: ReplyLimits::default(),
         }
     }
 
@@ -143,6 +181,11 @@ impl ClientConfig {
 
     pub fn reconnect(mut self, reconnect: Reconnect) -> Self {
         self.reconnect = reconnect;
+        self
+    }
+
+    pub fn limits(mut self, limits: ReplyLimits) -> Self {
+        self.limits = limits;
         self
     }
 

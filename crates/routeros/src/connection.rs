@@ -7,31 +7,93 @@
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use bytes::BytesMut;
 use md5::{Digest, Md5};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufWriter};
 use tokio::net::TcpStream;
+use tokio::sync::mpsc::error::TrySendError;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc};
 use tokio::task::JoinHandle;
 use tokio::time::timeout;
 
-use crate::codec::{SentenceDecoder, encode_sentence};
+use crate::codec::{DecodeError, SentenceDecoder, encode_sentence};
 use crate::command::Command;
 use crate::config::{ClientConfig, TlsMode};
-use crate::error::{Error, TimeoutStage};
+use crate::error::{Error, ReplyLimit, TimeoutStage};
 use crate::reply::{Reply, TaggedReply};
 use crate::tls;
 
 pub(crate) trait Transport: AsyncRead + AsyncWrite + Send + Unpin {}
 impl<T: AsyncRead + AsyncWrite + Send + Unpin> Transport for T {}
 
-type RouteSender = mpsc::UnboundedSender<Result<Reply, Error>>;
+/// Replies, and bytes of replies, buffered per command before the reader waits for its caller
+/// to take them. A reply larger than the byte budget waits until the buffer is empty.
+const BUFFERED_REPLIES: usize = 256;
+const BUFFERED_BYTES: usize = 4 * 1024 * 1024;
+
+/// A reply on its way to the caller, holding its share of the command's byte budget.
+type Buffered = (Reply, OwnedSemaphorePermit);
+
+/// The reader's end of one command's buffer.
+#[derive(Clone)]
+struct Route {
+    sender: mpsc::Sender<Buffered>,
+    room: Arc<Semaphore>,
+}
+
+impl Route {
+    fn new() -> (Self, mpsc::Receiver<Buffered>) {
+        let (sender, receiver) = mpsc::channel(BUFFERED_REPLIES);
+        let room = Arc::new(Semaphore::new(BUFFERED_BYTES));
+        (Self { sender, room }, receiver)
+    }
+
+    /// Buffers `reply`, waiting up to `patience` for room.
+    async fn deliver(&self, reply: Reply, patience: Duration) -> Delivery {
+        // The cast is exact: the budget fits in a u32.
+        let share = reply.size().clamp(1, BUFFERED_BYTES) as u32;
+        // Without a wait, no timer: most replies find room at once.
+        let (reply, permit) = match self.room.clone().try_acquire_many_owned(share) {
+            Ok(permit) => match self.sender.try_send((reply, permit)) {
+                Ok(()) => return Delivery::Buffered,
+                Err(TrySendError::Closed(_)) => return Delivery::Dropped,
+                Err(TrySendError::Full((reply, permit))) => (reply, Some(permit)),
+            },
+            Err(_) => (reply, None),
+        };
+        let wait = async {
+            let permit = match permit {
+                Some(permit) => permit,
+                None => match self.room.clone().acquire_many_owned(share).await {
+                    Ok(permit) => permit,
+                    Err(_) => return Delivery::Dropped,
+                },
+            };
+            match self.sender.send((reply, permit)).await {
+                Ok(()) => Delivery::Buffered,
+                Err(_) => Delivery::Dropped,
+            }
+        };
+        timeout(patience, wait).await.unwrap_or(Delivery::Unread)
+    }
+}
+
+enum Delivery {
+    Buffered,
+    /// The caller is gone.
+    Dropped,
+    /// The caller left the buffer full for the whole patience.
+    Unread,
+}
 
 /// Where replies go, and whether the connection still lives.
 #[derive(Default)]
 struct Routes {
-    by_tag: HashMap<String, RouteSender>,
+    by_tag: HashMap<String, Route>,
+    /// Commands given up because their caller left replies unread, until the caller hears why.
+    unread: HashMap<String, Error>,
     /// Set once when the connection dies; the error every later command gets.
     closed: Option<ClosedBecause>,
 }
@@ -40,6 +102,7 @@ struct Routes {
 enum ClosedBecause {
     Lost(String),
     Fatal(String),
+    Limit(ReplyLimit, usize),
 }
 
 impl ClosedBecause {
@@ -51,6 +114,10 @@ impl ClosedBecause {
             Self::Fatal(reason) => Error::Fatal {
                 reason: reason.clone(),
             },
+            Self::Limit(limit, max) => Error::LimitExceeded {
+                limit: *limit,
+                max: *max,
+            },
         }
     }
 }
@@ -59,6 +126,8 @@ struct Shared {
     routes: Mutex<Routes>,
     outbound: mpsc::UnboundedSender<Vec<u8>>,
     next_tag: AtomicU64,
+    /// How long the reader waits for a caller to make room for its command's next reply.
+    unread_patience: Duration,
 }
 
 impl Shared {
@@ -69,34 +138,86 @@ impl Shared {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Fails every command in flight and every later one with `because`.
+    /// Fails every command in flight and every later one with `because`. Callers read the
+    /// replies already buffered, then the error.
     fn close(&self, because: ClosedBecause) {
         let mut routes = self.routes();
         if routes.closed.is_some() {
             return;
         }
-        for (_, sender) in routes.by_tag.drain() {
-            let _ = sender.send(Err(because.to_error()));
-        }
         routes.closed = Some(because);
+        routes.by_tag.clear();
     }
 
-    fn route(&self, tagged: TaggedReply) {
+    /// Hands `tagged` to the command it belongs to, waiting while that command's buffer is full.
+    /// The wait holds back every command on the connection (the router's replies arrive in one
+    /// stream), so it is bounded: a caller that leaves its replies unread for longer loses the
+    /// command.
+    async fn route(&self, tagged: TaggedReply) {
         let Some(tag) = tagged.tag else {
             tracing::debug!(reply = ?tagged.reply, "ignoring an untagged reply");
             return;
         };
         let finished = matches!(tagged.reply, Reply::Done(_));
-        let mut routes = self.routes();
-        let delivered = match routes.by_tag.get(&tag) {
-            Some(sender) => sender.send(Ok(tagged.reply)).is_ok(),
-            None => {
+        let route = {
+            let mut routes = self.routes();
+            let route = if finished {
+                routes.by_tag.remove(&tag)
+            } else {
+                routes.by_tag.get(&tag).cloned()
+            };
+            let Some(route) = route else {
                 tracing::trace!(%tag, "reply for a command nobody waits for");
-                false
-            }
+                return;
+            };
+            route
         };
-        if finished || !delivered {
-            routes.by_tag.remove(&tag);
+        match route.deliver(tagged.reply, self.unread_patience).await {
+            Delivery::Buffered => {}
+            Delivery::Dropped => {
+                self.routes().by_tag.remove(&tag);
+            }
+            Delivery::Unread => {
+                tracing::warn!(%tag, "giving up a command whose replies are not being read");
+                {
+                    let mut routes = self.routes();
+                    routes.by_tag.remove(&tag);
+                    routes.unread.insert(
+                        tag.clone(),
+                        Error::RepliesUnread {
+                            waited: self.unread_patience,
+                        },
+                    );
+                }
+                self.send_cancel(&tag);
+            }
+        }
+    }
+
+    /// Asks the router to stop the command with `tag`, without waiting for an answer.
+    fn send_cancel(&self, tag: &str) {
+        let own_tag = self.next_tag.fetch_add(1, Ordering::Relaxed).to_string();
+        let words = [
+            String::from("/cancel"),
+            format!("=tag={tag}"),
+            format!(".tag={own_tag}"),
+        ];
+        if let Ok(bytes) = encode_sentence(&words) {
+            let _ = self.outbound.send(bytes);
+        }
+    }
+
+    /// Why the replies of `tag` stopped before `!done`.
+    fn why_ended(&self, tag: &str) -> Error {
+        let mut routes = self.routes();
+        if let Some(error) = routes.unread.remove(tag) {
+            return error;
+        }
+        match &routes.closed {
+            Some(because) => because.to_error(),
+            None => Error::ConnectionLost {
+                reason: "reply route closed".into(),
+            },
         }
     }
 }
@@ -145,7 +266,9 @@ impl Connection {
                 })??,
             ),
         };
-        let mut decoder = SentenceDecoder::default();
+        let mut decoder = SentenceDecoder::new(config.limits.max_word_len)
+            .max_words(config.limits.max_words_per_sentence)
+            .max_sentence_len(config.limits.max_sentence_len);
         let mut buf = BytesMut::with_capacity(64 * 1024);
         timeout(
             config.timeouts.login,
@@ -170,6 +293,7 @@ impl Connection {
             routes: Mutex::default(),
             outbound,
             next_tag: AtomicU64::new(1),
+            unread_patience: config.timeouts.command,
         });
         let reader = tokio::spawn(read_replies(read_half, decoder, buf, shared.clone()));
         let writer = tokio::spawn(write_commands(write_half, outbound_rx, shared.clone()));
@@ -202,13 +326,13 @@ impl Connection {
             .fetch_add(1, Ordering::Relaxed)
             .to_string();
         let bytes = encode_sentence(&command.tagged_words(&tag))?;
-        let (sender, replies) = mpsc::unbounded_channel();
+        let (route, replies) = Route::new();
         {
             let mut routes = self.shared.routes();
             if let Some(because) = &routes.closed {
                 return Err(because.to_error());
             }
-            routes.by_tag.insert(tag.clone(), sender);
+            routes.by_tag.insert(tag.clone(), route);
         }
         // Queued while registered, so a reply can never arrive before its route exists.
         if self.shared.outbound.send(bytes).is_err() {
@@ -226,30 +350,13 @@ impl Connection {
             _permit: permit,
         })
     }
-
-    /// Asks the router to stop the command with `tag`, without waiting for an answer.
-    fn send_cancel(&self, tag: &str) {
-        let own_tag = self
-            .shared
-            .next_tag
-            .fetch_add(1, Ordering::Relaxed)
-            .to_string();
-        let words = [
-            String::from("/cancel"),
-            format!("=tag={tag}"),
-            format!(".tag={own_tag}"),
-        ];
-        if let Ok(bytes) = encode_sentence(&words) {
-            let _ = self.shared.outbound.send(bytes);
-        }
-    }
 }
 
 /// The replies to one command. Dropping it before `!done` cancels the command on the router,
 /// so an abandoned `listen` does not stream forever.
 pub(crate) struct ReplyReceiver {
     tag: String,
-    replies: mpsc::UnboundedReceiver<Result<Reply, Error>>,
+    replies: mpsc::Receiver<Buffered>,
     finished: bool,
     connection: Arc<Connection>,
     _permit: OwnedSemaphorePermit,
@@ -262,10 +369,9 @@ impl ReplyReceiver {
             return Err(Error::UnexpectedReply("read past !done".into()));
         }
         let reply = match self.replies.recv().await {
-            Some(reply) => reply,
-            None => Err(Error::ConnectionLost {
-                reason: "reply route closed".into(),
-            }),
+            // Taking the reply frees its share of the buffer.
+            Some((reply, _share)) => Ok(reply),
+            None => Err(self.connection.shared.why_ended(&self.tag)),
         };
         if !matches!(
             reply,
@@ -281,15 +387,21 @@ impl ReplyReceiver {
     }
 
     pub(crate) fn cancel(&self) {
-        self.connection.send_cancel(&self.tag);
+        self.connection.shared.send_cancel(&self.tag);
     }
 }
 
 impl Drop for ReplyReceiver {
     fn drop(&mut self) {
         if !self.finished && self.connection.is_alive() {
-            self.connection.shared.routes().by_tag.remove(&self.tag);
-            self.connection.send_cancel(&self.tag);
+            let given_up = {
+                let mut routes = self.connection.shared.routes();
+                routes.by_tag.remove(&self.tag);
+                routes.unread.remove(&self.tag).is_some()
+            };
+            if !given_up {
+                self.connection.shared.send_cancel(&self.tag);
+            }
         }
     }
 }
@@ -312,10 +424,20 @@ async fn read_replies(
                         shared.close(ClosedBecause::Fatal(reason));
                         return;
                     }
-                    Some(tagged) => shared.route(tagged),
+                    Some(tagged) => shared.route(tagged).await,
                     None => tracing::warn!("ignoring a sentence that is not a reply"),
                 },
                 Ok(None) => break,
+                Err(DecodeError::TooManyWords { limit }) => {
+                    tracing::warn!(limit, "router sent a sentence with too many words");
+                    shared.close(ClosedBecause::Limit(ReplyLimit::WordsPerSentence, limit));
+                    return;
+                }
+                Err(DecodeError::SentenceTooLong { limit }) => {
+                    tracing::warn!(limit, "router sent a sentence over the byte limit");
+                    shared.close(ClosedBecause::Limit(ReplyLimit::BytesPerSentence, limit));
+                    return;
+                }
                 Err(error) => {
                     shared.close(ClosedBecause::Lost(error.to_string()));
                     return;

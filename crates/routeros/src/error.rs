@@ -21,6 +21,26 @@ impl std::fmt::Display for TimeoutStage {
     }
 }
 
+/// A bound on what the router may send; see [`ReplyLimits`](crate::ReplyLimits).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReplyLimit {
+    WordsPerSentence,
+    BytesPerSentence,
+    RowsPerReply,
+    BytesPerReply,
+}
+
+impl std::fmt::Display for ReplyLimit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::WordsPerSentence => "words per sentence",
+            Self::BytesPerSentence => "bytes per sentence",
+            Self::RowsPerReply => "rows per reply",
+            Self::BytesPerReply => "bytes per reply",
+        })
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("cannot connect to {address}: {source}")]
@@ -62,8 +82,21 @@ pub enum Error {
     #[error("the command was cancelled")]
     Cancelled,
 
+    /// The router sent more than [`ReplyLimits`](crate::ReplyLimits) allow. Over a per-reply
+    /// limit only this command failed (and was cancelled on the router). Over a per-sentence
+    /// limit the sentence's command cannot be told, so the connection was closed and every
+    /// command in flight on it failed like this; as with [`Error::ConnectionLost`], the router
+    /// may have executed them.
+    #[error("the router's reply exceeded the limit of {max} {limit}")]
+    LimitExceeded { limit: ReplyLimit, max: usize },
+
+    /// The caller left a full buffer of replies unread for this long, holding up the connection's
+    /// other commands; the command was cancelled on the router.
+    #[error("replies were left unread for {waited:?}; the command was cancelled")]
+    RepliesUnread { waited: Duration },
+
     #[error("protocol violation: {0}")]
-    Decode(#[from] DecodeError),
+    Decode(DecodeError),
 
     #[error(transparent)]
     Encode(#[from] WordTooLongToEncode),
@@ -75,7 +108,31 @@ pub enum Error {
     Io(#[from] std::io::Error),
 }
 
+impl From<DecodeError> for Error {
+    fn from(error: DecodeError) -> Self {
+        match error {
+            DecodeError::TooManyWords { limit } => Self::LimitExceeded {
+                limit: ReplyLimit::WordsPerSentence,
+                max: limit,
+            },
+            DecodeError::SentenceTooLong { limit } => Self::LimitExceeded {
+                limit: ReplyLimit::BytesPerSentence,
+                max: limit,
+            },
+            other => Self::Decode(other),
+        }
+    }
+}
+
 impl Error {
+    pub(crate) fn trap(command: &str, trap: crate::reply::Trap) -> Self {
+        Self::Trap {
+            command: command.to_owned(),
+            message: trap.message,
+            category: trap.category,
+        }
+    }
+
     /// The router's trap message, when the router refused the command.
     pub fn trap_message(&self) -> Option<&str> {
         match self {

@@ -32,12 +32,12 @@ mod reply;
 pub mod sim;
 mod tls;
 
-pub use client::{Client, CommandBuilder, ReplyStream, Response};
+pub use client::{Client, CommandBuilder, ReplyStream};
 pub use command::{Command, Query};
-pub use config::{ClientConfig, Reconnect, Timeouts, TlsMode};
+pub use config::{ClientConfig, Reconnect, ReplyLimits, Timeouts, TlsMode};
 pub use connection::legacy_challenge_response;
 pub use duration::{InvalidRouterDuration, format_router_duration, parse_router_duration};
-pub use error::{Error, TimeoutStage};
+pub use error::{Error, ReplyLimit, TimeoutStage};
 pub use menus::*;
-pub use reply::{Attributes, Reply, TaggedReply, Trap, TrapCategory};
+pub use reply::{Attributes, Reply, ReplyCollector, Response, TaggedReply, Trap, TrapCategory};
 pub use tls::certificate_fingerprint;

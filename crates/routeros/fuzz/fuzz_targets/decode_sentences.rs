@@ -1,5 +1,6 @@
-//! Feeds arbitrary bytes, in arbitrary chunks, to the sentence decoder and reply parser: they
-//! must return errors, never panic or loop. Seeds: `corpus/decode_sentences/`.
+//! Feeds arbitrary bytes, in arbitrary chunks, to the sentence decoder, reply parser and reply
+//! collector, with small word and row limits: they must return errors, never panic, loop or hold
+//! more than the limits allow. Seeds: `corpus/decode_sentences/`.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;

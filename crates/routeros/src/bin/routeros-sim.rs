@@ -33,6 +33,10 @@ struct Args {
     /// Answer /login with the pre-6.43 MD5 challenge.
     #[arg(long)]
     legacy_login: bool,
+    /// Send no `!empty` for prints without rows, as RouterOS before 7.18 (some clients cannot
+    /// read it).
+    #[arg(long)]
+    no_empty: bool,
     /// Demo mode: the router's clock follows real time, and every this many seconds a customer
     /// logs in as a hotspot user that nobody has used yet and whose comment starts with
     /// --demo-comment-prefix. 0 turns it off.
@@ -95,6 +99,7 @@ async fn main() -> std::io::Result<()> {
         .preload_hotspot_users(args.users)
         .tls(args.tls)
         .legacy_login(args.legacy_login)
+        .emit_empty(!args.no_empty)
         .spawn()
         .await?;
     if let Some(fingerprint) = sim.tls_fingerprint() {

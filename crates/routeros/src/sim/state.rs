@@ -9,7 +9,7 @@ use std::time::Duration;
 use super::menus::{
     HOTSPOT_ACTIVE, HOTSPOT_PROFILE, HOTSPOT_USER, MENUS, MenuSpec, PPP_PROFILE, PPP_SECRET,
 };
-use super::query::matches;
+use super::query::Query;
 use super::request::{Change, Outcome, Request};
 use crate::duration::{format_router_duration, parse_router_duration};
 use crate::reply::{Attributes, Reply, Trap, TrapCategory};
@@ -274,16 +274,18 @@ impl RouterState {
             .get(".proplist")
             .filter(|p| !p.is_empty())
             .map(|p| p.split(',').collect());
-        let mut replies = Vec::new();
-        for row in self.rows(path) {
-            match matches(&request.queries, &row) {
-                Ok(true) => replies.push(Reply::Re(select(row, proplist.as_deref()))),
-                Ok(false) => {}
-                Err(invalid) => {
-                    return Outcome::trap(&invalid.to_string(), Some(TrapCategory::ArgumentValue));
-                }
+        let query = match Query::parse(&request.queries) {
+            Ok(query) => query,
+            Err(invalid) => {
+                return Outcome::trap(&invalid.to_string(), Some(TrapCategory::ArgumentValue));
             }
-        }
+        };
+        let mut replies: Vec<Reply> = self
+            .rows(path)
+            .into_iter()
+            .filter(|row| query.matches(row))
+            .map(|row| Reply::Re(select(row, proplist.as_deref())))
+            .collect();
         if request.attributes.get("count-only").is_some() {
             let count = replies.len().to_string();
             return Outcome {
@@ -717,6 +719,23 @@ mod tests {
         );
         let none = state.execute(&request(&["/ip/hotspot/user/print", "?name=zzz"]));
         assert_eq!(none.replies, [Reply::Empty, Reply::Done(Attributes::new())]);
+    }
+
+    #[test]
+    fn malformed_query_traps_even_when_the_menu_is_empty() {
+        let mut state = RouterState::new();
+        for path in ["/ppp/active/print", "/ip/hotspot/user/print"] {
+            let outcome = state.execute(&request(&[path, "?#x"]));
+            assert_eq!(
+                trap_message(&outcome),
+                Some("invalid query word \"?#x\""),
+                "{path}"
+            );
+        }
+        // ?=name=x is the same test as ?name=x.
+        state.execute(&request(&["/ip/hotspot/user/add", "=name=a"]));
+        let outcome = state.execute(&request(&["/ip/hotspot/user/print", "?=name=a"]));
+        assert!(matches!(outcome.replies[0], Reply::Re(_)), "{outcome:?}");
     }
 
     #[test]

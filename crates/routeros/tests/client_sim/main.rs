@@ -5,6 +5,7 @@ mod faults;
 mod login;
 mod menus;
 mod pipelining;
+mod queries;
 mod streams;
 mod tls;
 mod wire;
