@@ -159,6 +159,46 @@ async fn a_voucher_deleted_while_its_push_waits_never_reaches_the_router(pool: P
 }
 
 #[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
+async fn a_voucher_whose_add_reached_the_router_but_not_its_reply_is_retired_when_withdrawn(
+    pool: PgPool,
+) {
+    let services = services(pool.clone()).await;
+    let sim = simulator().await;
+    let router_id = register_router(&services, &sim, "Tower A").await;
+    let plan = plans::create_plan(&pool, plan_input(router_id), Actor::System)
+        .await
+        .unwrap();
+    drain(&services).await;
+
+    // The router makes the first user, then the connection breaks before its answer: billing
+    // cannot know the user exists.
+    let created = vouchers::create_batch(&pool, batch(plan.id, 2), Actor::System)
+        .await
+        .unwrap();
+    sim.drop_after(0);
+    assert_eq!(drain(&services).await.retrying, 1);
+    let first = &created.vouchers[0];
+    assert_eq!(
+        on_router(&sim, &first.code),
+        Some(false),
+        "made, unbeknown to billing"
+    );
+
+    vouchers::withdraw(&pool, &[first.id], false, Actor::System)
+        .await
+        .unwrap();
+    skip_backoff(&pool).await;
+    drain(&services).await;
+
+    assert_eq!(
+        on_router(&sim, &first.code),
+        Some(true),
+        "the withdrawn voucher's user is disabled"
+    );
+    assert_eq!(on_router(&sim, &created.vouchers[1].code), Some(false));
+}
+
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
 async fn reconciliation_retires_our_users_whose_voucher_is_withdrawn_and_leaves_strangers(
     pool: PgPool,
 ) {
@@ -259,6 +299,11 @@ enum Step {
     },
     RouterDown,
     RouterUp,
+    /// The connection breaks before the router's `after`-th next answer (the command it answers
+    /// was carried out).
+    LoseAnswer {
+        after: u64,
+    },
     Drain,
     Reconcile,
 }
@@ -271,6 +316,7 @@ fn step() -> impl Strategy<Value = Step> {
             .prop_map(|(pick, delete, after_ms)| Step::WithdrawDuringDrain { pick, delete, after_ms }),
         2 => Just(Step::RouterDown),
         2 => Just(Step::RouterUp),
+        2 => (0u64..6).prop_map(|after| Step::LoseAnswer { after }),
         3 => Just(Step::Drain),
         1 => Just(Step::Reconcile),
     ]
@@ -330,6 +376,7 @@ async fn play(services: &Services, plan_router: (i64, i64), sim: &Simulator, ste
             }
             Step::RouterDown => router_down(sim),
             Step::RouterUp => router_up(sim),
+            Step::LoseAnswer { after } => sim.drop_after(*after),
             Step::Drain => drain_due(services).await,
             Step::Reconcile => {
                 reconcile(services, router_id).await;
@@ -337,6 +384,7 @@ async fn play(services: &Services, plan_router: (i64, i64), sim: &Simulator, ste
         }
     }
     router_up(sim);
+    sim.drop_after(u64::MAX);
     for _ in 0..3 {
         drain_due(services).await;
     }
@@ -350,7 +398,7 @@ async fn whatever_the_interleaving_withdrawn_vouchers_end_off_the_router(pool: P
         ..ProptestConfig::default()
     });
     let histories = proptest::collection::vec(step(), 1..14);
-    for case in 0..24 {
+    for case in 0..48 {
         let steps = histories.new_tree(&mut runner).unwrap().current();
         // A router (and simulator) of its own per history, with a little latency so that
         // withdrawals land in the middle of pushes.

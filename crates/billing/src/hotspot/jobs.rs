@@ -347,7 +347,10 @@ async fn add_all(
     .await
 }
 
-/// Removes or disables expired or deleted vouchers' users and kicks their sessions.
+/// Removes or disables expired or withdrawn vouchers' users and kicks their sessions. It looks on
+/// the router whatever the voucher's record says: an add whose answer was lost may have made the
+/// user all the same. Only users carrying the voucher's own comment are touched; a stranger
+/// with the same name (a push refused for it) is left alone.
 async fn retire_vouchers(
     pool: &PgPool,
     routers: &RouterService,
@@ -355,17 +358,14 @@ async fn retire_vouchers(
     voucher_ids: &[i64],
     remove: bool,
 ) -> Result<(), JobError> {
-    let codes: Vec<(i64, String)> = sqlx::query!(
-        "SELECT id, code FROM vouchers WHERE id = ANY($1) AND router_id = $2 AND router_state = 'pushed'",
+    let vouchers = sqlx::query!(
+        "SELECT id, batch_id, code FROM vouchers WHERE id = ANY($1) AND router_id = $2",
         voucher_ids,
         router_id
     )
     .fetch_all(pool)
-    .await?
-    .into_iter()
-    .map(|r| (r.id, r.code))
-    .collect();
-    if codes.is_empty() {
+    .await?;
+    if vouchers.is_empty() {
         return Ok(());
     }
     let client = routers.client(router_id).await?;
@@ -373,26 +373,34 @@ async fn retire_vouchers(
     let active_menu = client.hotspot_active();
     let everything = routeros::Query::new();
     let (users, active) = tokio::try_join!(
-        users_menu.print(&everything, &[".id", "name"]),
+        users_menu.print(&everything, &[".id", "name", "comment"]),
         active_menu.print(&everything, &[".id", "user"]),
     )?;
-    let user_ids: std::collections::HashMap<&str, &routeros::ItemId> =
-        users.iter().map(|u| (u.name.as_str(), &u.id)).collect();
+    let users: std::collections::HashMap<&str, &routeros::HotspotUser> =
+        users.iter().map(|u| (u.name.as_str(), u)).collect();
     let disable = routeros::HotspotUserChanges {
         disabled: Some(true),
         ..Default::default()
     };
+    let (mut found, mut absent) = (Vec::new(), Vec::new());
     let mut commands = Vec::new();
-    for (_, code) in &codes {
-        for session in active.iter().filter(|a| a.user == *code) {
+    for voucher in &vouchers {
+        let ours = voucher_comment(voucher.batch_id, voucher.id);
+        let Some(user) = users
+            .get(voucher.code.as_str())
+            .filter(|u| u.comment.as_deref() == Some(ours.as_str()))
+        else {
+            absent.push(voucher.id);
+            continue;
+        };
+        found.push(voucher.id);
+        for session in active.iter().filter(|a| a.user == voucher.code) {
             commands.push(active_menu.remove(&session.id).boxed_unit());
         }
-        if let Some(id) = user_ids.get(code.as_str()) {
-            if remove {
-                commands.push(users_menu.remove(id).boxed_unit());
-            } else {
-                commands.push(users_menu.set(id, &disable).boxed_unit());
-            }
+        if remove {
+            commands.push(users_menu.remove(&user.id).boxed_unit());
+        } else {
+            commands.push(users_menu.set(&user.id, &disable).boxed_unit());
         }
     }
     for result in futures::future::join_all(commands).await {
@@ -403,12 +411,19 @@ async fn retire_vouchers(
             Err(e) => return Err(e.into()),
         }
     }
-    let ids: Vec<i64> = codes.iter().map(|(id, _)| *id).collect();
-    let state = if remove { "removed" } else { "pushed" };
+    // A disabled user stays on the router (`pushed`); a removed or absent one is not there.
+    let kept = if remove { Vec::new() } else { found };
+    let gone: Vec<i64> = if remove {
+        vouchers.iter().map(|v| v.id).collect()
+    } else {
+        absent
+    };
     sqlx::query!(
-        "UPDATE vouchers SET router_state = $2, updated_at = now() WHERE id = ANY($1)",
-        &ids,
-        state
+        "UPDATE vouchers SET updated_at = now(),
+                router_state = CASE WHEN id = ANY($1) THEN 'pushed' ELSE 'removed' END
+         WHERE id = ANY($1) OR id = ANY($2)",
+        &kept,
+        &gone
     )
     .execute(pool)
     .await?;
