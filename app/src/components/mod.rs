@@ -64,6 +64,7 @@ pub fn error_message(i18n: leptos_i18n::I18nContext<Locale>, error: &AppError) -
         }
         AppError::Unauthenticated => t_string!(i18n, err_unauthenticated).to_string(),
         AppError::Forbidden => t_string!(i18n, err_forbidden).to_string(),
+        AppError::Unavailable => t_string!(i18n, err_unavailable).to_string(),
         AppError::Internal | AppError::Transport(_) => t_string!(i18n, err_internal).to_string(),
     }
 }
