@@ -163,3 +163,27 @@ pub async fn start(
     scheduler.start().await?;
     Ok(scheduler)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use billing::ops::schedule::TickSummary;
+
+    #[tokio::test]
+    async fn a_scheduled_tick_that_panics_is_logged_and_the_schedule_goes_on() {
+        let panicking = async {
+            if chrono::Utc::now().timestamp() > 0 {
+                panic!("a tick that panics");
+            }
+            Ok(TickSummary::default())
+        };
+        run_tick("panics", panicking).await;
+        let (ran, ran_rx) = tokio::sync::oneshot::channel();
+        run_tick("next", async move {
+            ran.send(()).unwrap();
+            Ok(TickSummary::default())
+        })
+        .await;
+        ran_rx.await.expect("the next tick ran");
+    }
+}
