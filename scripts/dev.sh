@@ -289,6 +289,7 @@ browser_test_database() {
 # length of the run). FILES narrows the run to some files of end2end/.
 browser_tests() {
   log "end-to-end tests in headless Chromium"
+  mkdir -p "$DATA"
   cargo build -p routeros --features sim --bin routeros-sim
   # Time runs faster for the browser tests: the simulated customers log in every 2 s and the
   # activation monitor looks every 5 s, so a voucher's whole life fits in a test.
@@ -298,9 +299,14 @@ browser_tests() {
   if [ -n "${FILES:-}" ]; then
     export LEPTOS_END2END_CMD="node --test --test-concurrency=1 $FILES"
   fi
-  local started=$SECONDS status=0
-  leptos end-to-end || status=$?
+  # The server's output is kept: a panic in a request fails the run even when the page looked right.
+  local started=$SECONDS status=0 output="$DATA/end-to-end.log"
+  leptos end-to-end 2>&1 | tee "$output" || status=$?
   log "the browser tests took $((SECONDS - started)) s"
+  if grep -n 'panicked at' "$output" >&2; then
+    log "the server panicked during the browser tests (the lines above, all output in $output)"
+    status=1
+  fi
   return "$status"
 }
 

@@ -93,12 +93,21 @@ pub mod ssr {
             .map(|ConnectInfo(addr)| addr.ip())
     }
 
+    /// The login session id the browser's cookie session holds. The cookie sessions live in Redis:
+    /// a store that does not answer is an error (503), not an anonymous visitor.
+    async fn login_session_id(session: &Session) -> Result<Option<String>, AuthError> {
+        session
+            .get::<String>(SESSION_KEY)
+            .await
+            .map_err(AuthError::session_store)
+    }
+
     /// Resolves a browser's cookie session to the login behind it.
     pub async fn authenticated_by(
         services: &Services,
         session: &Session,
     ) -> Result<Option<Authenticated>, AuthError> {
-        let Some(session_id) = session.get::<String>(SESSION_KEY).await.ok().flatten() else {
+        let Some(session_id) = login_session_id(session).await? else {
             return Ok(None);
         };
         match services.auth.authenticate_session(&session_id).await {
@@ -127,7 +136,7 @@ pub mod ssr {
         services: &Services,
         session_id: &str,
     ) -> Result<(), AuthError> {
-        if let Some(previous) = session.get::<String>(SESSION_KEY).await.ok().flatten() {
+        if let Some(previous) = login_session_id(session).await? {
             services.auth.logout(&previous).await?;
         }
         if let Err(e) = session.cycle_id().await {
@@ -142,7 +151,7 @@ pub mod ssr {
 
     /// Revokes the login session behind the browser's cookie and clears the cookie session.
     pub async fn unbind_login(session: &Session, services: &Services) -> Result<(), AuthError> {
-        if let Some(session_id) = session.get::<String>(SESSION_KEY).await.ok().flatten() {
+        if let Some(session_id) = login_session_id(session).await? {
             services.auth.logout(&session_id).await?;
         }
         if let Err(e) = session.flush().await {

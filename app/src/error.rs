@@ -23,6 +23,9 @@ pub enum AppError {
     Unauthenticated,
     #[error("forbidden")]
     Forbidden,
+    /// A service the server needs (Redis) is not answering for now; retrying shortly works.
+    #[error("the service is briefly unavailable; try again in a few seconds")]
+    Unavailable,
     #[error("internal error")]
     Internal,
     /// Transport and encoding failures between browser and server.
@@ -85,6 +88,10 @@ impl AppError {
             },
             Problem::Unauthenticated => AppError::Unauthenticated,
             Problem::Forbidden => AppError::Forbidden,
+            Problem::Unavailable => {
+                tracing::warn!(error = %error, cause = ?error.source(), "service unavailable in a server function");
+                AppError::Unavailable
+            }
             Problem::Internal => internal(error, "service error"),
         }
     }

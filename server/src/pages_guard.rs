@@ -23,6 +23,20 @@ fn required_roles(path: &str) -> Option<&'static [Role]> {
     }
 }
 
+/// The page for a visitor whose login cannot be checked now (Redis is not answering): a clear 503
+/// that asks to retry, never a wait.
+fn unavailable() -> Response {
+    let page = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>503</title></head><body>\
+        <h1>Layanan sedang tidak tersedia / Service briefly unavailable</h1>\
+        <p>Coba lagi dalam beberapa detik. / Please try again in a few seconds.</p></body></html>";
+    (
+        axum::http::StatusCode::SERVICE_UNAVAILABLE,
+        [(axum::http::header::RETRY_AFTER, "2")],
+        axum::response::Html(page),
+    )
+        .into_response()
+}
+
 pub async fn guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let path = request.uri().path().to_owned();
     let required = required_roles(&path);
@@ -34,8 +48,8 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
         Some(session) => match app::auth::ssr::authenticated_by(&state.services, session).await {
             Ok(authenticated) => authenticated.map(|a| a.principal.role),
             Err(e) => {
-                tracing::error!(error = %e, "cannot check the login session");
-                return axum::http::StatusCode::SERVICE_UNAVAILABLE.into_response();
+                tracing::warn!(error = %e, "cannot check the login session");
+                return unavailable();
             }
         },
         None => None,

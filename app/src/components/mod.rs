@@ -64,6 +64,7 @@ pub fn error_message(i18n: leptos_i18n::I18nContext<Locale>, error: &AppError) -
         }
         AppError::Unauthenticated => t_string!(i18n, err_unauthenticated).to_string(),
         AppError::Forbidden => t_string!(i18n, err_forbidden).to_string(),
+        AppError::Unavailable => t_string!(i18n, err_unavailable).to_string(),
         AppError::Internal | AppError::Transport(_) => t_string!(i18n, err_internal).to_string(),
     }
 }
@@ -256,13 +257,29 @@ pub fn EditToggle(id: i64, editing: RwSignal<Option<i64>>) -> impl IntoView {
     }
 }
 
+/// `condition`, followed in the browser only; false while the server renders. `condition` may read
+/// resources: it runs in an effect, never in a memo or a resource's source on the server, where a
+/// resource read outside `<Suspense/>` is re-run by a later resource task after the request has
+/// ended, and panics on the disposed page.
+pub fn browser_flag(condition: impl Fn() -> bool + Send + Sync + 'static) -> ReadSignal<bool> {
+    let (flag, set_flag) = signal(false);
+    Effect::new(move |_| {
+        let now = condition();
+        if flag.get_untracked() != now {
+            set_flag.set(now);
+        }
+    });
+    flag
+}
+
 /// Bumps `tick` once a second while `active` holds, so that a `Resource` keyed on it refetches;
-/// the timer runs only in the browser and stops as soon as `active` turns false.
+/// the timer runs only in the browser and stops as soon as `active` turns false. `active` may read
+/// resources (see [`browser_flag`]).
 pub fn tick_every_second_while(
     tick: WriteSignal<u32>,
     active: impl Fn() -> bool + Send + Sync + 'static,
 ) {
-    let active = Memo::new(move |_| active());
+    let active = browser_flag(active);
     Effect::new(move |_| {
         if active.get()
             && let Ok(handle) = set_interval_with_handle(

@@ -22,6 +22,9 @@ pub struct ErrorBody {
     pub field: Option<String>,
 }
 
+/// When a client should try again after a 503: Redis reconnects within a couple of seconds.
+const UNAVAILABLE_RETRY_AFTER_SECONDS: u64 = 2;
+
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     #[error("{message}")]
@@ -53,6 +56,9 @@ pub enum ApiError {
     /// A router or gateway behind this service failed; the message says how.
     #[error("upstream failure: {0}")]
     BadGateway(String),
+    /// A service behind this one (Redis) is not answering for now.
+    #[error("the service is briefly unavailable; retry in a few seconds")]
+    Unavailable(String),
     #[error("internal error")]
     Internal(String),
 }
@@ -76,6 +82,7 @@ impl ApiError {
             }
             ApiError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited".into()),
             ApiError::BadGateway(_) => (StatusCode::BAD_GATEWAY, "upstream_failed".into()),
+            ApiError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable".into()),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal".into()),
         }
     }
@@ -94,6 +101,10 @@ impl IntoResponse for ApiError {
                 tracing::error!(detail = %detail, "internal error");
                 "internal error; it has been logged".to_owned()
             }
+            ApiError::Unavailable(detail) => {
+                tracing::warn!(detail = %detail, "service unavailable");
+                self.to_string()
+            }
             other => other.to_string(),
         };
         let mut response = (status, Json(ErrorBody { error, code, field })).into_response();
@@ -104,6 +115,12 @@ impl IntoResponse for ApiError {
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_seconds));
+        }
+        if matches!(self, ApiError::Unavailable(_)) {
+            response.headers_mut().insert(
+                header::RETRY_AFTER,
+                HeaderValue::from(UNAVAILABLE_RETRY_AFTER_SECONDS),
+            );
         }
         if matches!(
             self,
@@ -141,6 +158,7 @@ impl ApiError {
             },
             Problem::Unauthenticated => ApiError::Unauthenticated,
             Problem::Forbidden => ApiError::Forbidden,
+            Problem::Unavailable => ApiError::Unavailable(format!("{error}: {:?}", error.source())),
             Problem::Internal => ApiError::Internal(format!("{error}: {:?}", error.source())),
         }
     }

@@ -4,6 +4,8 @@
 // Each test binary uses part of this module.
 #![allow(dead_code)]
 
+pub mod processes;
+
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
@@ -54,16 +56,33 @@ pub enum Auth<'a> {
     Cookie(&'a str),
 }
 
+/// The shared test Redis (scripts/dev.sh services).
+pub fn shared_redis_url() -> String {
+    std::env::var("REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:56379".to_owned())
+}
+
+/// The configuration of a test app on Redis at `redis_url`.
+pub fn test_config(database_url: &str, redis_url: &str) -> Config {
+    let mut config = Config::for_tests(database_url, redis_url);
+    config.auth.login_max_failures = 5;
+    config
+}
+
 impl TestApp {
     pub async fn new(pool: PgPool) -> TestApp {
-        let redis_url =
-            std::env::var("REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:56379".to_owned());
-        let mut config = Config::for_tests("postgres://unused-the-pool-is-given", &redis_url);
-        config.auth.login_max_failures = 5;
+        Self::with_redis(pool, &shared_redis_url()).await
+    }
+
+    /// A test app over `pool` whose Redis is at `redis_url`.
+    pub async fn with_redis(pool: PgPool, redis_url: &str) -> TestApp {
+        let config = test_config("postgres://unused-the-pool-is-given", redis_url);
         let redis = billing::core::redis::connect(&config.redis)
             .await
             .expect("the test Redis is running (scripts/dev.sh services)");
-        let services = Services::new(config, pool, redis);
+        Self::from_services(Services::new(config, pool, redis))
+    }
+
+    pub fn from_services(services: Services) -> TestApp {
         let options = LeptosOptions::builder()
             .output_name("mikrotik_billing")
             .build();

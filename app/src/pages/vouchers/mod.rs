@@ -11,7 +11,7 @@ mod table;
 
 pub use server::*;
 
-use crate::components::{successes, tick_every_second_while};
+use crate::components::{browser_flag, successes, tick_every_second_while};
 use crate::i18n::*;
 use crate::pages::print::OpenSheets;
 use batch_form::BatchForm;
@@ -41,8 +41,10 @@ pub fn VouchersPage() -> impl IntoView {
             }
         },
     );
+    // Read in the browser only: it keys the voucher list's first page, whose source the server
+    // must not make depend on another resource.
     let pushing =
-        Memo::new(move |_| progress.with(|p| matches!(p, Some(Ok(Some(p))) if p.pending > 0)));
+        browser_flag(move || progress.with(|p| matches!(p, Some(Ok(Some(p))) if p.pending > 0)));
     tick_every_second_while(set_progress_tick, move || pushing.get());
 
     let (batches_tick, set_batches_tick) = signal(0u32);

@@ -32,6 +32,8 @@ pub enum Problem {
     Unauthenticated,
     /// Logged in, but the role may not do this.
     Forbidden,
+    /// A service the request needs (Redis) is not answering for now: retry in a few seconds.
+    Unavailable,
     /// A fault on our side: logged, not explained.
     Internal,
 }

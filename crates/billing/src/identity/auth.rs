@@ -44,7 +44,7 @@ pub enum AuthError {
     Forbidden,
     #[error("database error")]
     Database(#[from] sqlx::Error),
-    #[error("session store error")]
+    #[error("the session store is not answering")]
     Redis(#[from] fred::error::Error),
 }
 
@@ -67,12 +67,21 @@ impl Explain for AuthError {
             },
             AuthError::Unauthenticated => Problem::Unauthenticated,
             AuthError::Forbidden => Problem::Forbidden,
-            AuthError::Database(_) | AuthError::Redis(_) => Problem::Internal,
+            AuthError::Redis(_) => Problem::Unavailable,
+            AuthError::Database(_) => Problem::Internal,
         }
     }
 }
 
 impl AuthError {
+    /// The browser's cookie session store (the same Redis, through tower-sessions) failed.
+    pub fn session_store(error: impl std::fmt::Display) -> Self {
+        AuthError::Redis(fred::error::Error::new(
+            fred::error::ErrorKind::IO,
+            error.to_string(),
+        ))
+    }
+
     fn invalid(field: &'static str, code: ErrorCode, message: impl ToString) -> Self {
         AuthError::Invalid(FieldError::new(field, code, message.to_string()))
     }
