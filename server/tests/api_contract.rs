@@ -424,3 +424,103 @@ async fn creating_operations_link_to_what_can_be_done_with_the_record(pool: PgPo
         "$response.body#/batch_id"
     );
 }
+
+/// A documented pattern and the parser it describes agree on typical and edge inputs.
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
+async fn the_documented_patterns_agree_with_the_parsers(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    let doc = document(&app).await;
+    let pattern = |schema: &str, field: &str| {
+        let text = doc["components"]["schemas"][schema]["properties"][field]["pattern"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{schema}.{field} has a pattern"))
+            .to_owned();
+        regex::Regex::new(&text).unwrap()
+    };
+    let check = |schema: &str, field: &str, parses: &dyn Fn(&str) -> bool, samples: &[&str]| {
+        let documented = pattern(schema, field);
+        for sample in samples {
+            assert_eq!(
+                documented.is_match(sample),
+                parses(sample),
+                "{schema}.{field}: {sample:?}"
+            );
+        }
+    };
+    let whatsapp = |s: &str| domain::WhatsappNumber::parse(s).is_ok();
+    let numbers = [
+        "0812-3456-7890",
+        "+62 812 3456 7890",
+        "6281234567890",
+        "81234567890",
+        " (0812) 3456.7890 ",
+        "000000000",
+        "+1 555 123 4567",
+        "0812",
+        "08123456789012345",
+        "0812-3456-789x",
+        "",
+    ];
+    check("Registration", "whatsapp", &whatsapp, &numbers);
+    check(
+        "SaleRequest",
+        "customer_whatsapp",
+        &whatsapp,
+        &numbers[..10],
+    );
+    check(
+        "PlanInput",
+        "validity",
+        &|s| domain::Validity::parse(s).is_ok(),
+        &[
+            "1d", "1d12h", "90m", " 3H ", "0d1h", "2w", "0D", "0d0h", "", "1x", "1d 2h", "d",
+        ],
+    );
+    let router = |host: &str| domain::model::routers::RouterInput {
+        name: "Tower".into(),
+        host: host.into(),
+        username: "billing".into(),
+        ..Default::default()
+    };
+    check(
+        "RouterInput",
+        "host",
+        &|s| router(s).parse().is_ok(),
+        &[
+            "192.168.88.1",
+            "router.lan",
+            "[fe80::1]",
+            " 10.0.0.1 ",
+            "router one",
+            "",
+            "a_b",
+        ],
+    );
+    let hex = "0123456789abcdef".repeat(4);
+    let grouped = hex
+        .as_bytes()
+        .chunks(2)
+        .map(|p| std::str::from_utf8(p).unwrap())
+        .collect::<Vec<_>>()
+        .join(":");
+    check(
+        "RouterInput",
+        "tls_fingerprint",
+        &|s| domain::router::CertificateFingerprint::parse(s.trim()).is_some(),
+        &[&hex, &grouped, &hex[2..], "xyz", &format!("{hex}00")],
+    );
+    check(
+        "BatchInput",
+        "prefix",
+        &|s| domain::CodeSpec::new(8, None, s).is_ok(),
+        &[
+            "",
+            "DM",
+            "HOT-",
+            "ABCDEFGHIJKL",
+            "ABCDEFGHIJKLM",
+            "D M",
+            "D_M",
+        ],
+    );
+}

@@ -78,12 +78,21 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// What a client can do next with a record it just created: its id (a JSON pointer into the
 /// created record) is the `{id}` of these operations. Generated clients and API testers follow
 /// these links, e.g. create a router, then read, change and delete that router.
-const LINKS: &[(&str, &str, &str, &[(&str, &str)])] = &[
-    (
-        "/api/v2/routers",
-        "/id",
-        "router",
-        &[
+struct Links {
+    /// The `POST` that answers `201` with the record.
+    created_by: &'static str,
+    id_pointer: &'static str,
+    record: &'static str,
+    /// Path and method of each operation on the record.
+    operations: &'static [(&'static str, &'static str)],
+}
+
+const LINKS: &[Links] = &[
+    Links {
+        created_by: "/api/v2/routers",
+        id_pointer: "/id",
+        record: "router",
+        operations: &[
             ("/api/v2/routers/{id}", "get"),
             ("/api/v2/routers/{id}", "put"),
             ("/api/v2/routers/{id}/status", "get"),
@@ -91,28 +100,28 @@ const LINKS: &[(&str, &str, &str, &[(&str, &str)])] = &[
             ("/api/v2/routers/{id}/reconcile", "post"),
             ("/api/v2/routers/{id}", "delete"),
         ],
-    ),
-    (
-        "/api/v2/plans",
-        "/id",
-        "plan",
-        &[
+    },
+    Links {
+        created_by: "/api/v2/plans",
+        id_pointer: "/id",
+        record: "plan",
+        operations: &[
             ("/api/v2/plans/{id}", "put"),
             ("/api/v2/plans/{id}/active", "put"),
         ],
-    ),
-    (
-        "/api/v2/vouchers/batch",
-        "/batch_id",
-        "batch",
-        &[("/api/v2/vouchers/batches/{id}", "get")],
-    ),
-    (
-        "/api/v2/sales",
-        "/id",
-        "sale",
-        &[("/api/v2/sales/{id}", "get")],
-    ),
+    },
+    Links {
+        created_by: "/api/v2/vouchers/batch",
+        id_pointer: "/batch_id",
+        record: "batch",
+        operations: &[("/api/v2/vouchers/batches/{id}", "get")],
+    },
+    Links {
+        created_by: "/api/v2/sales",
+        id_pointer: "/id",
+        record: "sale",
+        operations: &[("/api/v2/sales/{id}", "get")],
+    },
 ];
 
 /// Adds [`LINKS`] to the `201` answer of each creating `POST`.
@@ -131,14 +140,20 @@ fn document_links(openapi: &mut utoipa::openapi::OpenApi) {
         }?;
         operation.operation_id.clone()
     };
-    for (source, pointer, record, targets) in LINKS {
-        let links: Vec<(String, _)> = targets
+    for Links {
+        created_by,
+        id_pointer,
+        record,
+        operations,
+    } in LINKS
+    {
+        let links: Vec<(String, _)> = operations
             .iter()
             .filter_map(|(path, method)| {
                 let id = operation_id(openapi, path, method)?;
                 let link = LinkBuilder::new()
                     .operation_id(id.clone())
-                    .parameter("id", format!("$response.body#{pointer}"))
+                    .parameter("id", format!("$response.body#{id_pointer}"))
                     .description(format!("The {record} just created"))
                     .build();
                 Some((id, link))
@@ -147,7 +162,7 @@ fn document_links(openapi: &mut utoipa::openapi::OpenApi) {
         let created = openapi
             .paths
             .paths
-            .get_mut(*source)
+            .get_mut(*created_by)
             .and_then(|item| item.post.as_mut())
             .and_then(|post| post.responses.responses.get_mut("201"));
         if let Some(RefOr::T(response)) = created {

@@ -25,7 +25,10 @@ pub struct Registration {
     /// leading `+`; stored as 62…
     #[cfg_attr(
         feature = "openapi",
-        schema(example = "0812-3456-7890", pattern = r"^\s*\+?[0-9 ().-]{9,}\s*$")
+        schema(
+            example = "0812-3456-7890",
+            pattern = r"^\s*(\+[ ().-]*6[ ().-]*2|[ ().-]*(6[ ().-]*2|0)?)[ ().-]*8([ ().-]*[0-9]){8,11}[ ().-]*\s*$"
+        )
     )]
     pub whatsapp: String,
     #[cfg_attr(feature = "openapi", schema(example = "budi@example.com", format = Email))]

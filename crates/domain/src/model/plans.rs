@@ -27,10 +27,13 @@ pub struct PlanInput {
     )]
     pub price: i64,
     /// From the first login: `3h`, `1d`, `7d`, `30d`, `1d12h`… (units `w`, `d`, `h`, `m`, `s`),
-    /// at most 3660 days.
+    /// more than nothing and at most 3660 days.
     #[cfg_attr(
         feature = "openapi",
-        schema(example = "1d", pattern = r"^\s*([0-9]{1,6}[wdhmsWDHMS])+\s*$")
+        schema(
+            example = "1d",
+            pattern = r"^\s*([0-9]{1,6}[wdhmsWDHMS])*0*[1-9][0-9]{0,5}[wdhmsWDHMS]([0-9]{1,6}[wdhmsWDHMS])*\s*$"
+        )
     )]
     pub validity: String,
     /// Usage time allowed (limit-uptime), e.g. `5h`; written like `validity`, or empty for none.

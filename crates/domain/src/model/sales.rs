@@ -18,7 +18,10 @@ pub struct SaleRequest {
     /// `.`, brackets and a leading `+`; stored as 62…
     #[cfg_attr(
         feature = "openapi",
-        schema(example = "0812-3456-7890", pattern = r"^\s*\+?[0-9 ().-]{9,}\s*$")
+        schema(
+            example = "0812-3456-7890",
+            pattern = r"^\s*(\+[ ().-]*6[ ().-]*2|[ ().-]*(6[ ().-]*2|0)?)[ ().-]*8([ ().-]*[0-9]){8,11}[ ().-]*\s*$"
+        )
     )]
     pub customer_whatsapp: Option<String>,
 }
