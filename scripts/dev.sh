@@ -92,7 +92,7 @@ setup() {
   fi
   if ! "$DATA/venv/bin/schemathesis" --version 2>/dev/null | grep -q " $SCHEMATHESIS_VERSION\$"; then
     log "installing schemathesis $SCHEMATHESIS_VERSION (PyPI) into .data/venv"
-    command -v python3 >/dev/null && python3 -m venv --help >/dev/null 2>&1 || apt_install python3-venv
+    python3 -c 'import ensurepip' 2>/dev/null || apt_install python3-venv
     python3 -m venv "$DATA/venv"
     "$DATA/venv/bin/pip" install --quiet "schemathesis==$SCHEMATHESIS_VERSION"
   fi
@@ -292,7 +292,8 @@ test_all() {
 # and checks every answer against the document: a documented status, its content type and its
 # schema, never a 5xx that is not documented. The stateful phase follows the document's links
 # (create a router, then read, change and delete it). Deterministic generation and one worker, so
-# a failure comes back on the next run. Its own database, server port and simulated router.
+# a failure comes back on the next run. Its own database (CONTRACT_DB), server and simulated router
+# (on APP_PORT and SIM_PORT, stopped before the browser tests use them).
 api_contract_tests() {
   log "the REST API against its OpenAPI document (schemathesis)"
   local base="${APP_DATABASE__URL%/*}" db="${CONTRACT_DB:-mikrotik_billing_contract}"
@@ -318,7 +319,8 @@ api_contract_tests() {
   for _ in $(seq 150); do curl -sf "$url/health" >/dev/null && break; sleep 0.2; done
   local token
   token=$(curl -sf "$url/api/v2/auth/login" -H 'Content-Type: application/json' \
-    -d '{"username": "admin", "password": "admin12345"}' | jq -r .token) || token=""
+    -d '{"username": "admin", "password": "admin12345"}' \
+    | "$DATA/venv/bin/python" -c 'import json, sys; print(json.load(sys.stdin)["token"])') || token=""
   if [ -z "$token" ]; then
     kill "${pids[@]}" 2>/dev/null || true
     die "the contract test server did not start: see $log_dir/server.log"
