@@ -3,15 +3,17 @@
 #   scripts/dev.sh run        set everything up, then serve the app with demo data at http://localhost:3000
 #   scripts/dev.sh test       set everything up, then run the whole test suite
 #   scripts/dev.sh e2e        set up and run only the browser tests (end2end/; FILES=sales.test.mjs for one file)
+#   scripts/dev.sh api-contract    check the REST API against its OpenAPI document with generated requests
 #   scripts/dev.sh bench      run every benchmark (figures go in docs/BENCHMARKS.md)
 #   scripts/dev.sh release-check   build the release site (wasm-opt) and check in Chromium that it hydrates
 #   scripts/dev.sh sqlx-prepare    regenerate .sqlx/ (offline query data) after changing a query
 #   scripts/dev.sh services   only start the throw-away PostgreSQL and Redis under .data/
 #   scripts/dev.sh setup      only install the missing tools
 #   scripts/dev.sh stop       stop the local services and a running dev server
-# Every verb is idempotent. It installs only from Debian's packages, crates.io and npm.
+# Every verb is idempotent. It installs only from Debian's packages, crates.io, npm and PyPI.
 # Two checkouts can share one machine: DATABASE_URL/REDIS_URL point at running services, and
-# APP_PORT, SIM_PORT, SCHEMA_DB and E2E_DB keep each checkout's server, simulator and databases apart.
+# APP_PORT, SIM_PORT, SCHEMA_DB, E2E_DB and CONTRACT_DB keep each checkout's server, simulator and
+# databases apart.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -25,6 +27,7 @@ APP_PORT="${APP_PORT:-3000}"
 export LEPTOS_SITE_ADDR="${LEPTOS_SITE_ADDR:-127.0.0.1:$APP_PORT}"
 export LEPTOS_RELOAD_PORT="${LEPTOS_RELOAD_PORT:-$((APP_PORT + 1))}"
 CARGO_LEPTOS_VERSION=0.3.10
+SCHEMATHESIS_VERSION=4.32.5
 BIN="$HOME/.cargo/bin"
 export PATH="$BIN:$ROOT/end2end/node_modules/.bin:$PATH:/usr/sbin:/sbin"
 
@@ -86,6 +89,12 @@ setup() {
   if [ ! -x end2end/node_modules/.bin/wasm-opt ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
     log "installing the end-to-end test packages (playwright-core, binaryen's wasm-opt)"
     (cd end2end && npm ci --no-audit --no-fund)
+  fi
+  if ! "$DATA/venv/bin/schemathesis" --version 2>/dev/null | grep -q " $SCHEMATHESIS_VERSION\$"; then
+    log "installing schemathesis $SCHEMATHESIS_VERSION (PyPI) into .data/venv"
+    python3 -c 'import ensurepip' 2>/dev/null || apt_install python3-venv
+    python3 -m venv "$DATA/venv"
+    "$DATA/venv/bin/pip" install --quiet "schemathesis==$SCHEMATHESIS_VERSION"
   fi
 }
 
@@ -275,7 +284,63 @@ test_all() {
   log "a third-party RouterOS client against the simulator"
   cargo build -p routeros --features sim --bin routeros-sim
   ROUTEROS_SIM_BIN="$ROOT/target/debug/routeros-sim" crates/routeros/interop/run.sh
+  api_contract_tests
   browser_tests
+}
+
+# Schemathesis sends requests generated from /api/v2/openapi.json to a seeded server, as an admin,
+# and checks every answer against the document: a documented status, its content type and its
+# schema, never a 5xx that is not documented. The stateful phase follows the document's links
+# (create a router, then read, change and delete it). Deterministic generation and one worker, so
+# a failure comes back on the next run. Its own database (CONTRACT_DB), server and simulated router
+# (on APP_PORT and SIM_PORT, stopped before the browser tests use them).
+api_contract_tests() {
+  log "the REST API against its OpenAPI document (schemathesis)"
+  local base="${APP_DATABASE__URL%/*}" db="${CONTRACT_DB:-mikrotik_billing_contract}"
+  local port="$APP_PORT" sim_port="$SIM_PORT"
+  psql "$base/postgres" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db"
+  cargo build -p server
+  cargo build -p routeros --features sim --bin routeros-sim
+  local log_dir="$DATA/api-contract" pids=() status=0
+  rm -rf "$log_dir"
+  mkdir -p "$log_dir"
+  ./target/debug/routeros-sim --listen "127.0.0.1:$sim_port" --user admin --password demo-router \
+    >"$log_dir/routeros-sim.log" 2>&1 &
+  pids+=($!)
+  (
+    export APP_DATABASE__URL="$base/$db" APP_REDIS__KEY_PREFIX="contract:$(date +%s):"
+    export LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_OUTPUT_NAME=mikrotik_billing
+    ./target/debug/server migrate >/dev/null
+    ./target/debug/server seed-demo --router "127.0.0.1:$sim_port" >/dev/null
+    exec ./target/debug/server >"$log_dir/server.log" 2>&1
+  ) &
+  pids+=($!)
+  local url="http://127.0.0.1:$port"
+  for _ in $(seq 150); do curl -sf "$url/health" >/dev/null && break; sleep 0.2; done
+  local token
+  token=$(curl -sf "$url/api/v2/auth/login" -H 'Content-Type: application/json' \
+    -d '{"username": "admin", "password": "admin12345"}' \
+    | "$DATA/venv/bin/python" -c 'import json, sys; print(json.load(sys.stdin)["token"])') || token=""
+  if [ -z "$token" ]; then
+    kill "${pids[@]}" 2>/dev/null || true
+    die "the contract test server did not start: see $log_dir/server.log"
+  fi
+  local started=$SECONDS
+  # Logging out would end the run's own session; the server functions (/rpc) are the web UI's.
+  # Run in the log directory, emptied above: schemathesis keeps a cache of earlier failures where
+  # it runs, which would make one run depend on the last.
+  (cd "$log_dir" && "$DATA/venv/bin/schemathesis" --config-file "$ROOT/scripts/api-contract.toml" \
+    run "$url/api/v2/openapi.json" \
+    --header "Authorization: Bearer $token" \
+    --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
+    --phases examples,coverage,fuzzing,stateful \
+    --exclude-path /api/v2/auth/logout --exclude-path-regex '^/rpc/' \
+    --max-examples "${CONTRACT_MAX_EXAMPLES:-25}" --generation-deterministic \
+    --request-timeout 30 --workers 1 --no-color --report junit --report-dir "$log_dir") || status=$?
+  kill "${pids[@]}" 2>/dev/null || true
+  wait "${pids[@]}" 2>/dev/null || true
+  log "the API contract run took $((SECONDS - started)) s (server log: $log_dir/server.log)"
+  return "$status"
 }
 
 # The browser tests get a database of their own, fresh on every run, and their own Redis keys.
@@ -325,6 +390,16 @@ e2e() {
   browser_tests
 }
 
+# Only the API contract run: faster than `test` while working on the REST API or its document.
+api_contract() {
+  setup
+  services
+  stop_stale_server
+  export APP_MODE=development RUSTFLAGS="--cfg erase_components" LEPTOS_OUTPUT_NAME=mikrotik_billing
+  export SQLX_OFFLINE="${SQLX_OFFLINE:-true}"
+  api_contract_tests
+}
+
 # Every benchmark; the provisioning bench needs the local services and makes its own database.
 bench() {
   setup
@@ -358,11 +433,12 @@ case "${1:-}" in
   run) run ;;
   test) test_all ;;
   e2e) e2e ;;
+  api-contract) api_contract ;;
   release-check) release_check ;;
   bench) bench ;;
   sqlx-prepare) sqlx_prepare ;;
   services) setup; services ;;
   setup) setup ;;
   stop) stop ;;
-  *) die "usage: scripts/dev.sh run|test|e2e|bench|release-check|sqlx-prepare|services|setup|stop" ;;
+  *) die "usage: scripts/dev.sh run|test|e2e|api-contract|bench|release-check|sqlx-prepare|services|setup|stop" ;;
 esac

@@ -508,3 +508,52 @@ async fn the_sales_routes_are_in_the_openapi_document(pool: PgPool) {
         "#/components/schemas/RouterState"
     );
 }
+
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
+async fn the_csv_export_keeps_names_from_running_as_formulas(pool: PgPool) {
+    let s = setup(pool.clone()).await;
+    let formula_plan = create_plan(
+        &s.app,
+        &s.admin,
+        s.router_id,
+        "=HYPERLINK(\"http://x\")",
+        5_000,
+    )
+    .await;
+    drain(&s.app).await;
+    let sold = sell(&s.app, Auth::Bearer(&s.cashier), tap(formula_plan)).await;
+    assert_eq!(sold.status, StatusCode::CREATED, "{}", sold.text);
+    // Names typed elsewhere: a router renamed, a cashier's display name.
+    sqlx::query("UPDATE routers SET name = '+cmd|'' /C calc''!A0'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE staff_users SET name = '@SUM(A1)' WHERE username = 'kasir'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE voucher_sales SET sold_at = TIMESTAMPTZ '2026-11-10 09:00+07'")
+        .execute(&pool)
+        .await
+        .unwrap();
+
+    let csv = s
+        .app
+        .request(
+            "GET",
+            "/api/v2/reports/sales.csv?from=2026-11-10&to=2026-11-10",
+            Auth::Bearer(&s.admin),
+            None,
+        )
+        .await;
+    assert_eq!(csv.status, StatusCode::OK, "{}", csv.text);
+    let mut reader = csv::Reader::from_reader(csv.text.as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 1, "{}", csv.text);
+    let row = &rows[0];
+    assert_eq!(&row[2], "'+cmd|' /C calc'!A0", "router");
+    assert_eq!(&row[3], "'=HYPERLINK(\"http://x\")", "plan");
+    assert_eq!(&row[4], "'@SUM(A1)", "cashier");
+    assert_eq!(&row[6], "5000", "the price stays a number");
+    assert_eq!(row[0].parse::<i64>().ok(), sold.body["id"].as_i64());
+}

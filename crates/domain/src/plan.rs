@@ -6,6 +6,8 @@ use crate::voucher::Validity;
 
 /// The dearest plan the form accepts.
 pub const MAX_PRICE: i64 = 100_000_000;
+/// The most devices one voucher may log in at once (the profile's shared-users).
+pub const MAX_SHARED_USERS: u32 = 1_000;
 
 /// A plan's settings, checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,11 +95,14 @@ impl PlanInput {
                 ));
             }
         }
-        if self.shared_users == Some(0) {
+        if self
+            .shared_users
+            .is_some_and(|n| !(1..=MAX_SHARED_USERS).contains(&n))
+        {
             return Err(FieldError::new(
                 "shared_users",
                 ErrorCode::SharedUsers,
-                "shared users must be at least 1",
+                format!("shared users must be between 1 and {MAX_SHARED_USERS}"),
             ));
         }
         let push_profile = (rate_limit.is_some() || self.shared_users.is_some())
@@ -204,13 +209,16 @@ mod tests {
             }),
             ("rate_limit", ErrorCode::RateLimit)
         );
-        assert_eq!(
-            refused(PlanInput {
-                shared_users: Some(0),
-                ..input()
-            }),
-            ("shared_users", ErrorCode::SharedUsers)
-        );
+        for shared_users in [0, MAX_SHARED_USERS + 1, 2_147_483_648] {
+            assert_eq!(
+                refused(PlanInput {
+                    shared_users: Some(shared_users),
+                    ..input()
+                }),
+                ("shared_users", ErrorCode::SharedUsers),
+                "{shared_users}"
+            );
+        }
     }
 
     proptest! {

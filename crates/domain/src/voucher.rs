@@ -108,6 +108,7 @@ impl CodeSpec {
 
 /// Whether a voucher's password is its code (one field to type) or a second random string.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum PasswordMode {
     Same,

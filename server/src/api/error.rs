@@ -1,8 +1,9 @@
 //! REST errors: a status and a JSON body with a readable reason. Internals are logged, never sent.
 
 use axum::Json;
-use axum::extract::rejection::JsonRejection;
-use axum::extract::{FromRequest, Request};
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use billing::core::problem::{Explain, Problem};
@@ -208,5 +209,57 @@ where
             .await
             .map(|axum::Json(value)| ApiJson(value))
             .map_err(ApiError::from_json_rejection)
+    }
+}
+
+impl ApiError {
+    /// A value in the address that cannot be read as its type: a path id that is not a number
+    /// or does not fit in 64 bits, a query parameter of the wrong type. It is a malformed request
+    /// (400), like a body that is not JSON; a value that reads but breaks a rule is a 422.
+    fn unreadable_address(detail: String) -> Self {
+        ApiError::BadRequest {
+            code: ErrorCode::InvalidQuery.as_str(),
+            message: detail,
+        }
+    }
+}
+
+/// `axum::extract::Path`, with rejections turned into [`ApiError`]s.
+#[derive(Debug)]
+pub struct ApiPath<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for ApiPath<T>
+where
+    axum::extract::Path<T>: FromRequestParts<S, Rejection = PathRejection>,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(value)) => Ok(ApiPath(value)),
+            // A route that matched always has its parameters; this is the handler's mistake.
+            Err(PathRejection::MissingPathParams(e)) => Err(ApiError::Internal(e.body_text())),
+            Err(other) => Err(ApiError::unreadable_address(other.body_text())),
+        }
+    }
+}
+
+/// `axum::extract::Query`, with rejections turned into [`ApiError`]s.
+#[derive(Debug)]
+pub struct ApiQuery<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for ApiQuery<T>
+where
+    axum::extract::Query<T>: FromRequestParts<S, Rejection = QueryRejection>,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Query(value)| ApiQuery(value))
+            .map_err(|rejection| ApiError::unreadable_address(rejection.body_text()))
     }
 }

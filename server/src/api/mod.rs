@@ -61,7 +61,7 @@ impl Modify for SecuritySchemes {
 
 /// Every route with its documentation. The server functions of the web UI are one route here too.
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let mut router = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(auth::routes())
         .merge(admin::routes())
         .merge(routers::routes())
@@ -69,7 +69,163 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(sales::routes())
         .merge(health::routes())
         .routes(routes!(openapi_document))
-        .routes(routes!(server_function))
+        .routes(routes!(server_function));
+    document_request_errors(router.get_openapi_mut());
+    document_links(router.get_openapi_mut());
+    router
+}
+
+/// What a client can do next with a record it just created: its id (a JSON pointer into the
+/// created record) is the `{id}` of these operations. Generated clients and API testers follow
+/// these links, e.g. create a router, then read, change and delete that router.
+struct Links {
+    /// The `POST` that answers `201` with the record.
+    created_by: &'static str,
+    id_pointer: &'static str,
+    record: &'static str,
+    /// Path and method of each operation on the record.
+    operations: &'static [(&'static str, &'static str)],
+}
+
+const LINKS: &[Links] = &[
+    Links {
+        created_by: "/api/v2/routers",
+        id_pointer: "/id",
+        record: "router",
+        operations: &[
+            ("/api/v2/routers/{id}", "get"),
+            ("/api/v2/routers/{id}", "put"),
+            ("/api/v2/routers/{id}/status", "get"),
+            ("/api/v2/routers/{id}/sync-profiles", "post"),
+            ("/api/v2/routers/{id}/reconcile", "post"),
+            ("/api/v2/routers/{id}", "delete"),
+        ],
+    },
+    Links {
+        created_by: "/api/v2/plans",
+        id_pointer: "/id",
+        record: "plan",
+        operations: &[
+            ("/api/v2/plans/{id}", "put"),
+            ("/api/v2/plans/{id}/active", "put"),
+        ],
+    },
+    Links {
+        created_by: "/api/v2/vouchers/batch",
+        id_pointer: "/batch_id",
+        record: "batch",
+        operations: &[("/api/v2/vouchers/batches/{id}", "get")],
+    },
+    Links {
+        created_by: "/api/v2/sales",
+        id_pointer: "/id",
+        record: "sale",
+        operations: &[("/api/v2/sales/{id}", "get")],
+    },
+];
+
+/// Adds [`LINKS`] to the `201` answer of each creating `POST`.
+fn document_links(openapi: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::RefOr;
+    use utoipa::openapi::link::LinkBuilder;
+
+    let operation_id = |openapi: &utoipa::openapi::OpenApi, path: &str, method: &str| {
+        let item = openapi.paths.paths.get(path)?;
+        let operation = match method {
+            "get" => item.get.as_ref(),
+            "put" => item.put.as_ref(),
+            "post" => item.post.as_ref(),
+            "delete" => item.delete.as_ref(),
+            _ => None,
+        }?;
+        operation.operation_id.clone()
+    };
+    for Links {
+        created_by,
+        id_pointer,
+        record,
+        operations,
+    } in LINKS
+    {
+        let links: Vec<(String, _)> = operations
+            .iter()
+            .filter_map(|(path, method)| {
+                let id = operation_id(openapi, path, method)?;
+                let link = LinkBuilder::new()
+                    .operation_id(id.clone())
+                    .parameter("id", format!("$response.body#{id_pointer}"))
+                    .description(format!("The {record} just created"))
+                    .build();
+                Some((id, link))
+            })
+            .collect();
+        let created = openapi
+            .paths
+            .paths
+            .get_mut(*created_by)
+            .and_then(|item| item.post.as_mut())
+            .and_then(|post| post.responses.responses.get_mut("201"));
+        if let Some(RefOr::T(response)) = created {
+            for (name, link) in links {
+                response.links.insert(name, RefOr::T(link));
+            }
+        }
+    }
+}
+
+/// Every `/api/v2` route reads its path, query and body with [`error::ApiPath`],
+/// [`error::ApiQuery`] and [`error::ApiJson`], which answer the same errors everywhere: 400 for an
+/// address value or a body that cannot be read, 422 for a body of the wrong shape. Documented
+/// here once for every operation that has such input, instead of in each route's annotation
+/// (a route's own description of the status is kept).
+fn document_request_errors(openapi: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::path::ParameterIn;
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+
+    let error = |description: &str| {
+        RefOr::T(
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("ErrorBody")))
+                        .build(),
+                )
+                .build(),
+        )
+    };
+    for (path, item) in openapi.paths.paths.iter_mut() {
+        if !path.starts_with("/api/") {
+            continue;
+        }
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for operation in operations.into_iter().flatten() {
+            let reads_address = operation.parameters.iter().flatten().any(|p| {
+                matches!(p, RefOr::T(p) if matches!(p.parameter_in, ParameterIn::Path | ParameterIn::Query))
+            });
+            let responses = &mut operation.responses.responses;
+            if reads_address {
+                responses.entry("400".into()).or_insert_with(|| {
+                    error("A path or query value cannot be read as its type (code `invalid_query`)")
+                });
+            }
+            if operation.request_body.is_some() {
+                responses.entry("400".into()).or_insert_with(|| {
+                    error("The body is not JSON, or not sent as `application/json`")
+                });
+                responses.entry("422".into()).or_insert_with(|| {
+                    error("A field is missing, of the wrong type, or breaks a rule (see `field`)")
+                });
+            }
+        }
+    }
 }
 
 /// This document.

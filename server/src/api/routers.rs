@@ -1,9 +1,9 @@
 //! `/api/v2/routers`: register MikroTik routers, read their live status. Admins only.
 
 use super::auth::AuthUser;
-use super::error::{ApiError, ApiJson, ErrorBody};
+use super::error::{ApiError, ApiJson, ApiPath, ErrorBody};
 use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use billing::Services;
 use domain::Role;
@@ -65,7 +65,7 @@ async fn create(
 async fn get_one(
     State(services): State<Services>,
     caller: AuthUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<axum::Json<Router>, ApiError> {
     caller.require(&[Role::Admin])?;
     Ok(axum::Json(services.routers.get(id).await?))
@@ -84,7 +84,7 @@ async fn get_one(
 async fn update(
     State(services): State<Services>,
     caller: AuthUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<RouterInput>,
 ) -> Result<axum::Json<Router>, ApiError> {
     let actor = caller.require(&[Role::Admin])?.principal.actor();
@@ -103,7 +103,7 @@ async fn update(
 async fn remove(
     State(services): State<Services>,
     caller: AuthUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<StatusCode, ApiError> {
     let actor = caller.require(&[Role::Admin])?.principal.actor();
     services.routers.delete(id, actor).await?;
@@ -122,7 +122,7 @@ async fn remove(
 async fn status(
     State(services): State<Services>,
     caller: AuthUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<axum::Json<RouterStatus>, ApiError> {
     caller.require(&[Role::Admin])?;
     Ok(axum::Json(services.routers.status(id).await?))

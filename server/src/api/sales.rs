@@ -3,9 +3,9 @@
 //! reports for a period as JSON, CSV and a chart (admins).
 
 use super::auth::AuthUser;
-use super::error::{ApiError, ApiJson, ErrorBody};
+use super::error::{ApiError, ApiJson, ApiPath, ApiQuery, ErrorBody};
 use crate::state::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use billing::Services;
@@ -69,7 +69,7 @@ async fn sell(
 async fn get_sale(
     State(services): State<Services>,
     caller: AuthUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<axum::Json<Sale>, ApiError> {
     let principal = &caller.require(CASHIERS)?.principal;
     let sale = sales::get(&services.pool, id).await?;
@@ -80,8 +80,11 @@ async fn get_sale(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct TodayQuery {
-    /// How many of the newest sales to list, 1–200; 20 when not given.
+    /// How many of the newest sales to list, 1–200; 20 when not given (a larger number lists
+    /// 200).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
 }
 
@@ -93,7 +96,7 @@ pub struct TodayQuery {
 async fn today(
     State(services): State<Services>,
     caller: AuthUser,
-    Query(query): Query<TodayQuery>,
+    ApiQuery(query): ApiQuery<TodayQuery>,
 ) -> Result<axum::Json<Today>, ApiError> {
     let principal = &caller.require(CASHIERS)?.principal;
     let only_cashier = (principal.role != Role::Admin).then_some(principal.id);
@@ -121,12 +124,13 @@ async fn saleable_plans(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PeriodQuery {
     /// First day, `YYYY-MM-DD`, in the business's time zone.
-    #[param(example = "2026-11-01")]
+    #[param(example = "2026-11-01", required = true, format = Date)]
     pub from: Option<String>,
     /// Last day, included; at most 366 days after `from`.
-    #[param(example = "2026-11-30")]
+    #[param(example = "2026-11-30", required = true, format = Date)]
     pub to: Option<String>,
 }
 
@@ -149,7 +153,7 @@ impl PeriodQuery {
 async fn sales_report(
     State(services): State<Services>,
     caller: AuthUser,
-    Query(query): Query<PeriodQuery>,
+    ApiQuery(query): ApiQuery<PeriodQuery>,
 ) -> Result<axum::Json<SalesReport>, ApiError> {
     caller.require(&[Role::Admin])?;
     let report = reports::sales(&services.pool, services.config.timezone, query.period()?).await?;
@@ -166,7 +170,7 @@ async fn sales_report(
 async fn sales_report_csv(
     State(services): State<Services>,
     caller: AuthUser,
-    Query(query): Query<PeriodQuery>,
+    ApiQuery(query): ApiQuery<PeriodQuery>,
 ) -> Result<Response, ApiError> {
     caller.require(&[Role::Admin])?;
     let period = query.period()?;
@@ -191,7 +195,7 @@ async fn sales_report_csv(
 async fn sales_report_chart(
     State(services): State<Services>,
     caller: AuthUser,
-    Query(query): Query<PeriodQuery>,
+    ApiQuery(query): ApiQuery<PeriodQuery>,
 ) -> Result<Response, ApiError> {
     caller.require(&[Role::Admin])?;
     let period = query.period()?;

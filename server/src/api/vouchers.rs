@@ -2,9 +2,9 @@
 //! the voucher list; profile sync and reconciliation of a router. Admins only.
 
 use super::auth::AuthUser;
-use super::error::{ApiError, ApiJson, ErrorBody};
+use super::error::{ApiError, ApiJson, ApiPath, ApiQuery, ErrorBody};
 use crate::state::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use billing::Services;
 use billing::hotspot::plans;
@@ -36,6 +36,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PlanQuery {
     /// Only this router's plans.
     pub router_id: Option<i64>,
@@ -48,7 +49,7 @@ pub struct PlanQuery {
 async fn list_plans(
     State(services): State<Services>,
     caller: AuthUser,
-    Query(query): Query<PlanQuery>,
+    ApiQuery(query): ApiQuery<PlanQuery>,
 ) -> Result<axum::Json<Vec<Plan>>, ApiError> {
     caller.require(&[Role::Admin, Role::Staff])?;
     let plans = plans::plans(&services.pool, query.router_id).await?;
@@ -80,7 +81,7 @@ async fn create_plan(
 async fn update_plan(
     State(services): State<Services>,
     caller: AuthUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<PlanInput>,
 ) -> Result<axum::Json<Plan>, ApiError> {
     let actor = caller.require(&[Role::Admin])?.principal.actor();
@@ -96,7 +97,7 @@ async fn update_plan(
 async fn set_plan_active(
     State(services): State<Services>,
     caller: AuthUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<PlanActive>,
 ) -> Result<axum::Json<Plan>, ApiError> {
     let actor = caller.require(&[Role::Admin])?.principal.actor();
@@ -112,7 +113,7 @@ async fn set_plan_active(
 async fn sync_profiles(
     State(services): State<Services>,
     caller: AuthUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<axum::Json<ProfileSync>, ApiError> {
     caller.require(&[Role::Admin])?;
     Ok(axum::Json(
@@ -129,7 +130,7 @@ async fn sync_profiles(
 async fn reconcile(
     State(services): State<Services>,
     caller: AuthUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<axum::Json<ReconcileReport>, ApiError> {
     caller.require(&[Role::Admin])?;
     let report = services.reconcile(id).await?;
@@ -173,7 +174,7 @@ async fn list_batches(
 async fn batch_progress(
     State(services): State<Services>,
     caller: AuthUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<axum::Json<BatchProgress>, ApiError> {
     caller.require(&[Role::Admin])?;
     vouchers::batch_progress(&services.pool, id)
@@ -190,7 +191,7 @@ async fn batch_progress(
 async fn list_vouchers(
     State(services): State<Services>,
     caller: AuthUser,
-    Query(filter): Query<VoucherFilter>,
+    ApiQuery(filter): ApiQuery<VoucherFilter>,
 ) -> Result<axum::Json<Vec<Voucher>>, ApiError> {
     caller.require(&[Role::Admin])?;
     Ok(axum::Json(vouchers::list(&services.pool, &filter).await?))
@@ -216,7 +217,7 @@ async fn withdraw(
 async fn disable_voucher(
     State(services): State<Services>,
     caller: AuthUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<StatusCode, ApiError> {
     withdraw(&services, &caller, id, false).await
 }
@@ -229,7 +230,7 @@ async fn disable_voucher(
 async fn delete_voucher(
     State(services): State<Services>,
     caller: AuthUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<StatusCode, ApiError> {
     withdraw(&services, &caller, id, true).await
 }

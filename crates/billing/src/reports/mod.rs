@@ -167,17 +167,29 @@ pub async fn sales_csv(
                     .with_timezone(&timezone)
                     .format("%Y-%m-%d %H:%M:%S")
                     .to_string(),
-                &r.router_name,
-                &r.plan_name,
-                &r.cashier_name,
-                &r.code,
+                &spreadsheet_text(&r.router_name),
+                &spreadsheet_text(&r.plan_name),
+                &spreadsheet_text(&r.cashier_name),
+                &spreadsheet_text(&r.code),
                 &r.price.to_string(),
-                r.customer_whatsapp.as_deref().unwrap_or(""),
+                &spreadsheet_text(r.customer_whatsapp.as_deref().unwrap_or("")),
             ],
         );
     }
     let bytes = out.into_inner().expect("writing CSV to memory cannot fail");
     Ok(String::from_utf8(bytes).expect("CSV of UTF-8 text is UTF-8"))
+}
+
+/// A text cell that a spreadsheet shows as text: one that starts like a formula (`=`, `+`, `-`,
+/// `@`, or a tab or carriage return before one) gets a leading `'`, so that a name typed by a user
+/// cannot run as a formula when the export is opened (OWASP, "CSV injection"). Only for text we
+/// did not write ourselves: numbers and dates are written as they are, so they stay numbers.
+fn spreadsheet_text(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}").into()
+    } else {
+        text.into()
+    }
 }
 
 /// Revenue per day as a bar chart, an SVG document; `title` is left out when empty.
@@ -244,4 +256,44 @@ pub fn revenue_chart_svg(report: &SalesReport, title: &str) -> String {
         }
     }
     svg
+}
+
+#[cfg(test)]
+mod tests {
+    use super::spreadsheet_text;
+    use proptest::prelude::*;
+
+    #[test]
+    fn text_that_starts_like_a_formula_is_quoted() {
+        for formula in [
+            "=HYPERLINK(\"http://x\")",
+            "+1+2",
+            "-2+3",
+            "@SUM(A1)",
+            "\t=1",
+            "\r=1",
+        ] {
+            assert_eq!(spreadsheet_text(formula), format!("'{formula}"));
+        }
+        for text in [
+            "Harian 1 hari",
+            "Tower A",
+            "DM7K3P",
+            "6281234567890",
+            "",
+            "a=b",
+        ] {
+            assert_eq!(spreadsheet_text(text), text);
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn text_changes_only_by_a_leading_quote(text in "\\PC{0,12}") {
+            let safe = spreadsheet_text(&text);
+            let quoted = format!("'{text}");
+            prop_assert!(safe == text || safe == quoted);
+            prop_assert!(!safe.starts_with(['=', '+', '-', '@', '\t', '\r']));
+        }
+    }
 }

@@ -10,16 +10,34 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Registration {
-    /// Full name, 1–100 characters.
-    #[cfg_attr(feature = "openapi", schema(example = "Budi Santoso"))]
+    /// Full name, 1–100 characters, not all blank, no control characters.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            example = "Budi Santoso",
+            min_length = 1,
+            max_length = 100,
+            pattern = r"^[^\x00-\x1f\x7f-\x9f]*\S[^\x00-\x1f\x7f-\x9f]*$"
+        )
+    )]
     pub name: String,
-    /// Indonesian mobile number in any usual form; stored as 62…
-    #[cfg_attr(feature = "openapi", schema(example = "0812-3456-7890"))]
+    /// Indonesian mobile number in any usual form: digits, spaces, `-`, `.`, brackets and a
+    /// leading `+`; stored as 62…
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            example = "0812-3456-7890",
+            pattern = r"^\s*(\+[ ().-]*6[ ().-]*2|[ ().-]*(6[ ().-]*2|0)?)[ ().-]*8([ ().-]*[0-9]){8,11}[ ().-]*\s*$"
+        )
+    )]
     pub whatsapp: String,
-    #[cfg_attr(feature = "openapi", schema(example = "budi@example.com"))]
+    #[cfg_attr(feature = "openapi", schema(example = "budi@example.com", format = Email))]
     pub email: String,
-    /// At least 8 characters.
-    #[cfg_attr(feature = "openapi", schema(example = "rahasia123"))]
+    /// 8–128 characters.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "rahasia123", min_length = 8, max_length = 128)
+    )]
     pub password: String,
 }
 
@@ -43,10 +61,13 @@ pub struct Customer {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LoginRequest {
-    /// A staff username, or a customer's email or WhatsApp number.
-    #[cfg_attr(feature = "openapi", schema(example = "admin"))]
+    /// A staff username, or a customer's email or WhatsApp number; not blank.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "admin", min_length = 1, pattern = r"\S")
+    )]
     pub username: String,
-    #[cfg_attr(feature = "openapi", schema(example = "admin12345"))]
+    #[cfg_attr(feature = "openapi", schema(example = "admin12345", min_length = 1))]
     pub password: String,
 }
 

@@ -9,25 +9,59 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlanInput {
     pub router_id: i64,
-    #[cfg_attr(feature = "openapi", schema(example = "Harian 1 hari"))]
+    /// 1–64 characters, not all blank.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            example = "Harian 1 hari",
+            min_length = 1,
+            max_length = 64,
+            pattern = r"\S"
+        )
+    )]
     pub name: String,
-    /// Whole rupiah.
-    #[cfg_attr(feature = "openapi", schema(example = 5000))]
+    /// Whole rupiah, 0 to 100,000,000.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = 5000, minimum = 0, maximum = 100_000_000)
+    )]
     pub price: i64,
-    /// From the first login: `3h`, `1d`, `7d`, `30d`, `1d12h`…
-    #[cfg_attr(feature = "openapi", schema(example = "1d"))]
+    /// From the first login: `3h`, `1d`, `7d`, `30d`, `1d12h`… (units `w`, `d`, `h`, `m`, `s`),
+    /// more than nothing and at most 3660 days.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            example = "1d",
+            pattern = r"^\s*([0-9]{1,6}[wdhmsWDHMS])*0*[1-9][0-9]{0,5}[wdhmsWDHMS]([0-9]{1,6}[wdhmsWDHMS])*\s*$"
+        )
+    )]
     pub validity: String,
-    /// Usage time allowed (limit-uptime), e.g. `5h`.
+    /// Usage time allowed (limit-uptime), e.g. `5h`; written like `validity`, or empty for none.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "5h", pattern = r"^\s*([0-9]{1,6}[wdhmsWDHMS])*\s*$")
+    )]
     pub time_quota: Option<String>,
-    /// Data allowed (limit-bytes-total), megabytes.
+    /// Data allowed (limit-bytes-total), megabytes: 1 to 10,000,000.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 10_000_000))]
     pub data_quota_mb: Option<i64>,
-    /// Hotspot user profile of the plan's vouchers.
-    #[cfg_attr(feature = "openapi", schema(example = "voucher-1d"))]
+    /// Hotspot user profile of the plan's vouchers: 1–64 letters, digits, dots, dashes or
+    /// underscores.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "voucher-1d", pattern = r"^\s*[A-Za-z0-9._-]{1,64}\s*$")
+    )]
     pub profile: String,
     /// When given (with or without `shared_users`), the profile is created or updated on the
-    /// router with this rate limit (upload/download), through the router outbox.
-    #[cfg_attr(feature = "openapi", schema(example = "2M/5M"))]
+    /// router with this rate limit (upload/download), through the router outbox. At most 64
+    /// letters, digits, `/`, `.` and spaces.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "2M/5M", max_length = 64, pattern = r"^[A-Za-z0-9/ .]*$")
+    )]
     pub rate_limit: Option<String>,
+    /// How many devices may use one voucher at once, 1 to 1,000.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 1_000))]
     pub shared_users: Option<u32>,
 }
 

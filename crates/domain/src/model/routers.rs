@@ -7,26 +7,52 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RouterInput {
-    #[cfg_attr(feature = "openapi", schema(example = "Tower A"))]
+    /// 1–64 characters, not all blank.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "Tower A", min_length = 1, max_length = 64, pattern = r"\S")
+    )]
     pub name: String,
     /// IP address or host name of the router's API.
-    #[cfg_attr(feature = "openapi", schema(example = "192.168.88.1"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            example = "192.168.88.1",
+            max_length = 253,
+            pattern = r"^\s*[A-Za-z0-9.:\[\]-]+\s*$"
+        )
+    )]
     pub host: String,
     /// Defaults to 8728, or 8729 with TLS.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 65535))]
     pub port: Option<u16>,
     #[serde(default)]
     pub use_tls: bool,
-    /// SHA-256 fingerprint (hex, `:` allowed) of the router's self-signed certificate, to pin it.
+    /// SHA-256 fingerprint (64 hex digits, `:` allowed) of the router's self-signed certificate,
+    /// to pin it; only with `use_tls`.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = r"^\s*(:*[0-9A-Fa-f]:*[0-9A-Fa-f]){32}:*\s*$")
+    )]
     pub tls_fingerprint: Option<String>,
-    #[cfg_attr(feature = "openapi", schema(example = "billing"))]
+    /// Not blank.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "billing", min_length = 1, pattern = r"\S")
+    )]
     pub username: String,
     /// Required when adding; leave out when editing to keep the stored one. Stored encrypted.
     pub password: Option<String>,
     /// The hotspot's login page; voucher QR codes open it with the code filled in. Defaults to
     /// `http://10.5.50.1/login`.
+    /// An `http://` or `https://` address without a query, at most 300 characters.
     #[cfg_attr(
         feature = "openapi",
-        schema(example = "http://hotspot.example.net/login")
+        schema(
+            example = "http://hotspot.example.net/login",
+            max_length = 300,
+            pattern = r"^\s*[Hh][Tt][Tt][Pp][Ss]?://[^\s?#/@:]+(:[0-9]{1,5})?(/[^\s?#]*)?\s*$"
+        )
     )]
     #[serde(default)]
     pub hotspot_login_url: Option<String>,

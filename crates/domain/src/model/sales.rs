@@ -14,8 +14,15 @@ pub struct SaleRequest {
     /// A new random UUID for every sale the cashier means to make. Sending the same key again
     /// (a double tap, a retry after a lost reply) returns the first sale instead of selling again.
     pub request_key: Uuid,
-    /// The buyer's WhatsApp number in any usual form; stored as 62…
-    #[cfg_attr(feature = "openapi", schema(example = "0812-3456-7890"))]
+    /// The buyer's WhatsApp number (Indonesian mobile) in any usual form: digits, spaces, `-`,
+    /// `.`, brackets and a leading `+`; stored as 62…
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            example = "0812-3456-7890",
+            pattern = r"^\s*(\+[ ().-]*6[ ().-]*2|[ ().-]*(6[ ().-]*2|0)?)[ ().-]*8([ ().-]*[0-9]){8,11}[ ().-]*\s*$"
+        )
+    )]
     pub customer_whatsapp: Option<String>,
 }
 

@@ -12,17 +12,28 @@ use serde::{Deserialize, Serialize};
 pub struct BatchInput {
     pub plan_id: i64,
     /// 1 to 10,000.
-    #[cfg_attr(feature = "openapi", schema(example = 100))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = 100, minimum = 1, maximum = 10_000)
+    )]
     pub quantity: u32,
     /// Random symbols after the prefix (4–32); 8 when not given.
+    #[cfg_attr(feature = "openapi", schema(minimum = 4, maximum = 32))]
     pub code_length: Option<u8>,
-    /// Symbols to draw from; by default upper-case letters and digits without 0/O/1/I/L.
+    /// Symbols to draw from, at least 10 different letters or digits; by default upper-case
+    /// letters and digits without 0/O/1/I/L. The batch needs room: at least four possible codes
+    /// per voucher.
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^\s*[A-Za-z0-9]*\s*$"))]
     pub alphabet: Option<String>,
+    /// Up to 12 letters, digits or dashes before the random part.
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^\s*[A-Za-z0-9-]{0,12}\s*$"))]
     #[serde(default)]
     pub prefix: String,
     /// `same` (password = code, the default) or `separate`.
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, example = "same"))]
+    #[cfg_attr(feature = "openapi", schema(example = "same"))]
     pub password_mode: Option<PasswordMode>,
+    /// At most 200 characters.
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub comment: Option<String>,
 }
 
@@ -77,18 +88,20 @@ pub struct BatchSummary {
 
 /// Filters of the voucher list; all optional.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct VoucherFilter {
     pub router_id: Option<i64>,
     pub plan_id: Option<i64>,
     pub batch_id: Option<i64>,
     /// `created`, `active`, `expired`, `disabled` or `deleted`.
+    #[cfg_attr(feature = "openapi", param(value_type = Option<VoucherStatus>, inline))]
     pub status: Option<String>,
     /// The start of a code (case-insensitive).
     pub code: Option<String>,
     /// Next page: the smallest id of the previous page.
     pub before_id: Option<i64>,
-    /// 1–500, default 50.
+    /// 1–500, default 50 (a larger number lists 500).
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 500))]
     pub limit: Option<i64>,
 }
 
