@@ -312,8 +312,9 @@ pub async fn batch_progress(
     let retry_error = sqlx::query_scalar!(
         "SELECT j.last_error FROM router_jobs j
          WHERE j.kind = 'push_vouchers' AND j.status = 'pending' AND j.last_error IS NOT NULL
-           AND EXISTS (SELECT 1 FROM vouchers v WHERE v.batch_id = $1 AND v.router_state = 'pending'
-                       AND v.id = ANY(SELECT jsonb_array_elements_text(j.payload->'voucher_ids')::BIGINT))
+           AND EXISTS (SELECT 1 FROM jsonb_array_elements_text(j.payload->'voucher_ids') AS e(id)
+                       JOIN vouchers v ON v.id = e.id::BIGINT
+                       WHERE v.batch_id = $1 AND v.router_state = 'pending')
          ORDER BY j.updated_at DESC LIMIT 1",
         batch_id
     )
