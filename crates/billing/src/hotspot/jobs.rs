@@ -185,9 +185,9 @@ async fn push_vouchers(
     let results = add_with_profiles(routers, router_id, &users, &pending).await?;
     let outcome = classify(&users, &pending, results).await;
     // A voucher withdrawn while its user was being added is caught here: the withdrawal's own
-    // retire job, if it ran first, found it not yet pushed and left it to this job. Marking it
-    // pushed and reading its status is one statement, so every withdrawal is either seen here or
-    // comes after, and its retire job then finds it pushed.
+    // retire job may have looked at the router before the add reached it, and found nothing.
+    // Marking it pushed and reading its status is one statement, so every withdrawal is either
+    // seen here or comes after, and its retire job then finds the user on the router.
     let withdrawn = sqlx::query!(
         "UPDATE vouchers SET router_state = 'pushed', router_error = NULL, updated_at = now()
          WHERE id = ANY($1)
