@@ -49,6 +49,7 @@ async fn reconcile(
         ExpiredAction::Remove,
     )
     .await
+    .map_err(|e| eprintln!("reconciliation failed: {e}"))
     .ok()
 }
 
@@ -422,8 +423,19 @@ async fn whatever_the_interleaving_withdrawn_vouchers_end_off_the_router(pool: P
         play(&services, (plan.id, router_id), &sim, &steps).await;
         let history = format!("{steps:?}");
         assert_router_matches_vouchers(&pool, &sim, router_id, &history).await;
-        // Reconciliation finds nothing to undo.
-        reconcile(&services, router_id).await.unwrap();
+        // Reconciliation finds nothing to undo. (Its first look may meet a connection that the
+        // router dropped at the end of the history; the periodic tick would simply look again.)
+        let mut looked = None;
+        for _ in 0..3 {
+            looked = reconcile(&services, router_id).await;
+            if looked.is_some() {
+                break;
+            }
+        }
+        assert!(
+            looked.is_some(),
+            "the router answers a reconciliation after {history}"
+        );
         drain_due(&services).await;
         assert_router_matches_vouchers(
             &pool,
