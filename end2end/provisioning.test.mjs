@@ -235,7 +235,7 @@ test('reconciliation finds the router in step with the vouchers', { timeout: TES
     await routerEntry(page).getByRole('button', { name: 'Cocokkan voucher' }).click();
     const outcome = routerEntry(page).locator('[data-outcome="reconcile"]');
     await outcome.waitFor();
-    assert.match(await text(outcome), /^Pencocokan selesai: 0 voucher dikirim ulang ke router, 0 user/);
+    assert.match(await text(outcome), /^Pencocokan selesai: 0 voucher dikirim ulang ke router, 0 voucher yang ditarik atau kedaluwarsa dimatikan di router, 0 user/);
   }),
 );
 

@@ -63,7 +63,7 @@ before(async () => {
   planId = plan.id;
 });
 
-test('reconciliation re-creates a voucher removed from the router and reports a stranger', { timeout: 120_000 }, async () => {
+test('reconciliation re-creates a voucher removed from the router, disables a withdrawn one switched back on there, and reports a stranger', { timeout: 120_000 }, async () => {
   const batch = await makeStock(adminToken, planId, 5);
   const vouchers = await api('GET', `/api/v2/vouchers?batch_id=${batch}`, undefined, adminToken);
   const codes = vouchers.map((v) => v.code);
@@ -71,16 +71,30 @@ test('reconciliation re-creates a voucher removed from the router and reports a 
   const onRouter = new Set(await hotspotUserNames(simulator));
   assert.deepEqual(codes.filter((c) => !onRouter.has(c)), [], 'the whole batch is on the router');
 
-  // Behind the app's back: one voucher's user goes, a user with our marker but no voucher comes.
-  const [removed] = codes;
+  // One voucher is disabled in the app; its user is disabled on the router.
+  const [removed, withdrawn] = codes;
+  const withdrawnId = vouchers.find((v) => v.code === withdrawn).id;
+  await api('POST', `/api/v2/vouchers/${withdrawnId}/disable`, undefined, adminToken);
+  const disabledOnRouter = async () =>
+    withRouterOs(simulator, async (client) => {
+      const [user] = await client.write('/ip/hotspot/user/print', [`?name=${withdrawn}`]);
+      return user?.disabled === 'true';
+    });
+  await until(`${withdrawn} is disabled on the router`, disabledOnRouter, { timeout: 30_000, interval: 250 });
+
+  // Behind the app's back: one voucher's user goes, the disabled one is switched back on, and a
+  // user with our marker but no voucher comes.
   const stranger = `ASING${run}`;
   await withRouterOs(simulator, async (client) => {
     const [user] = await client.write('/ip/hotspot/user/print', [`?name=${removed}`]);
     assert.ok(user?.['.id'], `${removed} is a hotspot user`);
     await client.write('/ip/hotspot/user/remove', [`=.id=${user['.id']}`]);
+    const [switched] = await client.write('/ip/hotspot/user/print', [`?name=${withdrawn}`]);
+    await client.write('/ip/hotspot/user/set', [`=.id=${switched['.id']}`, '=disabled=no']);
     await client.write('/ip/hotspot/user/add', [`=name=${stranger}`, '=password=x', `=comment=mb:batch=0:voucher=0`]);
   });
   assert.ok(!(await hotspotUserNames(simulator)).includes(removed), `${removed} is gone from the router`);
+  assert.ok(!(await disabledOnRouter()), `${withdrawn} works on the router again`);
 
   await withBrowser(DESKTOP, async (page) => {
     await login(page, ADMIN.username, ADMIN.password);
@@ -91,7 +105,7 @@ test('reconciliation re-creates a voucher removed from the router and reports a 
     await outcome.waitFor();
     assert.equal(
       (await outcome.innerText()).trim(),
-      `Pencocokan selesai: 1 voucher dikirim ulang ke router, 1 user dengan tanda kami tidak dikenal. ${stranger}`,
+      `Pencocokan selesai: 1 voucher dikirim ulang ke router, 1 voucher yang ditarik atau kedaluwarsa dimatikan di router, 1 user dengan tanda kami tidak dikenal. ${stranger}`,
     );
     await screenshot(page, 'routers-reconciled');
   });
@@ -112,6 +126,7 @@ test('reconciliation re-creates a voucher removed from the router and reports a 
     'every voucher of the batch is on the router again',
   );
   assert.ok(names.includes(stranger), 'the stranger stays for the admin to look at');
+  await until(`${withdrawn} is disabled on the router again`, disabledOnRouter, { timeout: 30_000, interval: 250 });
   const progress = await api('GET', `/api/v2/vouchers/batches/${batch}`, undefined, adminToken);
   assert.equal(progress.pushed, 5, `the batch counts all its vouchers pushed (${JSON.stringify(progress)})`);
 });
