@@ -4,11 +4,12 @@ use std::sync::Arc;
 
 use tokio::sync::Mutex;
 
+use crate::collect::ReplyCollector;
 use crate::command::{Command, Query};
 use crate::config::ClientConfig;
 use crate::connection::{Connection, ReplyReceiver};
 use crate::error::{Error, TimeoutStage};
-use crate::reply::{Attributes, Reply, ReplyCollector, Response};
+use crate::reply::{Attributes, Reply, Response};
 
 /// A handle to one router. Cheap to clone; every clone shares the same connection, and commands
 /// from all of them are pipelined on it.

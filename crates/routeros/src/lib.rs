@@ -21,6 +21,7 @@
 
 mod client;
 pub mod codec;
+mod collect;
 mod command;
 mod config;
 mod connection;
@@ -33,11 +34,12 @@ pub mod sim;
 mod tls;
 
 pub use client::{Client, CommandBuilder, ReplyStream};
+pub use collect::ReplyCollector;
 pub use command::{Command, Query};
 pub use config::{ClientConfig, Reconnect, ReplyLimits, Timeouts, TlsMode};
 pub use connection::legacy_challenge_response;
 pub use duration::{InvalidRouterDuration, format_router_duration, parse_router_duration};
 pub use error::{Error, ReplyLimit, TimeoutStage};
 pub use menus::*;
-pub use reply::{Attributes, Reply, ReplyCollector, Response, TaggedReply, Trap, TrapCategory};
+pub use reply::{Attributes, Reply, Response, TaggedReply, Trap, TrapCategory};
 pub use tls::certificate_fingerprint;

@@ -1,13 +1,51 @@
 //! The voucher list's filters: a GET form, so that a filtered list has its own address.
 
-use super::list::VoucherQuery;
-use super::{BatchView, PlanChoice};
+use super::{BatchView, ListVouchers, PlanChoice};
 use crate::components::labels::voucher_status_label;
 use crate::error::AppError;
 use crate::i18n::*;
 use domain::VoucherStatus;
 use leptos::prelude::*;
 use leptos_router::components::Form;
+use leptos_router::params::ParamsMap;
+
+/// The voucher list's filters, as in the page's query string.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VoucherQuery {
+    pub batch: Option<i64>,
+    pub plan: Option<i64>,
+    pub status: Option<VoucherStatus>,
+    pub code: Option<String>,
+}
+
+impl VoucherQuery {
+    /// The filters in `query`; empty, unreadable or unknown values filter nothing.
+    pub fn read(query: &ParamsMap) -> Self {
+        let text = |key: &str| {
+            query
+                .get(key)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+        VoucherQuery {
+            batch: text("batch").and_then(|v| v.parse().ok()),
+            plan: text("plan").and_then(|v| v.parse().ok()),
+            status: text("status").and_then(|v| v.parse().ok()),
+            code: text("code"),
+        }
+    }
+
+    /// The request for the page of vouchers older than `before_id`.
+    pub(super) fn page_before(self, before_id: Option<i64>) -> ListVouchers {
+        ListVouchers {
+            batch: self.batch,
+            plan: self.plan,
+            status: self.status,
+            code: self.code,
+            before_id,
+        }
+    }
+}
 
 /// The filter form, with the current filter chosen; place it inside a `Transition`.
 #[component]
@@ -71,5 +109,33 @@ pub fn VoucherFilters(
                 </Form>
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_query_string_filters_only_by_what_it_names_well() {
+        let mut query = ParamsMap::new();
+        query.insert("batch", "12".to_owned());
+        query.insert("plan", "x".to_owned());
+        query.insert("status", "expired".to_owned());
+        query.insert("code", "  ".to_owned());
+        assert_eq!(
+            VoucherQuery::read(&query),
+            VoucherQuery {
+                batch: Some(12),
+                plan: None,
+                status: Some(VoucherStatus::Expired),
+                code: None,
+            }
+        );
+        query.replace("status", "used".to_owned());
+        query.replace("code", " K7P ".to_owned());
+        let read = VoucherQuery::read(&query);
+        assert_eq!(read.status, None);
+        assert_eq!(read.code.as_deref(), Some("K7P"));
     }
 }

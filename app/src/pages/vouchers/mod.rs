@@ -16,9 +16,10 @@ use crate::i18n::*;
 use crate::pages::print::OpenSheets;
 use batch_form::BatchForm;
 use batches::BatchTable;
+use filters::VoucherQuery;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-use list::{VoucherList, VoucherQuery};
+use list::VoucherList;
 use progress::BatchLive;
 
 #[component]
