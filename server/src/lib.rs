@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod background;
+pub mod body_limit;
 pub mod pages_guard;
 pub mod state;
 
@@ -55,6 +56,8 @@ pub fn router(services: Services, leptos_options: LeptosOptions) -> Router {
         .layer(from_fn_with_state(state.clone(), pages_guard::guard))
         .layer(axum::middleware::from_fn(api::server_function_status))
         .layer(sessions)
+        .layer(axum::extract::DefaultBodyLimit::max(body_limit::BODY_LIMIT))
+        .layer(axum::middleware::from_fn(body_limit::limit))
         .layer(
             TraceLayer::new_for_http().make_span_with(|request: &Request| {
                 let route = request

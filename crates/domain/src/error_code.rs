@@ -115,6 +115,8 @@ error_codes! {
     ExpectedJson = "expected_json",
     MalformedJson = "malformed_json",
     InvalidQuery = "invalid_query",
+    /// The request body is larger than the server takes.
+    BodyTooLarge = "body_too_large",
     NotFound = "not_found",
     MethodNotAllowed = "method_not_allowed",
     UpstreamFailed = "upstream_failed",

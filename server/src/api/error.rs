@@ -52,6 +52,9 @@ pub enum ApiError {
     NotFound,
     #[error("this route does not accept that HTTP method; see /api/v2/openapi.json")]
     MethodNotAllowed,
+    /// The request body is larger than any route takes.
+    #[error("the request body is larger than the {} KiB this server takes", limit_bytes / 1024)]
+    PayloadTooLarge { limit_bytes: usize },
     #[error("too many failed logins; retry after {retry_after_seconds} seconds")]
     RateLimited { retry_after_seconds: u64 },
     /// A router or gateway behind this service failed; the message says how.
@@ -81,6 +84,10 @@ impl ApiError {
             ApiError::MethodNotAllowed => {
                 (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed".into())
             }
+            ApiError::PayloadTooLarge { .. } => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                ErrorCode::BodyTooLarge.as_str().into(),
+            ),
             ApiError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited".into()),
             ApiError::BadGateway(_) => (StatusCode::BAD_GATEWAY, "upstream_failed".into()),
             ApiError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable".into()),
@@ -184,6 +191,9 @@ impl ApiError {
             JsonRejection::MissingJsonContentType(_) => ApiError::BadRequest {
                 code: ErrorCode::ExpectedJson.as_str(),
                 message: "send the body as JSON with `Content-Type: application/json`".into(),
+            },
+            other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge {
+                limit_bytes: crate::body_limit::BODY_LIMIT,
             },
             other => ApiError::BadRequest {
                 code: ErrorCode::MalformedJson.as_str(),

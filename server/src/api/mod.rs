@@ -223,6 +223,9 @@ fn document_request_errors(openapi: &mut utoipa::openapi::OpenApi) {
                 responses.entry("422".into()).or_insert_with(|| {
                     error("A field is missing, of the wrong type, or breaks a rule (see `field`)")
                 });
+                responses.entry("413".into()).or_insert_with(|| {
+                    error("The body is larger than 64 KiB (code `body_too_large`)")
+                });
             }
         }
     }

@@ -1,0 +1,94 @@
+//! Closed doors: what an attacker (or an unlucky client) meets at the edge of the app.
+
+mod support;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use leptos::server_fn::ServerFn;
+use sqlx::PgPool;
+use support::TestApp;
+
+/// A body far over the limit of every route.
+fn one_megabyte() -> String {
+    format!(
+        "{{\"username\":\"admin\",\"password\":\"{}\"}}",
+        "x".repeat(1024 * 1024)
+    )
+}
+
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
+async fn a_body_over_the_limit_is_refused_with_413_and_a_reason(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    // A server function (the login form's), a REST route, and a page address.
+    for (uri, content_type) in [
+        (app::auth::Login::PATH, "application/x-www-form-urlencoded"),
+        ("/api/v2/auth/login", "application/json"),
+        ("/login", "application/x-www-form-urlencoded"),
+    ] {
+        let response = app
+            .send(
+                Request::builder()
+                    .method("POST")
+                    .uri(uri)
+                    .header(header::CONTENT_TYPE, content_type)
+                    .body(Body::from(one_megabyte()))
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(
+            response.status,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "{uri}: {}",
+            response.text
+        );
+        assert_eq!(response.body["code"], "body_too_large", "{uri}");
+        assert!(
+            response.body["error"].as_str().unwrap().contains("64 KiB"),
+            "{uri}: the reason names the limit: {}",
+            response.text
+        );
+    }
+}
+
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
+async fn a_streamed_body_without_a_length_is_cut_at_the_limit(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    let chunks =
+        (0..64).map(|_| Ok::<_, std::io::Error>(axum::body::Bytes::from(vec![b' '; 16 * 1024])));
+    let response = app
+        .send(
+            Request::builder()
+                .method("POST")
+                .uri("/api/v2/auth/login")
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from_stream(futures::stream::iter(chunks)))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(
+        response.status,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "{}",
+        response.text
+    );
+    assert_eq!(response.body["code"], "body_too_large");
+}
+
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
+async fn a_body_within_the_limit_still_works(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    let response = app
+        .request(
+            "POST",
+            "/api/v2/auth/login",
+            support::Auth::None,
+            Some(serde_json::json!({"username": "nobody", "password": "x".repeat(60 * 1024)})),
+        )
+        .await;
+    assert_eq!(
+        response.status,
+        StatusCode::UNAUTHORIZED,
+        "{}",
+        response.text
+    );
+}
