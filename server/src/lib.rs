@@ -5,6 +5,7 @@ pub mod api;
 pub mod background;
 pub mod body_limit;
 pub mod pages_guard;
+pub mod security_headers;
 pub mod state;
 
 use axum::Router;
@@ -58,6 +59,10 @@ pub fn router(services: Services, leptos_options: LeptosOptions) -> Router {
         .layer(sessions)
         .layer(axum::extract::DefaultBodyLimit::max(body_limit::BODY_LIMIT))
         .layer(axum::middleware::from_fn(body_limit::limit))
+        .layer(from_fn_with_state(
+            security_headers::Hsts(services.config.mode == billing::core::config::Mode::Production),
+            security_headers::add,
+        ))
         .layer(
             TraceLayer::new_for_http().make_span_with(|request: &Request| {
                 let route = request

@@ -92,3 +92,54 @@ async fn a_body_within_the_limit_still_works(pool: PgPool) {
         response.text
     );
 }
+
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
+async fn every_answer_carries_the_security_headers(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    for uri in [
+        "/login",
+        "/admin",
+        "/pos",
+        "/no-such-page",
+        "/health",
+        "/api/v2/openapi.json",
+        "/api/v2/no-such-route",
+    ] {
+        let response = app.request("GET", uri, support::Auth::None, None).await;
+        let header = |name: &str| {
+            response
+                .headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        let csp = header("content-security-policy").unwrap_or_else(|| {
+            panic!("{uri} ({}) has no Content-Security-Policy", response.status)
+        });
+        for directive in [
+            "default-src 'self'",
+            "frame-ancestors 'none'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+        ] {
+            assert!(csp.contains(directive), "{uri}: {directive} in {csp}");
+        }
+        assert_eq!(
+            header("x-content-type-options").as_deref(),
+            Some("nosniff"),
+            "{uri}"
+        );
+        assert_eq!(
+            header("referrer-policy").as_deref(),
+            Some("same-origin"),
+            "{uri}"
+        );
+        assert_eq!(header("x-frame-options").as_deref(), Some("DENY"), "{uri}");
+        assert_eq!(
+            header("strict-transport-security"),
+            None,
+            "{uri}: no HSTS outside production (the dev server speaks plain HTTP)"
+        );
+    }
+}
