@@ -5,6 +5,7 @@ pub mod api;
 pub mod background;
 pub mod body_limit;
 pub mod pages_guard;
+pub mod same_origin;
 pub mod security_headers;
 pub mod state;
 
@@ -59,6 +60,10 @@ pub fn router(services: Services, leptos_options: LeptosOptions) -> Router {
         .layer(sessions)
         .layer(axum::extract::DefaultBodyLimit::max(body_limit::BODY_LIMIT))
         .layer(axum::middleware::from_fn(body_limit::limit))
+        .layer(from_fn_with_state(
+            same_origin::PublicHost::from_url(&services.config.public_url),
+            same_origin::check,
+        ))
         .layer(from_fn_with_state(
             security_headers::Hsts(services.config.mode == billing::core::config::Mode::Production),
             security_headers::add,

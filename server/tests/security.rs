@@ -143,3 +143,109 @@ async fn every_answer_carries_the_security_headers(pool: PgPool) {
         );
     }
 }
+
+/// A state-changing request as a browser sends it from a page of `origin`.
+fn from_origin(
+    method: &str,
+    uri: &str,
+    origin: Option<&str>,
+    host: &str,
+    body: &str,
+) -> Request<Body> {
+    let mut request = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header(header::HOST, host)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    if let Some(origin) = origin {
+        request = request.header(header::ORIGIN, origin);
+    }
+    request.body(Body::from(body.to_owned())).unwrap()
+}
+
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
+async fn a_cross_site_post_is_refused_and_a_same_site_one_goes_through(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    app.create_staff("admin", "admin12345", domain::Role::Admin)
+        .await;
+    let login = app::auth::Login::PATH;
+    let form = "username=admin&password=admin12345";
+
+    let forged = app
+        .send(from_origin(
+            "POST",
+            login,
+            Some("https://evil.example"),
+            "billing.example.net",
+            form,
+        ))
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN, "{}", forged.text);
+    assert_eq!(forged.body["code"], "cross_origin");
+    assert!(
+        forged.session_cookie().is_none(),
+        "no session for a forged login"
+    );
+
+    // The same post from a page of this site, and from a client that sends no Origin at all
+    // (curl, an API client; browsers always send one with a POST).
+    for origin in [Some("http://billing.example.net"), None] {
+        let own = app
+            .send(from_origin(
+                "POST",
+                login,
+                origin,
+                "billing.example.net",
+                form,
+            ))
+            .await;
+        assert!(
+            own.status.is_success() || own.status.is_redirection(),
+            "{origin:?}: {} {}",
+            own.status,
+            own.text
+        );
+    }
+
+    // The REST API and the page forms the same way; reading is never refused.
+    let forged_api = app
+        .send(from_origin(
+            "POST",
+            "/api/v2/auth/login",
+            Some("https://evil.example"),
+            "billing.example.net",
+            "",
+        ))
+        .await;
+    assert_eq!(
+        forged_api.status,
+        StatusCode::FORBIDDEN,
+        "{}",
+        forged_api.text
+    );
+    let mut read = from_origin(
+        "GET",
+        "/login",
+        Some("https://evil.example"),
+        "billing.example.net",
+        "",
+    );
+    *read.body_mut() = Body::empty();
+    assert_eq!(app.send(read).await.status, StatusCode::OK);
+    // The origin the operator configured as the public address counts as this site.
+    let configured = app
+        .send(from_origin(
+            "POST",
+            login,
+            Some("http://localhost:3000"),
+            "10.0.0.5:3000",
+            form,
+        ))
+        .await;
+    assert_ne!(
+        configured.status,
+        StatusCode::FORBIDDEN,
+        "{}",
+        configured.text
+    );
+}

@@ -58,6 +58,8 @@ error_codes! {
     RateLimited = "rate_limited",
     Unauthenticated = "unauthenticated",
     Forbidden = "forbidden",
+    /// A state-changing request from a page of another site.
+    CrossOrigin = "cross_origin",
     // Routers.
     RouterName = "router_name",
     RouterNameTaken = "router_name_taken",

@@ -48,6 +48,9 @@ pub enum ApiError {
     Unauthenticated,
     #[error("your role may not use this route")]
     Forbidden,
+    /// A state-changing request from a page of another site.
+    #[error("this request came from a page of another site; send it from this site's own pages")]
+    CrossOrigin,
     #[error("no such route")]
     NotFound,
     #[error("this route does not accept that HTTP method; see /api/v2/openapi.json")]
@@ -80,6 +83,10 @@ impl ApiError {
             }
             ApiError::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated".into()),
             ApiError::Forbidden => (StatusCode::FORBIDDEN, "forbidden".into()),
+            ApiError::CrossOrigin => (
+                StatusCode::FORBIDDEN,
+                ErrorCode::CrossOrigin.as_str().into(),
+            ),
             ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found".into()),
             ApiError::MethodNotAllowed => {
                 (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed".into())
