@@ -75,6 +75,7 @@ async fn run(cli: Cli) -> Result<()> {
             router_user,
             router_password,
         } => {
+            billing::ops::demo::refuse_in_production(config.mode).map_err(anyhow::Error::msg)?;
             let services = Services::start(config).await?;
             billing::ops::demo::seed(&services.pool).await?;
             if let Some(router) = router {

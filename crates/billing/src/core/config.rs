@@ -143,6 +143,8 @@ struct RawAuth {
     login_max_failures: Option<u32>,
     login_window_seconds: Option<u64>,
     secure_cookies: Option<bool>,
+    /// Lets production run with cookies over plain HTTP, on purpose (a LAN without TLS).
+    insecure_cookies_in_production: Option<bool>,
 }
 
 fn env_name(key: &str) -> String {
@@ -229,6 +231,18 @@ impl Config {
             login_window_seconds: raw.auth.login_window_seconds.unwrap_or(15 * 60),
             secure_cookies: raw.auth.secure_cookies.unwrap_or(mode == Mode::Production),
         };
+        if mode == Mode::Production
+            && !auth.secure_cookies
+            && !raw.auth.insecure_cookies_in_production.unwrap_or(false)
+        {
+            return Err(ConfigError::Malformed {
+                key: "auth.secure_cookies",
+                reason: "production sends the session cookie over HTTPS only; to run without \
+                         HTTPS on purpose also set auth.insecure_cookies_in_production = true \
+                         (APP_AUTH__INSECURE_COOKIES_IN_PRODUCTION)"
+                    .to_owned(),
+            });
+        }
         if auth.session_ttl_seconds == 0
             || auth.login_max_failures == 0
             || auth.login_window_seconds == 0
@@ -414,6 +428,31 @@ mod tests {
         let err = Config::from_raw(raw).unwrap_err().to_string();
         assert!(err.contains("secrets.jwt_secret"), "{err}");
         assert!(err.contains("APP_SECRETS__JWT_SECRET"), "{err}");
+    }
+
+    #[test]
+    fn production_keeps_cookies_secure_unless_told_otherwise_on_purpose() {
+        let production = || {
+            let mut raw = raw_with_urls();
+            raw.mode = Some("production".into());
+            raw.secrets.jwt_secret = Some("j".repeat(40));
+            raw.secrets.encryption_key =
+                Some("a2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2s=".into());
+            raw
+        };
+        assert!(Config::from_raw(production()).unwrap().auth.secure_cookies);
+        let mut plain = production();
+        plain.auth.secure_cookies = Some(false);
+        let err = Config::from_raw(plain).unwrap_err().to_string();
+        assert!(
+            err.contains("auth.secure_cookies")
+                && err.contains("APP_AUTH__INSECURE_COOKIES_IN_PRODUCTION"),
+            "{err}"
+        );
+        let mut on_purpose = production();
+        on_purpose.auth.secure_cookies = Some(false);
+        on_purpose.auth.insecure_cookies_in_production = Some(true);
+        assert!(!Config::from_raw(on_purpose).unwrap().auth.secure_cookies);
     }
 
     #[test]

@@ -56,6 +56,17 @@ pub fn logins() -> Vec<DemoLogin> {
         .collect()
 }
 
+/// Demo data never goes into a production database: its accounts have published passwords.
+pub fn refuse_in_production(mode: crate::core::config::Mode) -> Result<(), &'static str> {
+    match mode {
+        crate::core::config::Mode::Production => Err(
+            "the demo data has published passwords and is never loaded in production mode; \
+             create the real admin with `server create-admin`",
+        ),
+        crate::core::config::Mode::Development => Ok(()),
+    }
+}
+
 pub async fn seed(pool: &PgPool) -> Result<(), sqlx::Error> {
     for (username, name, pass, role) in STAFF {
         match accounts::create_staff(pool, username, name, SecretString::from(pass), role).await {
@@ -203,4 +214,17 @@ pub async fn seed_router(
     )
     .await?;
     Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::config::Mode;
+
+    #[test]
+    fn the_demo_is_refused_in_production() {
+        assert!(refuse_in_production(Mode::Development).is_ok());
+        let refusal = refuse_in_production(Mode::Production).unwrap_err();
+        assert!(refusal.contains("production"), "{refusal}");
+    }
 }
