@@ -262,3 +262,76 @@ async fn the_demo_seed_is_idempotent(pool: PgPool) {
         assert_eq!(success.authenticated.principal.role, login.role);
     }
 }
+
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
+async fn parallel_wrong_logins_from_one_address_check_at_most_its_limit_and_the_owner_still_gets_in(
+    pool: PgPool,
+) {
+    use std::net::IpAddr;
+    use std::time::{Duration, Instant};
+    let services = services(pool.clone()).await;
+    accounts::create_staff(
+        &pool,
+        "admin",
+        "Admin",
+        SecretString::from("admin12345"),
+        Role::Admin,
+    )
+    .await
+    .unwrap();
+    let attacker: IpAddr = "203.0.113.7".parse().unwrap();
+    let attempts = futures::future::join_all((0..100).map(|_| {
+        services.auth.login(
+            "admin",
+            SecretString::from("wrong-password"),
+            Some(attacker),
+        )
+    }))
+    .await;
+    let refused = attempts
+        .iter()
+        .filter(|a| matches!(a, Err(AuthError::RateLimited { .. })))
+        .count();
+    let checked: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM audit_logs WHERE action = 'auth.login_failed'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    let per_address = i64::from(services.config.auth.login_max_failures) * 5;
+    assert!(
+        checked <= per_address,
+        "{checked} passwords were checked; the address may have {per_address}"
+    );
+    assert_eq!(
+        refused as i64 + checked,
+        100,
+        "the rest were refused unchecked"
+    );
+
+    // The attacker's address stays blocked; the owner, elsewhere, is slowed down, not locked out.
+    assert!(matches!(
+        services
+            .auth
+            .login("admin", SecretString::from("admin12345"), Some(attacker))
+            .await,
+        Err(AuthError::RateLimited { .. })
+    ));
+    let owner: IpAddr = "198.51.100.20".parse().unwrap();
+    let started = Instant::now();
+    loop {
+        match services
+            .auth
+            .login("admin", SecretString::from("admin12345"), Some(owner))
+            .await
+        {
+            Ok(_) => break,
+            Err(AuthError::RateLimited {
+                retry_after_seconds,
+            }) => {
+                assert!(started.elapsed() < Duration::from_secs(60), "locked out");
+                tokio::time::sleep(Duration::from_secs(retry_after_seconds)).await;
+            }
+            Err(other) => panic!("{other:?}"),
+        }
+    }
+}

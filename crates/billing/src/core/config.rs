@@ -61,9 +61,12 @@ pub struct Secrets {
 pub struct AuthConfig {
     /// Lifetime of a login: of the API token and of the browser session.
     pub session_ttl_seconds: u64,
-    /// Failed logins allowed per username and per client address within the window.
+    /// Failed logins per username within the window before attempts are slowed down; a client
+    /// address may make five times as many attempts before it is blocked for the window.
     pub login_max_failures: u32,
     pub login_window_seconds: u64,
+    /// The longest wait between attempts on a username past its failures (it doubles from 1 s).
+    pub login_backoff_max_seconds: u64,
     /// Send the session cookie only over HTTPS (on by default in production).
     pub secure_cookies: bool,
 }
@@ -142,6 +145,7 @@ struct RawAuth {
     session_ttl_seconds: Option<u64>,
     login_max_failures: Option<u32>,
     login_window_seconds: Option<u64>,
+    login_backoff_max_seconds: Option<u64>,
     secure_cookies: Option<bool>,
     /// Lets production run with cookies over plain HTTP, on purpose (a LAN without TLS).
     insecure_cookies_in_production: Option<bool>,
@@ -229,6 +233,7 @@ impl Config {
             session_ttl_seconds: raw.auth.session_ttl_seconds.unwrap_or(7 * 24 * 3600),
             login_max_failures: raw.auth.login_max_failures.unwrap_or(5),
             login_window_seconds: raw.auth.login_window_seconds.unwrap_or(15 * 60),
+            login_backoff_max_seconds: raw.auth.login_backoff_max_seconds.unwrap_or(30),
             secure_cookies: raw.auth.secure_cookies.unwrap_or(mode == Mode::Production),
         };
         if mode == Mode::Production
@@ -342,6 +347,11 @@ impl Config {
             secrets: RawSecrets {
                 jwt_secret: Some("test-secret-that-is-long-enough-for-hs256!".to_owned()),
                 encryption_key: Some(BASE64.encode([7u8; 32])),
+            },
+            // An owner waits seconds, not half a minute, in tests of the login backoff.
+            auth: RawAuth {
+                login_backoff_max_seconds: Some(2),
+                ..RawAuth::default()
             },
             ..RawConfig::default()
         };

@@ -7,7 +7,7 @@ use crate::core::redis::RedisPool;
 use crate::identity::accounts;
 use crate::identity::password;
 use crate::identity::principal::{Forbidden, Principal};
-use crate::identity::rate_limit::LoginLimiter;
+use crate::identity::rate_limit::{AddressLimit, UsernameBackoff};
 use crate::identity::sessions::SessionStore;
 use crate::identity::token::TokenKeys;
 use domain::contact::ContactError;
@@ -104,8 +104,8 @@ pub struct LoginSuccess {
 pub struct AuthService {
     pool: PgPool,
     sessions: SessionStore,
-    user_limiter: LoginLimiter,
-    ip_limiter: LoginLimiter,
+    user_backoff: UsernameBackoff,
+    address_limit: AddressLimit,
     keys: TokenKeys,
 }
 
@@ -115,19 +115,19 @@ impl AuthService {
         AuthService {
             pool,
             sessions: SessionStore::new(redis.clone(), prefix, config.auth.session_ttl_seconds),
-            user_limiter: LoginLimiter::new(
+            user_backoff: UsernameBackoff::new(
                 redis.clone(),
                 prefix,
-                "user",
                 config.auth.login_max_failures,
                 config.auth.login_window_seconds,
+                config.auth.login_backoff_max_seconds,
             ),
             // Many customers may share one address behind an operator's NAT, so the per-address
             // limit is looser than the per-username one.
-            ip_limiter: LoginLimiter::new(
+            address_limit: AddressLimit::new(
                 redis,
                 prefix,
-                "ip",
+                "login-ip",
                 config
                     .auth
                     .login_max_failures
@@ -208,11 +208,16 @@ impl AuthService {
         }
         let user_subject = normalised_username(username);
         let ip_subject = client_ip.map(|ip| ip.to_string());
-        let mut blocked = self.user_limiter.blocked_for(&user_subject).await?;
-        if let Some(ip) = &ip_subject {
-            blocked = blocked.max(self.ip_limiter.blocked_for(ip).await?);
+        // The address's attempt is counted before anything else, the password included, so
+        // that parallel attempts cannot slip past the limit together.
+        if let Some(ip) = &ip_subject
+            && let Some(retry_after_seconds) = self.address_limit.reserve(ip).await?
+        {
+            return Err(AuthError::RateLimited {
+                retry_after_seconds,
+            });
         }
-        if let Some(retry_after_seconds) = blocked {
+        if let Some(retry_after_seconds) = self.user_backoff.admit(&user_subject).await? {
             return Err(AuthError::RateLimited {
                 retry_after_seconds,
             });
@@ -224,10 +229,7 @@ impl AuthService {
         let principal = match candidate {
             Some(c) if verified && c.may_log_in => c.principal,
             _ => {
-                self.user_limiter.record_failure(&user_subject).await?;
-                if let Some(ip) = &ip_subject {
-                    self.ip_limiter.record_failure(ip).await?;
-                }
+                self.user_backoff.record_failure(&user_subject).await?;
                 audit::record(
                     &self.pool,
                     Actor::System,
@@ -239,7 +241,10 @@ impl AuthService {
                 return Err(AuthError::InvalidCredentials);
             }
         };
-        self.user_limiter.clear(&user_subject).await?;
+        self.user_backoff.clear(&user_subject).await?;
+        if let Some(ip) = &ip_subject {
+            self.address_limit.release(ip).await?;
+        }
         accounts::touch_last_login(&self.pool, &principal).await?;
         audit::record(
             &self.pool,
