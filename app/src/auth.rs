@@ -45,12 +45,15 @@ pub async fn register(
     let services = ssr::services()?;
     services
         .auth
-        .register(domain::model::accounts::Registration {
-            name,
-            whatsapp,
-            email,
-            password,
-        })
+        .register(
+            domain::model::accounts::Registration {
+                name,
+                whatsapp,
+                email,
+                password,
+            },
+            ssr::client_ip().await,
+        )
         .await?;
     leptos_axum::redirect("/login?registered=1");
     Ok(())

@@ -26,7 +26,7 @@ async fn registration_stores_an_argon2_hash_and_an_audit_row(pool: PgPool) {
     let services = services(pool.clone()).await;
     let customer = services
         .auth
-        .register(registration("0857 1234 5678", "dewi@example.com"))
+        .register(registration("0857 1234 5678", "dewi@example.com"), None)
         .await
         .unwrap();
     assert_eq!(customer.whatsapp, "6285712345678");
@@ -54,12 +54,12 @@ async fn a_refused_registration_leaves_no_trace(pool: PgPool) {
     let services = services(pool.clone()).await;
     services
         .auth
-        .register(registration("081200000001", "one@example.com"))
+        .register(registration("081200000001", "one@example.com"), None)
         .await
         .unwrap();
     let err = services
         .auth
-        .register(registration("+6281200000001", "two@example.com"))
+        .register(registration("+6281200000001", "two@example.com"), None)
         .await
         .unwrap_err();
     assert!(
@@ -95,7 +95,7 @@ async fn login_resolves_staff_and_customers_and_sessions_are_revocable(pool: PgP
     .unwrap();
     services
         .auth
-        .register(registration("081200000002", "dewi@example.com"))
+        .register(registration("081200000002", "dewi@example.com"), None)
         .await
         .unwrap();
 
@@ -334,4 +334,62 @@ async fn parallel_wrong_logins_from_one_address_check_at_most_its_limit_and_the_
             Err(other) => panic!("{other:?}"),
         }
     }
+}
+
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
+async fn registrations_are_limited_per_address_and_in_all(pool: PgPool) {
+    use std::net::IpAddr;
+    let mut config = billing::Config::for_tests("postgres://unused", &support::redis_url());
+    config.auth.register_per_hour = 15;
+    let services = support::services_with_config(pool.clone(), config).await;
+    let register = |n: u32, ip: &'static str| {
+        let services = services.clone();
+        async move {
+            services
+                .auth
+                .register(
+                    registration(&format!("0812{n:08}"), &format!("c{n}@example.com")),
+                    Some(ip.parse::<IpAddr>().unwrap()),
+                )
+                .await
+        }
+    };
+    // One address: its limit, then 429s; the hashing work is never done for a refused one.
+    let mut outcomes = Vec::new();
+    for n in 0..40 {
+        outcomes.push(register(n, "203.0.113.9").await);
+    }
+    let refused = outcomes
+        .iter()
+        .filter(|o| matches!(o, Err(AuthError::RateLimited { .. })))
+        .count();
+    let per_address = services.config.auth.register_per_address_per_hour as usize;
+    assert_eq!(
+        40 - refused,
+        per_address,
+        "{per_address} registered, the rest refused"
+    );
+    let customers: i64 = sqlx::query_scalar("SELECT count(*) FROM customers")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(customers as usize, per_address);
+
+    // Other addresses until the limit for everyone.
+    let mut n = 100;
+    let mut from_elsewhere = 0;
+    loop {
+        match register(n, "198.51.100.1").await {
+            Ok(_) => from_elsewhere += 1,
+            Err(AuthError::RateLimited { .. }) => break,
+            Err(other) => panic!("{other:?}"),
+        }
+        n += 1;
+        assert!(n < 200, "no limit in all");
+    }
+    assert_eq!(
+        per_address + from_elsewhere,
+        15,
+        "the limit for every address together"
+    );
 }

@@ -91,13 +91,15 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
         (status = 400, description = "Body is not JSON", body = ErrorBody),
         (status = 409, description = "WhatsApp number or email already registered", body = ErrorBody),
         (status = 422, description = "A field is invalid", body = ErrorBody),
+        (status = 429, description = "Too many registrations from this address, or from everyone, this hour; see `Retry-After`", body = ErrorBody),
     )
 )]
 async fn register(
     State(services): State<Services>,
+    ClientIp(client_ip): ClientIp,
     ApiJson(body): ApiJson<Registration>,
 ) -> Result<(StatusCode, axum::Json<Customer>), ApiError> {
-    let customer = services.auth.register(body).await?;
+    let customer = services.auth.register(body, client_ip).await?;
     Ok((StatusCode::CREATED, axum::Json(customer)))
 }
 

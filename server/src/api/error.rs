@@ -58,7 +58,7 @@ pub enum ApiError {
     /// The request body is larger than any route takes.
     #[error("the request body is larger than the {} KiB this server takes", limit_bytes / 1024)]
     PayloadTooLarge { limit_bytes: usize },
-    #[error("too many failed logins; retry after {retry_after_seconds} seconds")]
+    #[error("too many attempts; retry after {retry_after_seconds} seconds")]
     RateLimited { retry_after_seconds: u64 },
     /// A router or gateway behind this service failed; the message says how.
     #[error("upstream failure: {0}")]

@@ -67,6 +67,9 @@ pub struct AuthConfig {
     pub login_window_seconds: u64,
     /// The longest wait between attempts on a username past its failures (it doubles from 1 s).
     pub login_backoff_max_seconds: u64,
+    /// Customer registrations an hour from one client address, and from everyone together.
+    pub register_per_address_per_hour: u32,
+    pub register_per_hour: u32,
     /// Send the session cookie only over HTTPS (on by default in production).
     pub secure_cookies: bool,
 }
@@ -146,6 +149,8 @@ struct RawAuth {
     login_max_failures: Option<u32>,
     login_window_seconds: Option<u64>,
     login_backoff_max_seconds: Option<u64>,
+    register_per_address_per_hour: Option<u32>,
+    register_per_hour: Option<u32>,
     secure_cookies: Option<bool>,
     /// Lets production run with cookies over plain HTTP, on purpose (a LAN without TLS).
     insecure_cookies_in_production: Option<bool>,
@@ -234,6 +239,8 @@ impl Config {
             login_max_failures: raw.auth.login_max_failures.unwrap_or(5),
             login_window_seconds: raw.auth.login_window_seconds.unwrap_or(15 * 60),
             login_backoff_max_seconds: raw.auth.login_backoff_max_seconds.unwrap_or(30),
+            register_per_address_per_hour: raw.auth.register_per_address_per_hour.unwrap_or(10),
+            register_per_hour: raw.auth.register_per_hour.unwrap_or(300),
             secure_cookies: raw.auth.secure_cookies.unwrap_or(mode == Mode::Production),
         };
         if mode == Mode::Production

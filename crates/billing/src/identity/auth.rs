@@ -36,7 +36,7 @@ pub enum AuthError {
     },
     #[error("wrong username or password")]
     InvalidCredentials,
-    #[error("too many failed logins; try again in {retry_after_seconds} seconds")]
+    #[error("too many attempts; try again in {retry_after_seconds} seconds")]
     RateLimited { retry_after_seconds: u64 },
     #[error("not logged in, or the session has ended")]
     Unauthenticated,
@@ -106,6 +106,8 @@ pub struct AuthService {
     sessions: SessionStore,
     user_backoff: UsernameBackoff,
     address_limit: AddressLimit,
+    register_per_address: AddressLimit,
+    register_in_all: AddressLimit,
     keys: TokenKeys,
 }
 
@@ -125,7 +127,7 @@ impl AuthService {
             // Many customers may share one address behind an operator's NAT, so the per-address
             // limit is looser than the per-username one.
             address_limit: AddressLimit::new(
-                redis,
+                redis.clone(),
                 prefix,
                 "login-ip",
                 config
@@ -134,12 +136,32 @@ impl AuthService {
                     .saturating_mul(IP_LIMIT_FACTOR),
                 config.auth.login_window_seconds,
             ),
+            register_per_address: AddressLimit::new(
+                redis.clone(),
+                prefix,
+                "register-ip",
+                config.auth.register_per_address_per_hour,
+                3600,
+            ),
+            register_in_all: AddressLimit::new(
+                redis.clone(),
+                prefix,
+                "register",
+                config.auth.register_per_hour,
+                3600,
+            ),
             keys: TokenKeys::new(config.secrets.jwt_secret.expose_secret().as_bytes()),
         }
     }
 
     /// Validates, rejects a duplicate WhatsApp number or email, inserts the customer.
-    pub async fn register(&self, input: Registration) -> Result<Customer, AuthError> {
+    /// Registers a customer. Each registration costs a password hash, so they are limited per
+    /// client address and for everyone together (per hour); a refused one does no hashing.
+    pub async fn register(
+        &self,
+        input: Registration,
+        client_ip: Option<IpAddr>,
+    ) -> Result<Customer, AuthError> {
         let name = PersonName::parse(&input.name).map_err(|e| AuthError::contact("name", e))?;
         let whatsapp = WhatsappNumber::parse(&input.whatsapp)
             .map_err(|e| AuthError::contact("whatsapp", e))?;
@@ -148,6 +170,19 @@ impl AuthService {
         let password = SecretString::from(input.password);
         password::check_policy(&password)
             .map_err(|e| AuthError::invalid("password", e.code(), e))?;
+        if let Some(ip) = client_ip
+            && let Some(retry_after_seconds) =
+                self.register_per_address.reserve(&ip.to_string()).await?
+        {
+            return Err(AuthError::RateLimited {
+                retry_after_seconds,
+            });
+        }
+        if let Some(retry_after_seconds) = self.register_in_all.reserve("all").await? {
+            return Err(AuthError::RateLimited {
+                retry_after_seconds,
+            });
+        }
         let password_hash = password::hash(password).await;
 
         let mut tx = self.pool.begin().await?;

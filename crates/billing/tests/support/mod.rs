@@ -16,10 +16,18 @@ use sqlx::PgPool;
 pub const ROUTER_USER: &str = "billing";
 pub const ROUTER_PASSWORD: &str = "router-secret";
 
+/// The shared test Redis (`scripts/dev.sh services`), or `REDIS_URL`.
+pub fn redis_url() -> String {
+    std::env::var("REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:56379".to_owned())
+}
+
 pub async fn services(pool: PgPool) -> Services {
-    let redis_url =
-        std::env::var("REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:56379".to_owned());
-    let config = Config::for_tests("postgres://unused-the-pool-is-given", &redis_url);
+    let config = Config::for_tests("postgres://unused-the-pool-is-given", &redis_url());
+    services_with_config(pool, config).await
+}
+
+/// Services with a configuration of the test's own (start from `Config::for_tests`).
+pub async fn services_with_config(pool: PgPool, config: Config) -> Services {
     let redis = billing::core::redis::connect(&config.redis)
         .await
         .expect("the test Redis is running (scripts/dev.sh services)");
