@@ -190,6 +190,42 @@ async fn an_unreachable_router_is_reported_and_degrades_health(pool: PgPool) {
         )
         .await;
     assert_eq!(status.body["reachable"], true, "{}", status.text);
+
+    // Pointing it at another address without its password is refused: the stored password must
+    // not go to a server of the editor's choice. Nothing changes.
+    let elsewhere = simulator().await;
+    let mut moved = router_body("Tower B2", &elsewhere, "");
+    moved.as_object_mut().unwrap().remove("password");
+    let refused = app
+        .request(
+            "PUT",
+            &format!("/api/v2/routers/{id}"),
+            Auth::Bearer(&token),
+            Some(moved),
+        )
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.text
+    );
+    assert_eq!(refused.body["field"], "password");
+    assert_eq!(refused.body["code"], "router_password");
+    assert_eq!(
+        elsewhere.connection_count(),
+        0,
+        "nothing was sent to the new address"
+    );
+    let kept = app
+        .request(
+            "GET",
+            &format!("/api/v2/routers/{id}"),
+            Auth::Bearer(&token),
+            None,
+        )
+        .await;
+    assert_eq!(kept.body["port"], sim.addr().port(), "{}", kept.text);
 }
 
 #[sqlx::test(migrator = "billing::core::db::MIGRATOR")]

@@ -5,9 +5,9 @@ use crate::core::audit::{self, Actor};
 use crate::core::crypto::SecretBox;
 use crate::core::health::{self, Check};
 use connections::Connections;
-use domain::ErrorCode;
 use domain::model::routers::{Router, RouterInput, RouterStatus};
 use domain::router::RouterSettings;
+use domain::{ErrorCode, FieldError};
 use routeros::Client;
 use sqlx::PgPool;
 use std::time::{Duration, Instant};
@@ -131,6 +131,24 @@ impl RouterService {
         let input = input.parse()?;
         let sealed = input.password.as_deref().map(|p| self.secrets.seal(p));
         let mut tx = self.pool.begin().await?;
+        let current = sqlx::query!(
+            "SELECT host, port FROM routers WHERE id = $1 FOR UPDATE",
+            router_id
+        )
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(RouterError::NotFound)?;
+        // The stored password goes only to the address it was given for: a new address needs it
+        // typed again, else an editor could have it sent to a server of their choice.
+        let moved = current.host != input.host || current.port != i32::from(input.port);
+        if moved && sealed.is_none() {
+            return Err(FieldError::new(
+                "password",
+                ErrorCode::RouterPassword,
+                "enter the router's API password again when you change its address",
+            )
+            .into());
+        }
         let updated = sqlx::query!(
             "UPDATE routers SET name = $2, host = $3, port = $4, use_tls = $5, tls_fingerprint = $6,
                     username = $7, password_encrypted = coalesce($8, password_encrypted),
