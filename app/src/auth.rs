@@ -88,12 +88,26 @@ pub mod ssr {
             .map_err(session_error)
     }
 
+    /// The client's address: the connection's peer, or the client a trusted reverse proxy
+    /// names in `X-Forwarded-For` (`billing::core::client_address`).
     pub async fn client_ip() -> Option<std::net::IpAddr> {
         use axum::extract::ConnectInfo;
-        leptos_axum::extract::<ConnectInfo<std::net::SocketAddr>>()
+        let ConnectInfo(peer) = leptos_axum::extract::<ConnectInfo<std::net::SocketAddr>>()
             .await
-            .ok()
-            .map(|ConnectInfo(addr)| addr.ip())
+            .ok()?;
+        let headers = leptos_axum::extract::<axum::http::HeaderMap>().await.ok();
+        let forwarded_for = headers
+            .as_ref()
+            .and_then(|h| h.get("x-forwarded-for"))
+            .and_then(|v| v.to_str().ok());
+        let trusted = services()
+            .map(|s| s.config.trusted_proxies.clone())
+            .unwrap_or_default();
+        Some(billing::core::client_address::client_address(
+            peer.ip(),
+            forwarded_for,
+            &trusted,
+        ))
     }
 
     /// The login session id the browser's cookie session holds. The cookie sessions live in Redis:

@@ -58,6 +58,9 @@ pub fn router(services: Services, leptos_options: LeptosOptions) -> Router {
         .layer(from_fn_with_state(state.clone(), pages_guard::guard))
         .layer(axum::middleware::from_fn(api::server_function_status))
         .layer(sessions)
+        .layer(axum::Extension(api::auth::TrustedProxies(
+            services.config.trusted_proxies.clone().into(),
+        )))
         .layer(axum::extract::DefaultBodyLimit::max(body_limit::BODY_LIMIT))
         .layer(axum::middleware::from_fn(body_limit::limit))
         .layer(from_fn_with_state(

@@ -249,3 +249,81 @@ async fn a_cross_site_post_is_refused_and_a_same_site_one_goes_through(pool: PgP
         configured.text
     );
 }
+
+/// A REST login as it reaches the server from `peer`, with `forwarded_for` as a proxy wrote it.
+fn login_from(peer: &str, forwarded_for: Option<&str>, username: &str) -> Request<Body> {
+    let mut request = Request::builder()
+        .method("POST")
+        .uri("/api/v2/auth/login")
+        .header(header::CONTENT_TYPE, "application/json");
+    if let Some(header) = forwarded_for {
+        request = request.header("x-forwarded-for", header);
+    }
+    let mut request = request
+        .body(Body::from(
+            serde_json::json!({"username": username, "password": "wrong-password"}).to_string(),
+        ))
+        .unwrap();
+    let peer: std::net::SocketAddr = format!("{peer}:40000").parse().unwrap();
+    request
+        .extensions_mut()
+        .insert(axum::extract::ConnectInfo(peer));
+    request
+}
+
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
+async fn forwarded_addresses_count_only_from_a_trusted_proxy(pool: PgPool) {
+    let mut config = support::test_config("postgres://unused", &support::shared_redis_url());
+    config.trusted_proxies = billing::core::client_address::parse_trusted("127.0.0.1").unwrap();
+    let redis = billing::core::redis::connect(&config.redis).await.unwrap();
+    let app = TestApp::from_services(billing::Services::new(config, pool, redis));
+    let per_address = app.services.config.auth.login_max_failures as usize * 5;
+
+    // Through the proxy, one client uses up its address's attempts (on many usernames, so that
+    // no username is slowed down)…
+    let mut last = StatusCode::OK;
+    for n in 0..=per_address {
+        last = app
+            .send(login_from(
+                "127.0.0.1",
+                Some("203.0.113.5"),
+                &format!("user{n}"),
+            ))
+            .await
+            .status;
+    }
+    assert_eq!(
+        last,
+        StatusCode::TOO_MANY_REQUESTS,
+        "the client behind the proxy is blocked"
+    );
+    // …and is blocked, while another client behind the same proxy is not.
+    let other = app
+        .send(login_from("127.0.0.1", Some("198.51.100.7"), "other"))
+        .await;
+    assert_ne!(
+        other.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        other.text
+    );
+    // A client that writes the header itself (not through the proxy) is its own address.
+    let spoofed = app
+        .send(login_from("192.0.2.44", Some("198.51.100.99"), "spoofer"))
+        .await;
+    assert_ne!(
+        spoofed.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        spoofed.text
+    );
+    let blocked_spoof = app
+        .send(login_from("192.0.2.44", Some("203.0.113.5"), "spoofer2"))
+        .await;
+    assert_ne!(
+        blocked_spoof.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "naming a blocked client does not borrow its block: {}",
+        blocked_spoof.text
+    );
+}

@@ -63,20 +63,34 @@ impl FromRequestParts<AppState> for AuthUser {
     }
 }
 
-/// The peer address of the connection, when the server was started with connect info.
+/// The client's address: the connection's peer, or the client a trusted reverse proxy names in
+/// `X-Forwarded-For` (see `billing::core::client_address`). `None` without connect info (tests).
 #[derive(Debug, Clone, Copy)]
 pub struct ClientIp(pub Option<std::net::IpAddr>);
+
+/// The reverse proxies whose `X-Forwarded-For` is believed (`trusted_proxies`), for [`ClientIp`].
+#[derive(Debug, Clone, Default)]
+pub struct TrustedProxies(pub std::sync::Arc<[ipnet::IpNet]>);
 
 impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientIp(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|ConnectInfo(addr)| addr.ip()),
-        ))
+        let Some(ConnectInfo(peer)) = parts.extensions.get::<ConnectInfo<SocketAddr>>() else {
+            return Ok(ClientIp(None));
+        };
+        let trusted = parts
+            .extensions
+            .get::<TrustedProxies>()
+            .cloned()
+            .unwrap_or_default();
+        let forwarded_for = parts
+            .headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok());
+        Ok(ClientIp(Some(
+            billing::core::client_address::client_address(peer.ip(), forwarded_for, &trusted.0),
+        )))
     }
 }
 

@@ -23,6 +23,8 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// The address customers use to reach the app, for links in messages (no trailing slash).
     pub public_url: String,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (none by default).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     pub timezone: chrono_tz::Tz,
     pub database: DatabaseConfig,
     pub redis: RedisConfig,
@@ -97,6 +99,8 @@ pub enum ConfigError {
 #[serde(default)]
 struct RawConfig {
     mode: Option<String>,
+    /// Comma-separated addresses or networks.
+    trusted_proxies: Option<String>,
     data_dir: Option<PathBuf>,
     public_url: Option<String>,
     timezone: Option<String>,
@@ -218,6 +222,14 @@ impl Config {
             });
         }
 
+        let trusted_proxies = crate::core::client_address::parse_trusted(
+            raw.trusted_proxies.as_deref().unwrap_or(""),
+        )
+        .map_err(|reason| ConfigError::Malformed {
+            key: "trusted_proxies",
+            reason,
+        })?;
+
         let database_url = required(raw.database.url, "database.url")?;
         if !database_url.starts_with("postgres://") && !database_url.starts_with("postgresql://") {
             return Err(ConfigError::Malformed {
@@ -289,6 +301,7 @@ impl Config {
 
         Ok(Config {
             mode,
+            trusted_proxies,
             data_dir,
             public_url: public_url.trim_end_matches('/').to_owned(),
             timezone,

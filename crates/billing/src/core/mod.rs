@@ -3,6 +3,7 @@
 //! explain themselves. Nothing here imports an area.
 
 pub mod audit;
+pub mod client_address;
 pub mod config;
 pub mod crypto;
 pub mod days;
