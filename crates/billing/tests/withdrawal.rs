@@ -89,15 +89,21 @@ async fn assert_router_matches_vouchers(
     }
 }
 
-#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
-async fn a_voucher_disabled_while_its_push_waits_for_the_router_never_goes_live(pool: PgPool) {
+/// Services, a simulated router registered as "Tower A", and a plan on it, its profile pushed.
+async fn tower(pool: &PgPool) -> (Services, Simulator, i64, domain::model::plans::Plan) {
     let services = services(pool.clone()).await;
     let sim = simulator().await;
     let router_id = register_router(&services, &sim, "Tower A").await;
-    let plan = plans::create_plan(&pool, plan_input(router_id), Actor::System)
+    let plan = plans::create_plan(pool, plan_input(router_id), Actor::System)
         .await
         .unwrap();
     drain(&services).await;
+    (services, sim, router_id, plan)
+}
+
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
+async fn a_voucher_disabled_while_its_push_waits_for_the_router_never_goes_live(pool: PgPool) {
+    let (services, sim, _, plan) = tower(&pool).await;
 
     router_down(&sim);
     let created = vouchers::create_batch(&pool, batch(plan.id, 3), Actor::System)
@@ -130,13 +136,7 @@ async fn a_voucher_disabled_while_its_push_waits_for_the_router_never_goes_live(
 
 #[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
 async fn a_voucher_deleted_while_its_push_waits_never_reaches_the_router(pool: PgPool) {
-    let services = services(pool.clone()).await;
-    let sim = simulator().await;
-    let router_id = register_router(&services, &sim, "Tower A").await;
-    let plan = plans::create_plan(&pool, plan_input(router_id), Actor::System)
-        .await
-        .unwrap();
-    drain(&services).await;
+    let (services, sim, _, plan) = tower(&pool).await;
 
     router_down(&sim);
     let created = vouchers::create_batch(&pool, batch(plan.id, 2), Actor::System)
@@ -163,13 +163,7 @@ async fn a_voucher_deleted_while_its_push_waits_never_reaches_the_router(pool: P
 async fn a_voucher_whose_add_reached_the_router_but_not_its_reply_is_retired_when_withdrawn(
     pool: PgPool,
 ) {
-    let services = services(pool.clone()).await;
-    let sim = simulator().await;
-    let router_id = register_router(&services, &sim, "Tower A").await;
-    let plan = plans::create_plan(&pool, plan_input(router_id), Actor::System)
-        .await
-        .unwrap();
-    drain(&services).await;
+    let (services, sim, _, plan) = tower(&pool).await;
 
     // The router makes the first user, then the connection breaks before its answer: billing
     // cannot know the user exists.
@@ -203,12 +197,7 @@ async fn a_voucher_whose_add_reached_the_router_but_not_its_reply_is_retired_whe
 async fn reconciliation_retires_our_users_whose_voucher_is_withdrawn_and_leaves_strangers(
     pool: PgPool,
 ) {
-    let services = services(pool.clone()).await;
-    let sim = simulator().await;
-    let router_id = register_router(&services, &sim, "Tower A").await;
-    let plan = plans::create_plan(&pool, plan_input(router_id), Actor::System)
-        .await
-        .unwrap();
+    let (services, sim, router_id, plan) = tower(&pool).await;
     let created = vouchers::create_batch(&pool, batch(plan.id, 4), Actor::System)
         .await
         .unwrap();
