@@ -393,3 +393,49 @@ async fn registrations_are_limited_per_address_and_in_all(pool: PgPool) {
         "the limit for every address together"
     );
 }
+
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
+async fn an_owner_tapping_login_while_slowed_down_does_not_block_their_own_address(pool: PgPool) {
+    use std::net::IpAddr;
+    use std::time::Duration;
+    let services = services(pool.clone()).await;
+    accounts::create_staff(
+        &pool,
+        "admin",
+        "Admin",
+        SecretString::from("admin12345"),
+        Role::Admin,
+    )
+    .await
+    .unwrap();
+    let attacker: IpAddr = "203.0.113.8".parse().unwrap();
+    for _ in 0..services.config.auth.login_max_failures {
+        let _ = services
+            .auth
+            .login("admin", SecretString::from("wrong"), Some(attacker))
+            .await;
+    }
+    // The owner taps "log in" again and again while the username is slowed down: far more
+    // taps than the address allows attempts, none of which checks a password.
+    let owner: IpAddr = "198.51.100.21".parse().unwrap();
+    let per_address = services.config.auth.login_max_failures * 5;
+    for _ in 0..per_address + 5 {
+        let tap = services
+            .auth
+            .login("admin", SecretString::from("admin12345"), Some(owner))
+            .await;
+        if tap.is_ok() {
+            return;
+        }
+        assert!(matches!(tap, Err(AuthError::RateLimited { .. })), "{tap:?}");
+    }
+    tokio::time::sleep(Duration::from_secs(
+        services.config.auth.login_backoff_max_seconds + 1,
+    ))
+    .await;
+    services
+        .auth
+        .login("admin", SecretString::from("admin12345"), Some(owner))
+        .await
+        .expect("the owner gets in once the wait is over");
+}

@@ -253,6 +253,11 @@ impl AuthService {
             });
         }
         if let Some(retry_after_seconds) = self.user_backoff.admit(&user_subject).await? {
+            // No password was checked: the address gets its attempt back, so an owner tapping
+            // "log in" while their username is slowed down does not block their own address.
+            if let Some(ip) = &ip_subject {
+                self.address_limit.release(ip).await?;
+            }
             return Err(AuthError::RateLimited {
                 retry_after_seconds,
             });
