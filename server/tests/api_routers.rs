@@ -14,6 +14,13 @@ async fn admin(app: &TestApp) -> String {
     app.token("admin", "admin12345").await
 }
 
+/// A router edit that leaves the stored password as it is (no `password` field).
+fn router_body_without_password(name: &str, sim: &Simulator) -> serde_json::Value {
+    let mut body = router_body(name, sim, "");
+    body.as_object_mut().unwrap().remove("password");
+    body
+}
+
 fn router_body(name: &str, sim: &Simulator, password: &str) -> serde_json::Value {
     json!({
         "name": name,
@@ -194,8 +201,7 @@ async fn an_unreachable_router_is_reported_and_degrades_health(pool: PgPool) {
     // Pointing it at another address without its password is refused: the stored password must
     // not go to a server of the editor's choice. Nothing changes.
     let elsewhere = simulator().await;
-    let mut moved = router_body("Tower B2", &elsewhere, "");
-    moved.as_object_mut().unwrap().remove("password");
+    let moved = router_body_without_password("Tower B2", &elsewhere);
     let refused = app
         .request(
             "PUT",
@@ -286,8 +292,7 @@ async fn a_router_refusing_the_login_is_reported_with_the_reason(pool: PgPool) {
     assert_eq!(status.body["reachable"], true, "{}", status.text);
 
     // Editing without a password keeps the stored one.
-    let mut renamed = router_body("Tower B2", &sim, "");
-    renamed.as_object_mut().unwrap().remove("password");
+    let renamed = router_body_without_password("Tower B2", &sim);
     let renamed = app
         .request(
             "PUT",

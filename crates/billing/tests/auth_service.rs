@@ -21,6 +21,19 @@ fn registration(whatsapp: &str, email: &str) -> Registration {
     }
 }
 
+/// The staff admin `admin` / `admin12345`.
+async fn admin(pool: &PgPool) {
+    accounts::create_staff(
+        pool,
+        "admin",
+        "Admin",
+        SecretString::from("admin12345"),
+        Role::Admin,
+    )
+    .await
+    .unwrap();
+}
+
 #[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
 async fn registration_stores_an_argon2_hash_and_an_audit_row(pool: PgPool) {
     let services = services(pool.clone()).await;
@@ -216,15 +229,7 @@ async fn staff_creation_validates_and_refuses_duplicates(pool: PgPool) {
 #[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
 async fn a_successful_login_clears_the_failure_count(pool: PgPool) {
     let services = services(pool.clone()).await;
-    accounts::create_staff(
-        &pool,
-        "admin",
-        "Admin",
-        SecretString::from("admin12345"),
-        Role::Admin,
-    )
-    .await
-    .unwrap();
+    admin(&pool).await;
     for round in 0..3 {
         for _ in 0..4 {
             let err = services
@@ -270,15 +275,7 @@ async fn parallel_wrong_logins_from_one_address_check_at_most_its_limit_and_the_
     use std::net::IpAddr;
     use std::time::{Duration, Instant};
     let services = services(pool.clone()).await;
-    accounts::create_staff(
-        &pool,
-        "admin",
-        "Admin",
-        SecretString::from("admin12345"),
-        Role::Admin,
-    )
-    .await
-    .unwrap();
+    admin(&pool).await;
     let attacker: IpAddr = "203.0.113.7".parse().unwrap();
     let attempts = futures::future::join_all((0..100).map(|_| {
         services.auth.login(
@@ -399,15 +396,7 @@ async fn an_owner_tapping_login_while_slowed_down_does_not_block_their_own_addre
     use std::net::IpAddr;
     use std::time::Duration;
     let services = services(pool.clone()).await;
-    accounts::create_staff(
-        &pool,
-        "admin",
-        "Admin",
-        SecretString::from("admin12345"),
-        Role::Admin,
-    )
-    .await
-    .unwrap();
+    admin(&pool).await;
     let attacker: IpAddr = "203.0.113.8".parse().unwrap();
     for _ in 0..services.config.auth.login_max_failures {
         let _ = services

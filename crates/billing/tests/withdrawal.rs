@@ -9,9 +9,7 @@ use support::{batch, drain, plan_input, register_router, services, simulator, sk
 use billing::Services;
 use billing::core::audit::Actor;
 use billing::hotspot::jobs::voucher_comment;
-use billing::hotspot::reconcile;
 use billing::hotspot::{plans, vouchers};
-use domain::ExpiredAction;
 use domain::model::vouchers::BatchInput;
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
@@ -42,15 +40,11 @@ async fn reconcile(
     services: &Services,
     router_id: i64,
 ) -> Option<domain::model::routers::ReconcileReport> {
-    reconcile::run_once(
-        &services.pool,
-        &services.routers,
-        router_id,
-        ExpiredAction::Remove,
-    )
-    .await
-    .map_err(|e| eprintln!("reconciliation failed: {e}"))
-    .ok()
+    services
+        .reconcile(router_id)
+        .await
+        .map_err(|e| eprintln!("reconciliation failed: {e}"))
+        .ok()
 }
 
 /// The router as billing should have left it once everything settled: each live voucher's user
