@@ -81,7 +81,8 @@ pub fn Dashboard() -> impl IntoView {
 #[component]
 fn HealthCard(health: HealthReport) -> impl IntoView {
     let i18n = use_i18n();
-    let health_label = match health.status {
+    let status = health.status;
+    let health_label = move || match status {
         HealthStatus::Healthy => t_string!(i18n, status_healthy).to_string(),
         HealthStatus::Degraded => t_string!(i18n, status_degraded).to_string(),
         HealthStatus::Unhealthy => t_string!(i18n, status_unhealthy).to_string(),
@@ -103,7 +104,7 @@ fn HealthCard(health: HealthReport) -> impl IntoView {
                 <tbody>
                     {health.checks.into_iter().map(|c| {
                         let healthy = c.status == HealthStatus::Healthy;
-                        let label = if healthy {
+                        let label = move || if healthy {
                             t_string!(i18n, status_healthy).to_string()
                         } else {
                             t_string!(i18n, status_unhealthy).to_string()

@@ -56,7 +56,8 @@ fn PlanTile(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let id = plan.id;
-    let validity = validity_label(i18n, plan.validity_seconds);
+    let seconds = plan.validity_seconds;
+    let validity = move || validity_label(i18n, seconds);
     let n = plan.stock;
     view! {
         <button

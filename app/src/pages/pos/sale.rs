@@ -14,7 +14,8 @@ pub fn SaleCard(
     set_auto_print: WriteSignal<bool>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let validity = validity_label(i18n, sale.validity_seconds);
+    let seconds = sale.validity_seconds;
+    let validity = move || validity_label(i18n, seconds);
     let separate_password = sale.password != sale.code;
     let pending = sale.router_state != RouterState::Pushed;
     view! {
@@ -65,7 +66,8 @@ pub fn SaleCard(
 #[component]
 pub fn Receipt(sale: SaleView) -> impl IntoView {
     let i18n = use_i18n();
-    let validity = validity_label(i18n, sale.validity_seconds);
+    let seconds = sale.validity_seconds;
+    let validity = move || validity_label(i18n, seconds);
     let separate_password = sale.password != sale.code;
     let login_page = sale
         .login_url

@@ -62,7 +62,8 @@ pub fn VoucherSheet(vouchers: Vec<SheetCard>, layout: Memo<Layout>) -> impl Into
 fn VoucherCard(voucher: SheetCard) -> impl IntoView {
     let i18n = use_i18n();
     let separate_password = voucher.password != voucher.code;
-    let validity = validity_label(i18n, voucher.validity_seconds);
+    let seconds = voucher.validity_seconds;
+    let validity = move || validity_label(i18n, seconds);
     let SheetCard { voucher, qr_svg } = voucher;
     let code = voucher.code.clone();
     view! {

@@ -39,16 +39,16 @@ pub fn ReportBody(report: ReportView) -> impl IntoView {
             <div class="chart-svg" inner_html=chart_svg></div>
         </section>
         <div class="report-groups">
-            <GroupTable title=t_string!(i18n, report_by_day).to_string() groups=days key="day" />
-            <GroupTable title=t_string!(i18n, report_by_plan).to_string() groups=report.by_plan key="plan" />
-            <GroupTable title=t_string!(i18n, report_by_cashier).to_string() groups=report.by_cashier key="cashier" />
-            <GroupTable title=t_string!(i18n, report_by_router).to_string() groups=report.by_router key="router" />
+            <GroupTable title=Signal::derive(move || t_string!(i18n, report_by_day).to_string()) groups=days key="day" />
+            <GroupTable title=Signal::derive(move || t_string!(i18n, report_by_plan).to_string()) groups=report.by_plan key="plan" />
+            <GroupTable title=Signal::derive(move || t_string!(i18n, report_by_cashier).to_string()) groups=report.by_cashier key="cashier" />
+            <GroupTable title=Signal::derive(move || t_string!(i18n, report_by_router).to_string()) groups=report.by_router key="router" />
         </div>
     }
 }
 
 #[component]
-fn GroupTable(title: String, groups: Vec<GroupTotal>, key: &'static str) -> impl IntoView {
+fn GroupTable(title: Signal<String>, groups: Vec<GroupTotal>, key: &'static str) -> impl IntoView {
     let i18n = use_i18n();
     let count: i64 = groups.iter().map(|g| g.count).sum();
     let revenue = groups.iter().fold(Rupiah::ZERO, |sum, g| sum + g.revenue);

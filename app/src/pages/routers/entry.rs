@@ -108,16 +108,17 @@ pub fn RouterEntry(router: RouterRow, actions: RowActions) -> impl IntoView {
 #[component]
 fn RouterSummary(router: RouterRow) -> impl IntoView {
     let i18n = use_i18n();
-    let (status_class, status_label) = match (&router.last_error, &router.last_seen) {
-        (Some(_), _) => (
-            "dot dot-bad",
-            t_string!(i18n, router_status_error).to_string(),
-        ),
-        (None, Some(_)) => ("dot dot-ok", t_string!(i18n, router_status_ok).to_string()),
-        (None, None) => (
-            "dot dot-unknown",
-            t_string!(i18n, router_status_unknown).to_string(),
-        ),
+    let (failed, seen) = (router.last_error.is_some(), router.last_seen.is_some());
+    let status_class = match (failed, seen) {
+        (true, _) => "dot dot-bad",
+        (false, true) => "dot dot-ok",
+        (false, false) => "dot dot-unknown",
+    };
+    // A closure, so that the label follows the language switch.
+    let status_label = move || match (failed, seen) {
+        (true, _) => t_string!(i18n, router_status_error).to_string(),
+        (false, true) => t_string!(i18n, router_status_ok).to_string(),
+        (false, false) => t_string!(i18n, router_status_unknown).to_string(),
     };
     let address = format!("{}:{}", router.host, router.port);
     let dash = || "—".to_owned();

@@ -85,7 +85,7 @@ pub fn VoucherFilters(
                         <select name="status">
                             <option value="">{t!(i18n, filter_all)}</option>
                             {VoucherStatus::ALL.iter().map(|&s| view! {
-                                <option value=s.as_str() selected=current.status == Some(s)>{voucher_status_label(i18n, s)}</option>
+                                <option value=s.as_str() selected=current.status == Some(s)>{move || voucher_status_label(i18n, s)}</option>
                             }).collect_view()}
                         </select>
                     </label>

@@ -52,6 +52,7 @@ fn VoucherRow(voucher: VoucherView, withdraw: ServerAction<WithdrawVoucher>) -> 
     let id = v.id;
     let same_password = v.password == v.code;
     let printed = v.sold.is_none() && v.printed_at.is_some();
+    let (status, router_state) = (v.status, v.router_state);
     view! {
         <tr data-voucher=v.code.clone() data-status=v.status.as_str()>
             <td class="select-column">
@@ -81,13 +82,13 @@ fn VoucherRow(voucher: VoucherView, withdraw: ServerAction<WithdrawVoucher>) -> 
                 {v.plan_name.clone()} <span class="sub">{Rupiah::new(v.price).to_string()}</span>
             </td>
             <td data-label=label(|i18n| t_string!(i18n, status).to_string())>
-                <span class=format!("badge badge-voucher-{}", v.status)>{voucher_status_label(i18n, v.status)}</span>
+                <span class=format!("badge badge-voucher-{}", v.status)>{move || voucher_status_label(i18n, status)}</span>
                 {v.sold.clone().map(|at| view! { <span class="sub" data-sold="true">{t!(i18n, voucher_sold)} " " {at}</span> })}
                 {printed.then(|| view! { <span class="sub" data-printed="true">{t!(i18n, voucher_printed)}</span> })}
             </td>
             <td data-label=label(|i18n| t_string!(i18n, voucher_router).to_string())>
                 <span class=format!("router-state router-state-{}", v.router_state) title=v.router_error.clone()>
-                    {router_state_label(i18n, v.router_state)}
+                    {move || router_state_label(i18n, router_state)}
                 </span>
             </td>
             <td data-label=label(|i18n| t_string!(i18n, voucher_expires).to_string())>
