@@ -5,6 +5,7 @@
 #   scripts/dev.sh e2e        set up and run only the browser tests (end2end/; FILES=sales.test.mjs for one file)
 #   scripts/dev.sh api-contract    check the REST API against its OpenAPI document with generated requests
 #   scripts/dev.sh bench      run every benchmark (figures go in docs/BENCHMARKS.md)
+#   scripts/dev.sh bench-dashboard   only the admin dashboard under wrk (release build; ≥ 2,000 req/s)
 #   scripts/dev.sh release-check   build the release site (wasm-opt) and check in Chromium that it hydrates
 #   scripts/dev.sh sqlx-prepare    regenerate .sqlx/ (offline query data) after changing a query
 #   scripts/dev.sh services   only start the throw-away PostgreSQL and Redis under .data/
@@ -407,6 +408,53 @@ bench() {
   schema_db
   cargo bench -p routeros --bench pipeline --bench decode_print
   cargo bench -p server --bench provisioning --bench sales
+  bench_dashboard
+}
+
+# The admin dashboard under load: wrk with 32 connections for 20 s against the release build,
+# logged in as the demo admin, with the demo data and a simulated router. Fails under 2,000
+# requests a second, or when any answer is not the dashboard itself.
+bench_dashboard() {
+  command -v wrk >/dev/null || apt_install wrk
+  local base="${APP_DATABASE__URL%/*}" db="${BENCH_DB:-mikrotik_billing_bench}"
+  local port="${BENCH_PORT:-3200}" sim_port="${BENCH_SIM_PORT:-18729}" url status=0
+  psql "$base/postgres" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db"
+  (
+    export APP_MODE=development LEPTOS_OUTPUT_NAME=mikrotik_billing APP_DATABASE__URL="$base/$db"
+    export APP_REDIS__KEY_PREFIX="bench:$(date +%s):" SQLX_OFFLINE=true
+    unset RUSTFLAGS
+    log "building the release site and simulator"
+    cargo leptos build --release
+    cargo build --release -p routeros --features sim --bin routeros-sim
+    ./target/release/routeros-sim --listen "127.0.0.1:$sim_port" --user admin \
+      --password demo-router >"$DATA/bench-sim.log" 2>&1 &
+    local sim=$!
+    ./target/release/server migrate >/dev/null
+    ./target/release/server seed-demo --router "127.0.0.1:$sim_port" >/dev/null
+    LEPTOS_SITE_ADDR="127.0.0.1:$port" ./target/release/server >"$DATA/bench-server.log" 2>&1 &
+    local server=$!
+    trap 'kill $server $sim 2>/dev/null || true' EXIT
+    url="http://127.0.0.1:$port"
+    for _ in $(seq 100); do curl -sf "$url/health" >/dev/null && break; sleep 0.2; done
+    local cookie
+    cookie=$(curl -s -D - -o /dev/null -H 'content-type: application/json' \
+      -d '{"username":"admin","password":"admin12345"}' "$url/api/v2/auth/login" \
+      | tr -d '\r' | sed -n 's/^[Ss]et-[Cc]ookie: \(mb_session=[^;]*\).*/\1/p')
+    [ -n "$cookie" ] || die "cannot log in as the demo admin"
+    curl -s -H "Cookie: $cookie" "$url/admin" | grep -q 'data-stat="customers"' \
+      || die "GET /admin with the admin's cookie is not the dashboard"
+    log "GET /admin: wrk, 2 threads, 32 connections, 20 s (after 5 s of warm-up)"
+    wrk -t2 -c32 -d5s -H "Cookie: $cookie" "$url/admin" >/dev/null
+    local out
+    out=$(wrk -t2 -c32 -d20s --latency -H "Cookie: $cookie" "$url/admin")
+    echo "$out"
+    if echo "$out" | grep -q 'Non-2xx'; then die "some answers were not 200"; fi
+    local rate
+    rate=$(echo "$out" | awk '/^Requests\/sec:/ { print int($2) }')
+    [ "${rate:-0}" -ge 2000 ] || die "the dashboard served $rate requests a second; the target is 2,000"
+    log "dashboard: $rate requests a second (target 2,000)"
+  ) || status=$?
+  return "$status"
 }
 
 # Builds the release site (wasm-release profile, wasm-opt) and proves in Chromium that it hydrates.
@@ -436,9 +484,10 @@ case "${1:-}" in
   api-contract) api_contract ;;
   release-check) release_check ;;
   bench) bench ;;
+  bench-dashboard) setup; services; bench_dashboard ;;
   sqlx-prepare) sqlx_prepare ;;
   services) setup; services ;;
   setup) setup ;;
   stop) stop ;;
-  *) die "usage: scripts/dev.sh run|test|e2e|api-contract|bench|release-check|sqlx-prepare|services|setup|stop" ;;
+  *) die "usage: scripts/dev.sh run|test|e2e|api-contract|bench|bench-dashboard|release-check|sqlx-prepare|services|setup|stop" ;;
 esac

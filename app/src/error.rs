@@ -54,7 +54,7 @@ impl AppError {
     /// The field a form should mark, if the error is about one.
     pub fn field(&self) -> Option<&str> {
         match self {
-            AppError::Invalid { field, .. } => Some(field),
+            AppError::Invalid { field, .. } if !field.is_empty() => Some(field),
             _ => None,
         }
     }
@@ -74,9 +74,16 @@ impl AppError {
         use billing::core::problem::Problem;
         match error.problem() {
             Problem::Invalid { field, code }
-            | Problem::Conflict { field, code }
+            | Problem::Conflict {
+                field: Some(field),
+                code,
+            }
             | Problem::NotFound { field, code } => {
                 AppError::invalid(field, code, error.to_string())
+            }
+            // About the whole form: no field is marked.
+            Problem::Conflict { field: None, code } => {
+                AppError::invalid("", code, error.to_string())
             }
             // What the router (or the network) said is what the admin needs to fix it.
             Problem::Upstream { code } => AppError::invalid("router", code, error.to_string()),

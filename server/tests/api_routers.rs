@@ -111,7 +111,10 @@ async fn registers_a_router_and_reads_its_live_status(pool: PgPool) {
     assert_eq!(listed.body[0]["identity"], "Menara Utara");
     assert_eq!(listed.body[0]["routeros_version"], "7.18 (stable)");
 
-    let health = app.request("GET", "/health", Auth::None, None).await;
+    // Router names are for admins (see security.rs for the public answer).
+    let health = app
+        .request("GET", "/health", Auth::Bearer(&token), None)
+        .await;
     let check = health.body["checks"]
         .as_array()
         .unwrap()

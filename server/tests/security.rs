@@ -327,3 +327,98 @@ async fn forwarded_addresses_count_only_from_a_trusted_proxy(pool: PgPool) {
         blocked_spoof.text
     );
 }
+
+/// A test app whose routers are probed at most once per `interval`, readable in detail with
+/// `token`.
+async fn app_with_health(pool: PgPool, interval_seconds: u64, token: &str) -> TestApp {
+    let mut config = support::test_config("postgres://unused", &support::shared_redis_url());
+    config.health.router_probe_interval_seconds = interval_seconds;
+    config.health.monitoring_token = Some(secrecy::SecretString::from(token.to_owned()));
+    let redis = billing::core::redis::connect(&config.redis).await.unwrap();
+    TestApp::from_services(billing::Services::new(config, pool, redis))
+}
+
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
+async fn health_probes_each_router_once_an_interval_and_names_none_in_public(pool: PgPool) {
+    use support::Auth;
+    const MONITORING: &str = "monitoring-token-0123456789";
+    let app = app_with_health(pool, 2, MONITORING).await;
+    app.create_staff("admin", "admin12345", domain::Role::Admin)
+        .await;
+    let admin = app.token("admin", "admin12345").await;
+    let site = support::site(&app, &admin).await;
+    let down = app
+        .request(
+            "POST",
+            "/api/v2/routers",
+            Auth::Bearer(&admin),
+            Some(
+                serde_json::json!({"name": "Menara Selatan", "host": "127.0.0.1",
+                "port": support::processes::free_port(), "username": "api", "password": "secret"}),
+            ),
+        )
+        .await;
+    assert_eq!(down.status, StatusCode::CREATED, "{}", down.text);
+    let probes = || site.sim.commands_received("/system/identity/print");
+    let before = probes();
+
+    // 200 callers at once: one probe of each router, and nobody learns a name or an error.
+    let answers = futures::future::join_all(
+        (0..200).map(|_| app.request("GET", "/health", Auth::None, None)),
+    )
+    .await;
+    assert_eq!(probes() - before, 1, "the router was probed once");
+    for answer in &answers {
+        assert_eq!(answer.status, StatusCode::OK, "{}", answer.text);
+        assert_eq!(answer.body["status"], "degraded", "{}", answer.text);
+        let names: Vec<_> = answer.body["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["name"].as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(names, ["database", "redis", "routers"], "{}", answer.text);
+        assert!(
+            !answer.text.contains("Tower")
+                && !answer.text.contains("Menara")
+                && !answer.text.contains("error"),
+            "{}",
+            answer.text
+        );
+    }
+
+    // The admin and the monitoring token read every router by name, with its error, from the
+    // same probes.
+    for auth in [Auth::Bearer(&admin), Auth::Bearer(MONITORING)] {
+        let detailed = app.request("GET", "/health", auth, None).await;
+        assert_eq!(detailed.status, StatusCode::OK, "{}", detailed.text);
+        let checks = detailed.body["checks"].as_array().unwrap();
+        let tower = checks.iter().find(|c| c["name"] == "router:Tower").unwrap();
+        assert_eq!(tower["status"], "healthy");
+        let south = checks
+            .iter()
+            .find(|c| c["name"] == "router:Menara Selatan")
+            .unwrap();
+        assert_eq!(south["status"], "unhealthy");
+        assert!(south["error"].as_str().unwrap().contains("cannot connect"));
+    }
+    assert_eq!(probes() - before, 1);
+    let wrong = app
+        .request("GET", "/health", Auth::Bearer("not-the-token"), None)
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED, "{}", wrong.text);
+
+    // Past the interval the next callers get the last answer at once while one probe refreshes it.
+    tokio::time::sleep(std::time::Duration::from_millis(2_100)).await;
+    let answers =
+        futures::future::join_all((0..50).map(|_| app.request("GET", "/health", Auth::None, None)))
+            .await;
+    assert!(answers.iter().all(|a| a.status == StatusCode::OK));
+    for _ in 0..50 {
+        if probes() - before == 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(probes() - before, 2, "one more probe for the new interval");
+}

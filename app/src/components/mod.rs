@@ -90,9 +90,8 @@ pub fn code_message(
             t_string!(i18n, err_whatsapp_not_indonesian_mobile).to_string()
         }
         E::WhatsappWrongLength => t_string!(i18n, err_whatsapp_wrong_length).to_string(),
-        E::WhatsappTaken => t_string!(i18n, err_whatsapp_taken).to_string(),
         E::EmailInvalid => t_string!(i18n, err_email_invalid).to_string(),
-        E::EmailTaken => t_string!(i18n, err_email_taken).to_string(),
+        E::AlreadyRegistered => t_string!(i18n, err_already_registered).to_string(),
         E::PasswordTooShort => t_string!(i18n, err_password_too_short).to_string(),
         E::PasswordTooLong => t_string!(i18n, err_password_too_long).to_string(),
         E::UsernameEmpty => t_string!(i18n, err_username_empty).to_string(),

@@ -7,6 +7,7 @@ use crate::core::{crypto, db, health, redis};
 use crate::hotspot::jobs::HotspotJobs;
 use crate::hotspot::reconcile::{self, ReconcileError};
 use crate::identity::auth::AuthService;
+use crate::ops::health::HealthMonitor;
 use crate::routers::RouterService;
 use std::sync::Arc;
 
@@ -18,6 +19,7 @@ pub struct Services {
     pub redis: redis::RedisPool,
     pub auth: AuthService,
     pub routers: RouterService,
+    pub health_monitor: HealthMonitor,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -35,12 +37,19 @@ impl Services {
         let auth = AuthService::new(&config, pool.clone(), redis.clone());
         let secrets = crypto::SecretBox::new(&config.encryption_key_bytes());
         let routers = RouterService::new(pool.clone(), secrets);
+        let health_monitor = HealthMonitor::new(
+            pool.clone(),
+            redis.clone(),
+            routers.clone(),
+            std::time::Duration::from_secs(config.health.router_probe_interval_seconds),
+        );
         Services {
             config: Arc::new(config),
             pool,
             redis,
             auth,
             routers,
+            health_monitor,
         }
     }
 
@@ -74,12 +83,9 @@ impl Services {
         .await
     }
 
-    /// Database and Redis (critical), then every router (non-critical).
+    /// Database and Redis (critical), then every router (non-critical), from cached probes
+    /// (see [`HealthMonitor`]).
     pub async fn health(&self) -> health::HealthReport {
-        let (core, routers) = tokio::join!(
-            health::check(&self.pool, &self.redis),
-            self.routers.health_checks()
-        );
-        health::HealthReport::from_checks(core.checks.into_iter().chain(routers).collect())
+        self.health_monitor.report().await
     }
 }

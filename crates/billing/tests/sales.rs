@@ -491,7 +491,7 @@ async fn a_request_key_replayed_for_another_plan_is_refused(pool: PgPool) {
     assert!(matches!(
         billing::core::problem::Explain::problem(&refused),
         billing::core::problem::Problem::Conflict {
-            field: "request_key",
+            field: Some("request_key"),
             ..
         }
     ));

@@ -46,9 +46,9 @@ error_codes! {
     WhatsappInvalidCharacters = "whatsapp_invalid_characters",
     WhatsappNotIndonesianMobile = "whatsapp_not_indonesian_mobile",
     WhatsappWrongLength = "whatsapp_wrong_length",
-    WhatsappTaken = "whatsapp_taken",
     EmailInvalid = "email_invalid",
-    EmailTaken = "email_taken",
+    /// The WhatsApp number or the email is an existing account's (which one is not said).
+    AlreadyRegistered = "already_registered",
     PasswordTooShort = "password_too_short",
     PasswordTooLong = "password_too_long",
     UsernameEmpty = "username_empty",

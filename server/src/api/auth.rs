@@ -103,7 +103,7 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
     responses(
         (status = 201, description = "Registered", body = Customer),
         (status = 400, description = "Body is not JSON", body = ErrorBody),
-        (status = 409, description = "WhatsApp number or email already registered", body = ErrorBody),
+        (status = 409, description = "The WhatsApp number or the email belongs to an account (`already_registered`; which one is not said)", body = ErrorBody),
         (status = 422, description = "A field is invalid", body = ErrorBody),
         (status = 429, description = "Too many registrations from this address, or from everyone, this hour; see `Retry-After`", body = ErrorBody),
     )

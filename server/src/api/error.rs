@@ -38,7 +38,7 @@ pub enum ApiError {
     },
     #[error("{message}")]
     Conflict {
-        field: String,
+        field: Option<String>,
         code: String,
         message: String,
     },
@@ -108,7 +108,7 @@ impl IntoResponse for ApiError {
         let (status, code) = self.status_and_code();
         let field = match &self {
             ApiError::Unprocessable { field, .. } => field.clone(),
-            ApiError::Conflict { field, .. } => Some(field.clone()),
+            ApiError::Conflict { field, .. } => field.clone(),
             _ => None,
         };
         let error = match &self {
@@ -159,7 +159,7 @@ impl ApiError {
                 message: error.to_string(),
             },
             Problem::Conflict { field, code } => ApiError::Conflict {
-                field: field.to_owned(),
+                field: field.map(str::to_owned),
                 code: code.as_str().to_owned(),
                 message: error.to_string(),
             },

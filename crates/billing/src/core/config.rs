@@ -36,6 +36,17 @@ pub struct Config {
     pub background_jobs: bool,
     /// How often the activation monitor reads the routers (30 s by default). Divides a minute.
     pub activation_interval_seconds: u32,
+    pub health: HealthConfig,
+}
+
+#[derive(Debug, Clone)]
+pub struct HealthConfig {
+    /// The longest a router's health probe is reused: each router is probed at most once per
+    /// interval, however often `/health` and the dashboard are read (30 s by default).
+    pub router_probe_interval_seconds: u64,
+    /// A bearer token that reads the detailed `/health` report (router names and errors) without
+    /// an admin login, for monitoring. None: only admins read it.
+    pub monitoring_token: Option<SecretString>,
 }
 
 #[derive(Debug, Clone)]
@@ -111,6 +122,14 @@ struct RawConfig {
     vouchers: RawVouchers,
     background_jobs: Option<bool>,
     jobs: RawJobs,
+    health: RawHealth,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct RawHealth {
+    router_probe_interval_seconds: Option<u64>,
+    monitoring_token: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -299,6 +318,23 @@ impl Config {
             });
         }
 
+        let router_probe_interval_seconds = raw.health.router_probe_interval_seconds.unwrap_or(30);
+        if router_probe_interval_seconds == 0 {
+            return Err(ConfigError::Malformed {
+                key: "health.router_probe_interval_seconds",
+                reason: "must be at least 1".to_owned(),
+            });
+        }
+        let monitoring_token = match raw.health.monitoring_token {
+            Some(token) if token.trim().len() < 16 => {
+                return Err(ConfigError::Malformed {
+                    key: "health.monitoring_token",
+                    reason: "must be at least 16 characters (or unset)".to_owned(),
+                });
+            }
+            token => token.map(|t| SecretString::from(t.trim().to_owned())),
+        };
+
         Ok(Config {
             mode,
             trusted_proxies,
@@ -318,6 +354,10 @@ impl Config {
             expired_voucher_action,
             background_jobs: raw.background_jobs.unwrap_or(true),
             activation_interval_seconds,
+            health: HealthConfig {
+                router_probe_interval_seconds,
+                monitoring_token,
+            },
         })
     }
 

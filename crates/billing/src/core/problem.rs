@@ -12,9 +12,10 @@ pub enum Problem {
         field: &'static str,
         code: ErrorCode,
     },
-    /// The request conflicts with what exists: a name taken, a record still in use.
+    /// The request conflicts with what exists: a name taken, a record still in use. No field
+    /// when naming one would tell more than the requester may know (an account that exists).
     Conflict {
-        field: &'static str,
+        field: Option<&'static str>,
         code: ErrorCode,
     },
     /// The record the request names does not exist.

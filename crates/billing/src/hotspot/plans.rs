@@ -38,7 +38,7 @@ impl Explain for CatalogError {
         match self {
             CatalogError::Invalid(e) => e.problem(),
             CatalogError::DuplicatePlan => Problem::Conflict {
-                field: "name",
+                field: Some("name"),
                 code: ErrorCode::PlanNameTaken,
             },
             CatalogError::PlanNotFound => Problem::NotFound {

@@ -61,7 +61,7 @@ impl Explain for SaleError {
                 code: ErrorCode::SaleNotFound,
             },
             SaleError::KeyReused => Problem::Conflict {
-                field: "request_key",
+                field: Some("request_key"),
                 code: ErrorCode::RequestKeyReused,
             },
             SaleError::Voucher(e) => e.problem(),

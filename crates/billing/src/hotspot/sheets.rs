@@ -41,7 +41,7 @@ impl Explain for SheetError {
                 code: ErrorCode::SheetNotFound,
             },
             SheetError::Closed => Problem::Conflict {
-                field: "sheet_id",
+                field: Some("sheet_id"),
                 code: ErrorCode::SheetClosed,
             },
             SheetError::Database(_) => Problem::Internal,

@@ -28,12 +28,12 @@ pub struct Authenticated {
 pub enum AuthError {
     #[error(transparent)]
     Invalid(#[from] FieldError),
-    #[error("{message}")]
-    Duplicate {
-        field: &'static str,
-        code: ErrorCode,
-        message: &'static str,
-    },
+    /// The WhatsApp number or the email belongs to an account already; which one is not said,
+    /// so the registration form tells nobody whose number or address is a customer's.
+    #[error(
+        "this WhatsApp number or email address cannot be registered again; if the account is yours, log in"
+    )]
+    AlreadyRegistered,
     #[error("wrong username or password")]
     InvalidCredentials,
     #[error("too many attempts; try again in {retry_after_seconds} seconds")]
@@ -58,7 +58,10 @@ impl Explain for AuthError {
     fn problem(&self) -> Problem {
         match self {
             AuthError::Invalid(e) => e.problem(),
-            AuthError::Duplicate { field, code, .. } => Problem::Conflict { field, code: *code },
+            AuthError::AlreadyRegistered => Problem::Conflict {
+                field: None,
+                code: ErrorCode::AlreadyRegistered,
+            },
             AuthError::InvalidCredentials => Problem::InvalidCredentials,
             AuthError::RateLimited {
                 retry_after_seconds,
@@ -195,16 +198,8 @@ impl AuthService {
         )
         .await
         .map_err(|e| match e {
-            accounts::InsertCustomerError::DuplicateWhatsapp => AuthError::Duplicate {
-                field: "whatsapp",
-                code: ErrorCode::WhatsappTaken,
-                message: "a customer with this WhatsApp number is already registered",
-            },
-            accounts::InsertCustomerError::DuplicateEmail => AuthError::Duplicate {
-                field: "email",
-                code: ErrorCode::EmailTaken,
-                message: "a customer with this email address is already registered",
-            },
+            accounts::InsertCustomerError::DuplicateWhatsapp
+            | accounts::InsertCustomerError::DuplicateEmail => AuthError::AlreadyRegistered,
             accounts::InsertCustomerError::Database(e) => AuthError::Database(e),
         })?;
         audit::record(

@@ -30,11 +30,11 @@ impl Explain for RouterError {
         match self {
             RouterError::Invalid(e) => e.problem(),
             RouterError::DuplicateName => Problem::Conflict {
-                field: "name",
+                field: Some("name"),
                 code: ErrorCode::RouterNameTaken,
             },
             RouterError::InUse => Problem::Conflict {
-                field: "router_id",
+                field: Some("router_id"),
                 code: ErrorCode::RouterInUse,
             },
             RouterError::NotFound => Problem::NotFound {

@@ -48,6 +48,38 @@ impl HealthReport {
         };
         HealthReport { status, checks }
     }
+
+    /// What anyone may read: the same status, without error texts, and the checks of one kind
+    /// (`router:Tower A`, `router:Tower B`) folded into one per kind (`routers`), so no name of a
+    /// router or of anything else the operator named is given away.
+    pub fn public(&self) -> HealthReport {
+        let mut checks: Vec<Check> = Vec::new();
+        for check in &self.checks {
+            let name = match check.name.split_once(':') {
+                Some((kind, _)) => format!("{kind}s"),
+                None => check.name.clone(),
+            };
+            match checks.iter_mut().find(|c| c.name == name) {
+                Some(folded) => {
+                    if check.status != HealthStatus::Healthy {
+                        folded.status = HealthStatus::Unhealthy;
+                    }
+                    folded.latency_ms = folded.latency_ms.max(check.latency_ms);
+                }
+                None => checks.push(Check {
+                    name,
+                    status: check.status,
+                    critical: check.critical,
+                    latency_ms: check.latency_ms,
+                    error: None,
+                }),
+            }
+        }
+        HealthReport {
+            status: self.status,
+            checks,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -62,6 +94,32 @@ mod tests {
             latency_ms: 1.0,
             error: None,
         }
+    }
+
+    #[test]
+    fn the_public_report_names_no_router_and_gives_no_error() {
+        let named = |name: &str, status: HealthStatus, error: Option<&str>| Check {
+            name: name.into(),
+            status,
+            critical: !name.contains(':'),
+            latency_ms: 2.0,
+            error: error.map(Into::into),
+        };
+        let report = HealthReport::from_checks(vec![
+            named("database", HealthStatus::Healthy, None),
+            named("router:Tower A", HealthStatus::Healthy, None),
+            named(
+                "router:Tower B",
+                HealthStatus::Unhealthy,
+                Some("10.0.0.2: refused"),
+            ),
+        ]);
+        let public = report.public();
+        assert_eq!(public.status, HealthStatus::Degraded);
+        let names: Vec<_> = public.checks.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["database", "routers"]);
+        assert_eq!(public.checks[1].status, HealthStatus::Unhealthy);
+        assert!(public.checks.iter().all(|c| c.error.is_none()));
     }
 
     #[test]

@@ -315,6 +315,17 @@ impl Simulator {
         self.shared.world().connections
     }
 
+    /// How many times a command with this path (e.g. `/system/identity/print`) was received on a
+    /// logged-in connection, since the simulator started.
+    pub fn commands_received(&self, path: &str) -> u64 {
+        self.shared
+            .world()
+            .commands_received
+            .get(path)
+            .copied()
+            .unwrap_or(0)
+    }
+
     /// How many `listen` commands are running, on all connections. One stops when the client
     /// cancels it with `/cancel` or its connection closes.
     pub fn listen_count(&self) -> usize {

@@ -40,6 +40,8 @@ pub(crate) struct World {
     pub(crate) refuse_login: bool,
     pub(crate) trapped_commands: HashMap<String, String>,
     pub(crate) connections: usize,
+    /// How many times each command path was received (after login), for tests.
+    pub(crate) commands_received: HashMap<String, u64>,
     listeners: Vec<Listener>,
 }
 
@@ -68,6 +70,7 @@ impl Shared {
                 refuse_login: false,
                 trapped_commands: HashMap::new(),
                 connections: 0,
+                commands_received: HashMap::new(),
                 listeners: Vec::new(),
             }),
             username,
@@ -240,6 +243,12 @@ impl Session {
         let shared = self.shared.clone();
         let mut world = shared.world();
         let due = received + world.latency;
+        if self.logged_in {
+            *world
+                .commands_received
+                .entry(request.path.clone())
+                .or_default() += 1;
+        }
         let replies = match request.path.as_str() {
             "/login" => self.login(&request, world.refuse_login),
             _ if !self.logged_in => trap("not logged in", Some(TrapCategory::Api)),
