@@ -443,3 +443,121 @@ async fn only_admins_manage_routers(pool: PgPool) {
         .await;
     assert_eq!(gone.status, StatusCode::NOT_FOUND);
 }
+
+/// Whether the app reaches router `id` now (a fresh connection, its status probe).
+async fn reachable(app: &TestApp, token: &str, id: i64) -> serde_json::Value {
+    app.services.routers.forget(id).await;
+    let status = app
+        .request(
+            "GET",
+            &format!("/api/v2/routers/{id}/status"),
+            Auth::Bearer(token),
+            None,
+        )
+        .await;
+    assert_eq!(status.status, StatusCode::OK, "{}", status.text);
+    status.body
+}
+
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
+async fn a_stored_password_opens_only_for_its_own_row_at_its_own_address(pool: PgPool) {
+    let app = TestApp::new(pool.clone()).await;
+    let token = admin(&app).await;
+    let tower = simulator().await;
+    // A server that would accept Tower A's password, where someone with access to the database
+    // wants it sent.
+    let elsewhere = simulator().await;
+    let mut ids = Vec::new();
+    for (name, sim, password) in [
+        ("Tower A", &tower, ROUTER_PASSWORD),
+        ("Tower B", &elsewhere, "another-password"),
+    ] {
+        let created = app
+            .request(
+                "POST",
+                "/api/v2/routers",
+                Auth::Bearer(&token),
+                Some(router_body(name, sim, password)),
+            )
+            .await;
+        assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+        ids.push(created.body["id"].as_i64().unwrap());
+    }
+    let (a, b) = (ids[0], ids[1]);
+    assert_eq!(reachable(&app, &token, a).await["reachable"], true);
+
+    // Tower A's ciphertext copied onto Tower B does not open there.
+    sqlx::query(
+        "UPDATE routers SET password_encrypted = (SELECT password_encrypted FROM routers WHERE id = $1)
+         WHERE id = $2",
+    )
+    .bind(a)
+    .bind(b)
+    .execute(&pool)
+    .await
+    .unwrap();
+    let copied = reachable(&app, &token, b).await;
+    assert_eq!(copied["reachable"], false, "{copied}");
+    assert!(
+        copied["error"]
+            .as_str()
+            .unwrap()
+            .contains("does not decrypt")
+    );
+
+    // Tower A pointed elsewhere behind the app's back: its password is not sent there.
+    sqlx::query("UPDATE routers SET port = $2 WHERE id = $1")
+        .bind(a)
+        .bind(i32::from(elsewhere.addr().port()))
+        .execute(&pool)
+        .await
+        .unwrap();
+    let moved = reachable(&app, &token, a).await;
+    assert_eq!(moved["reachable"], false, "{moved}");
+    assert_eq!(
+        elsewhere.commands_received("/system/identity/print"),
+        0,
+        "nothing logged in to the other server"
+    );
+}
+
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
+async fn passwords_stored_before_binding_are_resealed_at_start(pool: PgPool) {
+    let app = TestApp::new(pool.clone()).await;
+    let token = admin(&app).await;
+    let sim = simulator().await;
+    let created = app
+        .request(
+            "POST",
+            "/api/v2/routers",
+            Auth::Bearer(&token),
+            Some(router_body("Tower A", &sim, ROUTER_PASSWORD)),
+        )
+        .await;
+    let id = created.body["id"].as_i64().unwrap();
+    // As an earlier version stored it: sealed for no row in particular.
+    let key = app.services.config.encryption_key_bytes();
+    let legacy = billing::core::crypto::SecretBox::new(&key).seal(ROUTER_PASSWORD, b"");
+    sqlx::query("UPDATE routers SET password_encrypted = $2, password_bound = FALSE WHERE id = $1")
+        .bind(id)
+        .bind(&legacy)
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        reachable(&app, &token, id).await["reachable"],
+        true,
+        "opens the old way until re-sealed"
+    );
+
+    assert_eq!(app.services.routers.bind_credentials().await.unwrap(), 1);
+    let (stored, bound): (Vec<u8>, bool) =
+        sqlx::query_as("SELECT password_encrypted, password_bound FROM routers WHERE id = $1")
+            .bind(id)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert!(bound && stored != legacy);
+    assert_eq!(reachable(&app, &token, id).await["reachable"], true);
+    assert_eq!(app.services.routers.bind_credentials().await.unwrap(), 0);
+}

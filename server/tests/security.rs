@@ -422,3 +422,276 @@ async fn health_probes_each_router_once_an_interval_and_names_none_in_public(poo
     }
     assert_eq!(probes() - before, 2, "one more probe for the new interval");
 }
+
+/// Logs `username` in over the API: its bearer token and its browser cookie (one session).
+async fn logged_in(app: &TestApp, username: &str, password: &str) -> (String, String) {
+    let response = app.login(username, password).await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.text);
+    (
+        response.body["token"].as_str().unwrap().to_owned(),
+        response.session_cookie().unwrap(),
+    )
+}
+
+async fn me_status(app: &TestApp, auth: support::Auth<'_>) -> (StatusCode, serde_json::Value) {
+    let me = app.request("GET", "/api/v2/auth/me", auth, None).await;
+    (me.status, me.body["role"].clone())
+}
+
+async fn staff_id(app: &TestApp, admin: &str, username: &str) -> i64 {
+    let list = app
+        .request(
+            "GET",
+            "/api/v2/admin/staff",
+            support::Auth::Bearer(admin),
+            None,
+        )
+        .await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.text);
+    list.body
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["username"] == username)
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap()
+}
+
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
+async fn a_role_change_or_a_deactivation_ends_every_session_of_the_user(pool: PgPool) {
+    use support::Auth;
+    let app = TestApp::new(pool).await;
+    app.create_staff("admin", "admin12345", domain::Role::Admin)
+        .await;
+    app.create_staff("kasir", "kasir12345", domain::Role::Staff)
+        .await;
+    let admin = app.token("admin", "admin12345").await;
+    let kasir = staff_id(&app, &admin, "kasir").await;
+    let (phone_token, phone_cookie) = logged_in(&app, "kasir", "kasir12345").await;
+    let (laptop_token, _) = logged_in(&app, "kasir", "kasir12345").await;
+
+    let sessions = app
+        .request(
+            "GET",
+            &format!("/api/v2/admin/staff/{kasir}/sessions"),
+            Auth::Bearer(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(sessions.status, StatusCode::OK, "{}", sessions.text);
+    let listed = sessions.body.as_array().unwrap();
+    assert_eq!(listed.len(), 2, "{}", sessions.text);
+    assert!(listed.iter().all(|s| s["started_at"].is_string()));
+    assert!(
+        !sessions.text.contains(&phone_token) && !sessions.text.contains(&phone_cookie),
+        "the list names sessions without giving their secrets away"
+    );
+
+    // Promoted: the sessions that carried the cashier role end at once.
+    let promoted = app
+        .request(
+            "PUT",
+            &format!("/api/v2/admin/staff/{kasir}"),
+            Auth::Bearer(&admin),
+            Some(serde_json::json!({"name": "Sari Kasir", "role": "admin", "active": true})),
+        )
+        .await;
+    assert_eq!(promoted.status, StatusCode::OK, "{}", promoted.text);
+    assert_eq!(promoted.body["role"], "admin");
+    for auth in [
+        Auth::Bearer(&phone_token),
+        Auth::Cookie(&phone_cookie),
+        Auth::Bearer(&laptop_token),
+    ] {
+        assert_eq!(me_status(&app, auth).await.0, StatusCode::UNAUTHORIZED);
+    }
+    let (token, _) = logged_in(&app, "kasir", "kasir12345").await;
+    assert_eq!(
+        me_status(&app, Auth::Bearer(&token)).await,
+        (StatusCode::OK, serde_json::json!("admin")),
+        "a new login carries the new role"
+    );
+
+    // A rename alone ends nothing.
+    let renamed = app
+        .request(
+            "PUT",
+            &format!("/api/v2/admin/staff/{kasir}"),
+            Auth::Bearer(&admin),
+            Some(serde_json::json!({"name": "Sari", "role": "admin", "active": true})),
+        )
+        .await;
+    assert_eq!(renamed.status, StatusCode::OK, "{}", renamed.text);
+    assert_eq!(
+        me_status(&app, Auth::Bearer(&token)).await.0,
+        StatusCode::OK
+    );
+
+    // Deactivated: the session ends and no new one starts.
+    let deactivated = app
+        .request(
+            "PUT",
+            &format!("/api/v2/admin/staff/{kasir}"),
+            Auth::Bearer(&admin),
+            Some(serde_json::json!({"name": "Sari", "role": "admin", "active": false})),
+        )
+        .await;
+    assert_eq!(deactivated.status, StatusCode::OK, "{}", deactivated.text);
+    assert_eq!(
+        me_status(&app, Auth::Bearer(&token)).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        app.login("kasir", "kasir12345").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
+async fn an_admin_ends_one_session_or_all_and_only_admins_may(pool: PgPool) {
+    use support::Auth;
+    let app = TestApp::new(pool).await;
+    app.create_staff("admin", "admin12345", domain::Role::Admin)
+        .await;
+    app.create_staff("kasir", "kasir12345", domain::Role::Staff)
+        .await;
+    let admin = app.token("admin", "admin12345").await;
+    let kasir = staff_id(&app, &admin, "kasir").await;
+    let (first, _) = logged_in(&app, "kasir", "kasir12345").await;
+    let (second, _) = logged_in(&app, "kasir", "kasir12345").await;
+    let (third, _) = logged_in(&app, "kasir", "kasir12345").await;
+
+    // A cashier may not manage staff, not even their own sessions' list.
+    for (method, uri) in [
+        ("GET", "/api/v2/admin/staff".to_owned()),
+        ("GET", format!("/api/v2/admin/staff/{kasir}/sessions")),
+        ("DELETE", format!("/api/v2/admin/staff/{kasir}/sessions")),
+    ] {
+        let refused = app.request(method, &uri, Auth::Bearer(&first), None).await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{method} {uri}");
+    }
+
+    let sessions = app
+        .request(
+            "GET",
+            &format!("/api/v2/admin/staff/{kasir}/sessions"),
+            Auth::Bearer(&admin),
+            None,
+        )
+        .await;
+    let ids: Vec<String> = sessions
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(ids.len(), 3);
+    let ended = app
+        .request(
+            "DELETE",
+            &format!("/api/v2/admin/staff/{kasir}/sessions/{}", ids[0]),
+            Auth::Bearer(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(ended.status, StatusCode::NO_CONTENT, "{}", ended.text);
+    let alive: Vec<bool> = futures::future::join_all(
+        [&first, &second, &third].map(|t| me_status(&app, Auth::Bearer(t))),
+    )
+    .await
+    .into_iter()
+    .map(|(status, _)| status == StatusCode::OK)
+    .collect();
+    assert_eq!(alive.iter().filter(|a| **a).count(), 2, "exactly one ended");
+    let again = app
+        .request(
+            "DELETE",
+            &format!("/api/v2/admin/staff/{kasir}/sessions/{}", ids[0]),
+            Auth::Bearer(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::NOT_FOUND, "{}", again.text);
+
+    let all = app
+        .request(
+            "DELETE",
+            &format!("/api/v2/admin/staff/{kasir}/sessions"),
+            Auth::Bearer(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(all.status, StatusCode::OK, "{}", all.text);
+    assert_eq!(all.body["ended"], 2);
+    for token in [&first, &second, &third] {
+        assert_eq!(
+            me_status(&app, Auth::Bearer(token)).await.0,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    assert_eq!(
+        me_status(&app, Auth::Bearer(&admin)).await.0,
+        StatusCode::OK,
+        "the admin's own session is untouched"
+    );
+}
+
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
+async fn the_last_active_admin_is_neither_demoted_nor_deactivated(pool: PgPool) {
+    use support::Auth;
+    let app = TestApp::new(pool).await;
+    app.create_staff("admin", "admin12345", domain::Role::Admin)
+        .await;
+    let admin = app.token("admin", "admin12345").await;
+    let me = staff_id(&app, &admin, "admin").await;
+    for change in [
+        serde_json::json!({"name": "Admin", "role": "staff", "active": true}),
+        serde_json::json!({"name": "Admin", "role": "admin", "active": false}),
+    ] {
+        let refused = app
+            .request(
+                "PUT",
+                &format!("/api/v2/admin/staff/{me}"),
+                Auth::Bearer(&admin),
+                Some(change),
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.text);
+        assert_eq!(refused.body["code"], "last_admin");
+    }
+    assert_eq!(
+        me_status(&app, Auth::Bearer(&admin)).await,
+        (StatusCode::OK, serde_json::json!("admin")),
+        "nothing changed"
+    );
+    let customer_role = app
+        .request(
+            "PUT",
+            &format!("/api/v2/admin/staff/{me}"),
+            Auth::Bearer(&admin),
+            Some(serde_json::json!({"name": "Admin", "role": "customer", "active": true})),
+        )
+        .await;
+    assert_eq!(customer_role.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(customer_role.body["code"], "staff_role");
+
+    // With a second admin, either may step down.
+    app.create_staff("owner", "owner12345", domain::Role::Admin)
+        .await;
+    let stepped_down = app
+        .request(
+            "PUT",
+            &format!("/api/v2/admin/staff/{me}"),
+            Auth::Bearer(&admin),
+            Some(serde_json::json!({"name": "Admin", "role": "staff", "active": true})),
+        )
+        .await;
+    assert_eq!(stepped_down.status, StatusCode::OK, "{}", stepped_down.text);
+    assert_eq!(
+        me_status(&app, Auth::Bearer(&admin)).await.0,
+        StatusCode::UNAUTHORIZED,
+        "their own admin session ended with the role"
+    );
+}

@@ -159,6 +159,10 @@ pub fn code_message(
         E::MethodNotAllowed => t_string!(i18n, err_method_not_allowed).to_string(),
         E::BodyTooLarge => t_string!(i18n, err_body_too_large).to_string(),
         E::CrossOrigin => t_string!(i18n, err_cross_origin).to_string(),
+        E::StaffNotFound => t_string!(i18n, err_staff_not_found).to_string(),
+        E::StaffRole => t_string!(i18n, err_staff_role).to_string(),
+        E::LastAdmin => t_string!(i18n, err_last_admin).to_string(),
+        E::SessionNotFound => t_string!(i18n, err_session_not_found).to_string(),
         E::UpstreamFailed => t_string!(i18n, err_upstream_failed).to_string(),
         E::Internal => t_string!(i18n, err_internal).to_string(),
     }

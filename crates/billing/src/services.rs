@@ -7,6 +7,7 @@ use crate::core::{crypto, db, health, redis};
 use crate::hotspot::jobs::HotspotJobs;
 use crate::hotspot::reconcile::{self, ReconcileError};
 use crate::identity::auth::AuthService;
+use crate::identity::staff::StaffService;
 use crate::ops::health::HealthMonitor;
 use crate::routers::RouterService;
 use std::sync::Arc;
@@ -20,6 +21,7 @@ pub struct Services {
     pub auth: AuthService,
     pub routers: RouterService,
     pub health_monitor: HealthMonitor,
+    pub staff: StaffService,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -30,6 +32,8 @@ pub enum StartupError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("cannot connect to Redis")]
     Redis(#[from] fred::error::Error),
+    #[error("cannot re-seal the stored router passwords")]
+    Credentials(#[from] crate::routers::RouterError),
 }
 
 impl Services {
@@ -43,6 +47,7 @@ impl Services {
             routers.clone(),
             std::time::Duration::from_secs(config.health.router_probe_interval_seconds),
         );
+        let staff = StaffService::new(pool.clone(), auth.sessions());
         Services {
             config: Arc::new(config),
             pool,
@@ -50,6 +55,7 @@ impl Services {
             auth,
             routers,
             health_monitor,
+            staff,
         }
     }
 
@@ -58,7 +64,15 @@ impl Services {
         let pool = db::connect(&config.database).await?;
         db::migrate(&pool).await?;
         let redis = redis::connect(&config.redis).await?;
-        Ok(Services::new(config, pool, redis))
+        let services = Services::new(config, pool, redis);
+        let rebound = services.routers.bind_credentials().await?;
+        if rebound > 0 {
+            tracing::info!(
+                routers = rebound,
+                "router passwords re-sealed for their rows"
+            );
+        }
+        Ok(services)
     }
 
     /// What runs the router outbox's jobs.

@@ -419,3 +419,33 @@ async fn an_owner_tapping_login_while_slowed_down_does_not_block_their_own_addre
         .await
         .expect("the owner gets in once the wait is over");
 }
+
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
+async fn a_login_that_read_the_user_before_a_revocation_stores_no_session(pool: PgPool) {
+    let services = services(pool).await;
+    let store = services.auth.sessions();
+    let principal = billing::identity::principal::Principal {
+        kind: billing::identity::principal::PrincipalKind::Staff,
+        id: 41,
+        role: domain::Role::Admin,
+        name: "Kasir".into(),
+    };
+    let subject = principal.subject();
+    // The login notes the generation and reads the user (as an admin) …
+    let generation = store.generation(&subject).await.unwrap();
+    // … meanwhile the user is demoted and their sessions revoked …
+    store.revoke_all(&subject).await.unwrap();
+    // … so the login's session, carrying the old role, is refused.
+    assert_eq!(
+        store.create(&principal, generation, None).await.unwrap(),
+        None
+    );
+    let fresh = store.generation(&subject).await.unwrap();
+    let id = store
+        .create(&principal, fresh, None)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(store.list(&subject).await.unwrap().len(), 1);
+    assert!(store.get(&id).await.unwrap().is_some());
+}

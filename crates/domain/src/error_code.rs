@@ -60,6 +60,13 @@ error_codes! {
     Forbidden = "forbidden",
     /// A state-changing request from a page of another site.
     CrossOrigin = "cross_origin",
+    // Staff management.
+    StaffNotFound = "staff_not_found",
+    /// A staff user is an `admin` or `staff`.
+    StaffRole = "staff_role",
+    /// The last active admin cannot be demoted or deactivated.
+    LastAdmin = "last_admin",
+    SessionNotFound = "session_not_found",
     // Routers.
     RouterName = "router_name",
     RouterNameTaken = "router_name_taken",

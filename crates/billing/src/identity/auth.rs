@@ -290,7 +290,7 @@ impl AuthService {
         )
         .await?;
 
-        let session_id = self.sessions.create(&principal).await?;
+        let (principal, session_id) = self.start_session(username, principal, ip_subject).await?;
         let issued_at = chrono::Utc::now();
         let expires_at = issued_at + chrono::Duration::seconds(self.sessions.ttl_seconds() as i64);
         let token = self.keys.issue(
@@ -307,6 +307,39 @@ impl AuthService {
                 session_id,
             },
         })
+    }
+
+    /// The login sessions, for managing a user's sessions.
+    pub fn sessions(&self) -> SessionStore {
+        self.sessions.clone()
+    }
+
+    /// Stores the session of a verified login. The user is read again after their session
+    /// generation is noted: a role change or deactivation committed before that read is seen
+    /// here, and one committed after it makes the store refuse the session (read again then).
+    async fn start_session(
+        &self,
+        username: &str,
+        verified: Principal,
+        client_ip: Option<String>,
+    ) -> Result<(Principal, String), AuthError> {
+        let subject = verified.subject();
+        for _ in 0..3 {
+            let generation = self.sessions.generation(&subject).await?;
+            let principal = accounts::find_login(&self.pool, username)
+                .await?
+                .filter(|c| c.may_log_in && c.principal.subject() == subject)
+                .map(|c| c.principal)
+                .ok_or(AuthError::InvalidCredentials)?;
+            if let Some(session_id) = self
+                .sessions
+                .create(&principal, generation, client_ip.clone())
+                .await?
+            {
+                return Ok((principal, session_id));
+            }
+        }
+        Err(AuthError::Unauthenticated)
     }
 
     /// Ends a login session: its token and cookie stop working at once.

@@ -7,4 +7,5 @@ pub mod password;
 pub mod principal;
 pub mod rate_limit;
 pub mod sessions;
+pub mod staff;
 pub mod token;

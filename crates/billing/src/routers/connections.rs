@@ -63,13 +63,19 @@ async fn client_config(
     router_id: i64,
 ) -> Result<ClientConfig, RouterError> {
     let row = sqlx::query!(
-        "SELECT host, port, use_tls, tls_fingerprint, username, password_encrypted FROM routers WHERE id = $1",
+        "SELECT host, port, use_tls, tls_fingerprint, username, password_encrypted, password_bound
+         FROM routers WHERE id = $1",
         router_id
     )
     .fetch_optional(pool)
     .await?
     .ok_or(RouterError::NotFound)?;
-    let password = secrets.open(&row.password_encrypted)?;
+    let owner = if row.password_bound {
+        super::credential_owner(router_id, &row.host, row.port)
+    } else {
+        Vec::new()
+    };
+    let password = secrets.open(&row.password_encrypted, &owner)?;
     let tls = match (row.use_tls, row.tls_fingerprint) {
         (false, _) => TlsMode::None,
         (true, Some(fingerprint)) => TlsMode::pinned_from_hex(&fingerprint).map_err(|_| {

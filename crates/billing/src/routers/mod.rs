@@ -92,12 +92,22 @@ impl RouterService {
                 "API password must not be empty",
             )
         })?;
-        let sealed = self.secrets.seal(password);
         let mut tx = self.pool.begin().await?;
+        // The id is taken first: the password is sealed for this row.
         let id = sqlx::query_scalar!(
-            "INSERT INTO routers (name, host, port, use_tls, tls_fingerprint, username, password_encrypted,
-                                  hotspot_login_url)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+            r#"SELECT nextval(pg_get_serial_sequence('routers', 'id')) AS "id!""#
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        let sealed = self.secrets.seal(
+            password,
+            &credential_owner(id, &input.host, i32::from(input.port)),
+        );
+        sqlx::query!(
+            "INSERT INTO routers (id, name, host, port, use_tls, tls_fingerprint, username,
+                                  password_encrypted, password_bound, hotspot_login_url)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, TRUE, $9)",
+            id,
             input.name,
             input.host,
             i32::from(input.port),
@@ -107,7 +117,7 @@ impl RouterService {
             sealed,
             input.hotspot_login_url
         )
-        .fetch_one(&mut *tx)
+        .execute(&mut *tx)
         .await
         .map_err(unique_name)?;
         audit::record(
@@ -129,7 +139,12 @@ impl RouterService {
         actor: Actor,
     ) -> Result<Router, RouterError> {
         let input = input.parse()?;
-        let sealed = input.password.as_deref().map(|p| self.secrets.seal(p));
+        let sealed = input.password.as_deref().map(|p| {
+            self.secrets.seal(
+                p,
+                &credential_owner(router_id, &input.host, i32::from(input.port)),
+            )
+        });
         let mut tx = self.pool.begin().await?;
         let current = sqlx::query!(
             "SELECT host, port FROM routers WHERE id = $1 FOR UPDATE",
@@ -152,6 +167,7 @@ impl RouterService {
         let updated = sqlx::query!(
             "UPDATE routers SET name = $2, host = $3, port = $4, use_tls = $5, tls_fingerprint = $6,
                     username = $7, password_encrypted = coalesce($8, password_encrypted),
+                    password_bound = password_bound OR $8 IS NOT NULL,
                     hotspot_login_url = $9, updated_at = now()
              WHERE id = $1",
             router_id,
@@ -181,6 +197,48 @@ impl RouterService {
         tx.commit().await?;
         self.connections.forget(router_id).await;
         self.get(router_id).await
+    }
+
+    /// Drops the router's shared connection; the next command connects (and logs in) afresh.
+    pub async fn forget(&self, router_id: i64) {
+        self.connections.forget(router_id).await;
+    }
+
+    /// Re-seals the passwords stored before they were bound to their rows (see
+    /// [`credential_owner`]), in one transaction; run at start-up. Returns how many were re-sealed.
+    /// A password that does not open with the configured key is left as it is (and logged): the
+    /// router page asks for it again.
+    pub async fn bind_credentials(&self) -> Result<u64, RouterError> {
+        let mut tx = self.pool.begin().await?;
+        let legacy = sqlx::query!(
+            "SELECT id, host, port, password_encrypted FROM routers
+             WHERE NOT password_bound ORDER BY id FOR UPDATE"
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut bound = 0;
+        for row in legacy {
+            let password = match self.secrets.open(&row.password_encrypted, b"") {
+                Ok(password) => password,
+                Err(error) => {
+                    tracing::warn!(router_id = row.id, %error, "cannot re-seal a router password");
+                    continue;
+                }
+            };
+            let sealed = self
+                .secrets
+                .seal(&password, &credential_owner(row.id, &row.host, row.port));
+            sqlx::query!(
+                "UPDATE routers SET password_encrypted = $2, password_bound = TRUE WHERE id = $1",
+                row.id,
+                sealed
+            )
+            .execute(&mut *tx)
+            .await?;
+            bound += 1;
+        }
+        tx.commit().await?;
+        Ok(bound)
     }
 
     pub async fn delete(&self, router_id: i64, actor: Actor) -> Result<(), RouterError> {
@@ -290,6 +348,12 @@ impl RouterService {
         // Checked together: one slow router must not add its timeout to every other's.
         futures::future::join_all(checks).await
     }
+}
+
+/// What a router's stored password is sealed for: its row, at its address. Changing the address
+/// needs the password again (see [`RouterService::update`]), which seals it for the new one.
+pub(crate) fn credential_owner(router_id: i64, host: &str, port: i32) -> Vec<u8> {
+    format!("router:{router_id}:{host}:{port}").into_bytes()
 }
 
 fn unreachable_status(router_id: i64, latency_ms: f64, error: String) -> RouterStatus {

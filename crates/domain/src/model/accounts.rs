@@ -124,3 +124,56 @@ pub struct Summary {
     #[cfg_attr(feature = "openapi", schema(value_type = i64))]
     pub balance_total: Rupiah,
 }
+
+/// A staff user as an admin manages them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaffMember {
+    pub id: i64,
+    #[cfg_attr(feature = "openapi", schema(example = "kasir1"))]
+    pub username: String,
+    #[cfg_attr(feature = "openapi", schema(example = "Sari Kasir"))]
+    pub name: String,
+    /// `admin` or `staff` (a cashier).
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "staff"))]
+    pub role: Role,
+    /// An inactive user cannot log in.
+    pub active: bool,
+    pub last_login_at: Option<DateTime<Utc>>,
+}
+
+/// A change to a staff user. A role change or a deactivation ends every session of the user at
+/// once; the last active admin cannot be demoted or deactivated.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaffChange {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "Sari Kasir", min_length = 1, max_length = 100)
+    )]
+    pub name: String,
+    /// `admin` or `staff`.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "staff", pattern = "^(admin|staff)$"))]
+    pub role: Role,
+    pub active: bool,
+}
+
+/// One login session of a user: a browser's cookie or an API token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LoginSession {
+    /// Names the session (it is not the session's secret).
+    #[cfg_attr(feature = "openapi", schema(example = "3f9a1c0b7d2e4a51"))]
+    pub id: String,
+    pub started_at: Option<DateTime<Utc>>,
+    /// The client address the login came from.
+    #[cfg_attr(feature = "openapi", schema(example = "192.0.2.10"))]
+    pub client_ip: Option<String>,
+}
+
+/// How many sessions a request ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SessionsEnded {
+    pub ended: u64,
+}
