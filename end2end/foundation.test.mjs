@@ -43,6 +43,7 @@ const ADMIN_NAV = [
   ['/admin/whatsapp', 'WhatsApp'],
   ['/admin/backups', 'Cadangan'],
   ['/admin/reports', 'Laporan'],
+  ['/admin/staff', 'Staf'],
   ['/admin/settings', 'Pengaturan'],
   ['/admin/audit', 'Log audit'],
   ['/pos', 'Kasir'],
@@ -326,5 +327,30 @@ test('logging out ends the session', { timeout: TEST_TIMEOUT_MS }, () =>
     await browser.context.addCookies(loggedInCookies);
     await page.goto('/admin');
     assert.equal(pathOf(page), '/login', 'the old session cookie no longer works');
+  }),
+);
+
+test('an admin logs the cashier out everywhere from the staff page', { timeout: TEST_TIMEOUT_MS }, () =>
+  withBrowser(TABLET, async (till) => {
+    await login(till, CASHIER.username, CASHIER.password);
+    assert.equal(pathOf(till), '/pos');
+
+    await withBrowser(DESKTOP, async (page) => {
+      await login(page, ADMIN.username, ADMIN.password);
+      await visit(page, '/admin/staff');
+      assert.equal(await text(page.locator('h1')), 'Staf');
+      const card = page.locator('[data-staff="kasir"]');
+      await card.locator('.session-list li').first().waitFor();
+      assert.match(await text(card.locator('h3')), /^Sedang masuk: [1-9]\d* sesi$/);
+      await screenshot(page, 'staff-desktop');
+
+      await card.getByRole('button', { name: 'Keluarkan dari semua perangkat' }).click();
+      await card.getByText('Tidak sedang masuk di mana pun.').waitFor();
+      assert.equal(await text(card.locator('h3')), 'Sedang masuk: 0 sesi');
+    });
+
+    // The till's next page asks for a login again.
+    await till.goto('/pos');
+    assert.equal(pathOf(till), '/login');
   }),
 );

@@ -53,6 +53,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("plans") view=pages::plans::PlansPage />
                         <Route path=path!("vouchers") view=pages::vouchers::VouchersPage />
                         <Route path=path!("reports") view=pages::reports::ReportsPage />
+                        <Route path=path!("staff") view=pages::staff::StaffPage />
                         <Route path=path!(":section") view=pages::admin::ComingSoon />
                     </ParentRoute>
                     <ParentRoute path=path!("/pos") view=components::layout::PosLayout>

@@ -26,4 +26,5 @@ pub mod print;
 pub mod register;
 pub mod reports;
 pub mod routers;
+pub mod staff;
 pub mod vouchers;
