@@ -10,9 +10,7 @@ use axum::http::header;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-/// The largest body any route takes (64 KiB: a form or a JSON document of this app is a few
-/// hundred bytes to a few KiB).
-pub const BODY_LIMIT: usize = 64 * 1024;
+pub use crate::api::error::BODY_LIMIT;
 
 /// Refuses bodies that announce more than [`BODY_LIMIT`] and caps the rest.
 pub async fn limit(request: Request, next: Next) -> Response {

@@ -561,3 +561,56 @@ async fn passwords_stored_before_binding_are_resealed_at_start(pool: PgPool) {
     assert_eq!(reachable(&app, &token, id).await["reachable"], true);
     assert_eq!(app.services.routers.bind_credentials().await.unwrap(), 0);
 }
+
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
+async fn names_with_control_characters_are_refused_with_a_reason(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    let token = admin(&app).await;
+    let sim = simulator().await;
+    // PostgreSQL cannot store a NUL, and a RouterOS word should not carry control characters.
+    let router = app
+        .request(
+            "POST",
+            "/api/v2/routers",
+            Auth::Bearer(&token),
+            Some(router_body("Tower\u{0}A", &sim, ROUTER_PASSWORD)),
+        )
+        .await;
+    assert_eq!(
+        router.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        router.text
+    );
+    assert_eq!(router.body["code"], "router_name");
+
+    let created = app
+        .request(
+            "POST",
+            "/api/v2/routers",
+            Auth::Bearer(&token),
+            Some(router_body("Tower A", &sim, ROUTER_PASSWORD)),
+        )
+        .await;
+    let router_id = created.body["id"].as_i64().unwrap();
+    for name in ["\u{0}\u{1F600}", "Harian\n"] {
+        let plan = app
+            .request(
+                "POST",
+                "/api/v2/plans",
+                Auth::Bearer(&token),
+                Some(
+                    json!({"router_id": router_id, "name": format!("1 {name} Hari"), "price": 5000,
+                            "validity": "1d", "profile": "voucher-1d"}),
+                ),
+            )
+            .await;
+        assert_eq!(
+            plan.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            plan.text
+        );
+        assert_eq!(plan.body["code"], "plan_name");
+    }
+}

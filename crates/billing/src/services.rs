@@ -8,8 +8,8 @@ use crate::hotspot::jobs::HotspotJobs;
 use crate::hotspot::reconcile::{self, ReconcileError};
 use crate::identity::auth::AuthService;
 use crate::identity::staff::StaffService;
-use crate::ops::health::HealthMonitor;
 use crate::routers::RouterService;
+use crate::routers::monitor::HealthMonitor;
 use std::sync::Arc;
 
 /// Everything a request or a job needs, cheap to clone.

@@ -26,11 +26,11 @@ impl PlanInput {
     /// Checks every field, in the order of the form, and fails on the first bad one.
     pub fn parse(self) -> Result<PlanSettings, FieldError> {
         let name = self.name.trim().to_owned();
-        if name.is_empty() || name.chars().count() > 64 {
+        if name.is_empty() || name.chars().count() > 64 || name.chars().any(char::is_control) {
             return Err(FieldError::new(
                 "name",
                 ErrorCode::PlanName,
-                "name must be 1–64 characters",
+                "name must be 1–64 characters, without control characters",
             ));
         }
         if !(0..=MAX_PRICE).contains(&self.price) {

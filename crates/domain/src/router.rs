@@ -45,11 +45,11 @@ impl RouterInput {
     /// Checks every field, in the order of the form, and fails on the first bad one.
     pub fn parse(self) -> Result<RouterSettings, FieldError> {
         let name = self.name.trim().to_owned();
-        if name.is_empty() || name.chars().count() > 64 {
+        if name.is_empty() || name.chars().count() > 64 || name.chars().any(char::is_control) {
             return Err(FieldError::new(
                 "name",
                 ErrorCode::RouterName,
-                "name must be 1–64 characters",
+                "name must be 1–64 characters, without control characters",
             ));
         }
         let host = self.host.trim().to_owned();

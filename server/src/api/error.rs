@@ -11,6 +11,10 @@ use domain::ErrorCode;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+/// The largest body any route takes (64 KiB: a form or a JSON document of this app is a few
+/// hundred bytes to a few KiB); `crate::body_limit` holds every request to it.
+pub const BODY_LIMIT: usize = 64 * 1024;
+
 /// The body of every error response.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorBody {
@@ -200,7 +204,7 @@ impl ApiError {
                 message: "send the body as JSON with `Content-Type: application/json`".into(),
             },
             other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge {
-                limit_bytes: crate::body_limit::BODY_LIMIT,
+                limit_bytes: BODY_LIMIT,
             },
             other => ApiError::BadRequest {
                 code: ErrorCode::MalformedJson.as_str(),

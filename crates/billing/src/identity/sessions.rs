@@ -177,7 +177,7 @@ impl SessionStore {
                 }
             }
         }
-        sessions.sort_by(|a, b| a.created_at.cmp(&b.created_at));
+        sessions.sort_by_key(|s| s.created_at);
         Ok(sessions)
     }
 

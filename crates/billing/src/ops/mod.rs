@@ -1,5 +1,4 @@
 //! Running the installation: the job functions the scheduler calls, and the demo data.
 
 pub mod demo;
-pub mod health;
 pub mod schedule;

@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 pub mod connections;
 pub mod error;
+pub mod monitor;
 pub mod profiles;
 
 pub use error::RouterError;

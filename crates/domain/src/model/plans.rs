@@ -9,14 +9,14 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlanInput {
     pub router_id: i64,
-    /// 1–64 characters, not all blank.
+    /// 1–64 characters, not all blank, no control characters.
     #[cfg_attr(
         feature = "openapi",
         schema(
             example = "Harian 1 hari",
             min_length = 1,
             max_length = 64,
-            pattern = r"\S"
+            pattern = r"^[^\x00-\x1f\x7f-\x9f]*\S[^\x00-\x1f\x7f-\x9f]*$"
         )
     )]
     pub name: String,

@@ -7,10 +7,15 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RouterInput {
-    /// 1–64 characters, not all blank.
+    /// 1–64 characters, not all blank, no control characters.
     #[cfg_attr(
         feature = "openapi",
-        schema(example = "Tower A", min_length = 1, max_length = 64, pattern = r"\S")
+        schema(
+            example = "Tower A",
+            min_length = 1,
+            max_length = 64,
+            pattern = r"^[^\x00-\x1f\x7f-\x9f]*\S[^\x00-\x1f\x7f-\x9f]*$"
+        )
     )]
     pub name: String,
     /// IP address or host name of the router's API.
