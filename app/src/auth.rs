@@ -134,7 +134,17 @@ pub mod ssr {
         }
     }
 
+    /// Who a page request is, as the page guard found when the request arrived: the server
+    /// functions that the page's rendering calls ask it here rather than Redis again.
+    #[derive(Debug, Clone)]
+    pub struct RequestLogin(pub Option<Authenticated>);
+
     pub async fn authenticated() -> Result<Option<Authenticated>, AppError> {
+        if let Some(login) = use_context::<http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<RequestLogin>().cloned())
+        {
+            return Ok(login.0);
+        }
         let services = services()?;
         let session = cookie_session().await?;
         Ok(authenticated_by(&services, &session).await?)

@@ -1,6 +1,7 @@
 //! `server`: runs the web server (default), applies migrations, seeds demo data, creates admins.
 
 use anyhow::{Context, Result, bail};
+use axum::serve::ListenerExt;
 use billing::{Config, Services};
 use clap::{Parser, Subcommand};
 use domain::Role;
@@ -78,6 +79,11 @@ async fn run(cli: Cli) -> Result<()> {
             billing::ops::demo::refuse_in_production(config.mode).map_err(anyhow::Error::msg)?;
             let services = Services::start(config).await?;
             billing::ops::demo::seed(&services.pool).await?;
+            billing::ops::demo::seed_money(
+                &services.pool,
+                billing::subscribers::invoices::Issuing::from_config(&services.config),
+            )
+            .await?;
             if let Some(router) = router {
                 let added = billing::ops::demo::seed_router(
                     &services,
@@ -164,9 +170,16 @@ async fn serve(config: Config, leptos_config: &std::path::Path) -> Result<()> {
         None
     };
     let app = server::router(services, leptos_options);
+    // Without TCP_NODELAY a streamed page's second write waits for the browser's delayed ACK
+    // (40 ms on Linux) before it leaves: every page would take at least that long.
     let listener = tokio::net::TcpListener::bind(addr)
         .await
-        .with_context(|| format!("cannot listen on {addr}"))?;
+        .with_context(|| format!("cannot listen on {addr}"))?
+        .tap_io(|stream| {
+            if let Err(error) = stream.set_nodelay(true) {
+                tracing::debug!(%error, "cannot set TCP_NODELAY on a connection");
+            }
+        });
     tracing::info!("listening on http://{addr}");
     axum::serve(
         listener,

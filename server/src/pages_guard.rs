@@ -37,16 +37,16 @@ fn unavailable() -> Response {
         .into_response()
 }
 
-pub async fn guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub async fn guard(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let path = request.uri().path().to_owned();
     let required = required_roles(&path);
     let is_entry = path == "/" || path == "/login";
     if required.is_none() && !is_entry {
         return next.run(request).await;
     }
-    let role = match request.extensions().get::<Session>() {
+    let login = match request.extensions().get::<Session>() {
         Some(session) => match app::auth::ssr::authenticated_by(&state.services, session).await {
-            Ok(authenticated) => authenticated.map(|a| a.principal.role),
+            Ok(authenticated) => authenticated,
             Err(e) => {
                 tracing::warn!(error = %e, "cannot check the login session");
                 return unavailable();
@@ -54,6 +54,11 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
         },
         None => None,
     };
+    let role = login.as_ref().map(|a| a.principal.role);
+    // The page's own server functions (rendered within this request) find the login here.
+    request
+        .extensions_mut()
+        .insert(app::auth::ssr::RequestLogin(login));
     match (required, role) {
         (Some(roles), Some(role)) if roles.contains(&role) => next.run(request).await,
         (Some(_), Some(_)) => Redirect::to("/forbidden").into_response(),

@@ -182,7 +182,7 @@ fn StaffCardView(
                         <option value="false" selected=!card.active>{t!(i18n, staff_inactive)}</option>
                     </select>
                 </label>
-                <button type="submit" class="button" disabled=move || change.pending().get()>{t!(i18n, staff_save)}</button>
+                <button type="submit" class="button button-primary" disabled=move || change.pending().get()>{t!(i18n, staff_save)}</button>
             </ActionForm>
             <h3>{t!(i18n, staff_sessions, count = session_count)}</h3>
             {if card.sessions.is_empty() {

@@ -13,6 +13,7 @@ pub mod outbox;
 pub mod reports;
 pub mod routers;
 pub mod services;
+pub mod subscribers;
 
 pub use core::config::Config;
 pub use services::{Services, StartupError};

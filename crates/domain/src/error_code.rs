@@ -119,6 +119,37 @@ error_codes! {
     ReportDate = "report_date",
     ReportPeriodOrder = "report_period_order",
     ReportPeriodLength = "report_period_length",
+    // Customers, invoices, payments and the balance.
+    CustomerNotFound = "customer_not_found",
+    CustomerStatus = "customer_status",
+    /// The customer has left: no more invoices.
+    CustomerClosed = "customer_closed",
+    /// Another customer has this WhatsApp number (said to staff only).
+    WhatsappTaken = "whatsapp_taken",
+    /// Another customer has this email address (said to staff only).
+    EmailTaken = "email_taken",
+    AddressTooLong = "address_too_long",
+    NotesTooLong = "notes_too_long",
+    InvoiceNotFound = "invoice_not_found",
+    InvoiceLines = "invoice_lines",
+    LineDescription = "line_description",
+    LineAmount = "line_amount",
+    DueDate = "due_date",
+    /// Only an unpaid invoice takes a payment.
+    InvoiceNotPayable = "invoice_not_payable",
+    /// An invoice with a payment is not voided: reverse the payment first.
+    InvoiceHasPayment = "invoice_has_payment",
+    InvoiceVoid = "invoice_void",
+    PaymentNotFound = "payment_not_found",
+    PaymentAmount = "payment_amount",
+    PaymentMethod = "payment_method",
+    PaymentReversed = "payment_reversed",
+    Reason = "reason",
+    /// A balance change of zero rupiah.
+    AdjustmentAmount = "adjustment_amount",
+    /// A refund of more than the customer's credit.
+    RefundAmount = "refund_amount",
+    SearchQuery = "search_query",
     // Requests as such (REST).
     InvalidBody = "invalid_body",
     ExpectedJson = "expected_json",

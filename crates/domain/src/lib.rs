@@ -11,6 +11,7 @@ pub mod money;
 pub mod plan;
 pub mod role;
 pub mod router;
+pub mod settlement;
 pub mod status;
 pub mod voucher;
 

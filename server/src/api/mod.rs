@@ -2,8 +2,10 @@
 
 pub mod admin;
 pub mod auth;
+pub mod customers;
 pub mod error;
 pub mod health;
+pub mod invoices;
 pub mod routers;
 pub mod sales;
 pub mod vouchers;
@@ -32,6 +34,8 @@ use utoipa_axum::routes;
         (name = "routers", description = "MikroTik routers"),
         (name = "vouchers", description = "Plans, voucher batches and vouchers"),
         (name = "sales", description = "Selling vouchers at the counter, and sales reports"),
+        (name = "customers", description = "Customers, their balance ledger, adjustments and refunds"),
+        (name = "invoices", description = "Invoices, payments at the counter, voids and reversals"),
         (name = "operations", description = "Health and the API document"),
         (name = "web", description = "Internals of the web interface"),
     )
@@ -67,6 +71,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(routers::routes())
         .merge(vouchers::routes())
         .merge(sales::routes())
+        .merge(customers::routes())
+        .merge(invoices::routes())
         .merge(health::routes())
         .routes(routes!(openapi_document))
         .routes(routes!(server_function));
@@ -88,6 +94,28 @@ struct Links {
 }
 
 const LINKS: &[Links] = &[
+    Links {
+        created_by: "/api/v2/customers",
+        id_pointer: "/id",
+        record: "customer",
+        operations: &[
+            ("/api/v2/customers/{id}", "get"),
+            ("/api/v2/customers/{id}", "put"),
+            ("/api/v2/customers/{id}/ledger", "get"),
+            ("/api/v2/customers/{id}/adjustments", "post"),
+            ("/api/v2/customers/{id}/refunds", "post"),
+        ],
+    },
+    Links {
+        created_by: "/api/v2/invoices",
+        id_pointer: "/id",
+        record: "invoice",
+        operations: &[
+            ("/api/v2/invoices/{id}", "get"),
+            ("/api/v2/invoices/{id}/payments", "post"),
+            ("/api/v2/invoices/{id}/void", "post"),
+        ],
+    },
     Links {
         created_by: "/api/v2/routers",
         id_pointer: "/id",

@@ -37,6 +37,17 @@ pub struct Config {
     /// How often the activation monitor reads the routers (30 s by default). Divides a minute.
     pub activation_interval_seconds: u32,
     pub health: HealthConfig,
+    pub invoices: InvoicesConfig,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct InvoicesConfig {
+    /// PPN in hundredths of a percent (1,100 = 11 %); 0: no tax line.
+    pub tax_basis_points: u32,
+    /// Prices already include the tax (the line shows it, the total does not add it).
+    pub prices_include_tax: bool,
+    /// Days from issue to the due date when an invoice names none.
+    pub due_days: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -123,6 +134,35 @@ struct RawConfig {
     background_jobs: Option<bool>,
     jobs: RawJobs,
     health: RawHealth,
+    invoices: RawInvoices,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct RawInvoices {
+    /// A percentage: `11`, `11.5` or `11,5`.
+    tax_rate: Option<String>,
+    prices_include_tax: Option<bool>,
+    due_days: Option<u32>,
+}
+
+/// A percentage with up to two decimals (`11`, `11.5`, `11,25`) in hundredths of a percent.
+fn basis_points(text: &str) -> Option<u32> {
+    let text = text.trim().replace(',', ".");
+    let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+    if whole.is_empty()
+        || fraction.len() > 2
+        || !whole
+            .chars()
+            .chain(fraction.chars())
+            .all(|c| c.is_ascii_digit())
+    {
+        return None;
+    }
+    let whole: u32 = whole.parse().ok()?;
+    let hundredths: u32 = format!("{fraction:0<2}").parse().ok()?;
+    let points = whole.checked_mul(100)?.checked_add(hundredths)?;
+    (points <= 10_000).then_some(points)
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -335,6 +375,19 @@ impl Config {
             token => token.map(|t| SecretString::from(t.trim().to_owned())),
         };
 
+        let tax_basis_points = match raw.invoices.tax_rate.as_deref() {
+            None => 0,
+            Some(rate) => basis_points(rate).ok_or_else(|| ConfigError::Malformed {
+                key: "invoices.tax_rate",
+                reason: format!("`{rate}` is not a percentage from 0 to 100 such as 11 or 11.5"),
+            })?,
+        };
+        let invoices = InvoicesConfig {
+            tax_basis_points,
+            prices_include_tax: raw.invoices.prices_include_tax.unwrap_or(false),
+            due_days: raw.invoices.due_days.unwrap_or(7).min(365),
+        };
+
         Ok(Config {
             mode,
             trusted_proxies,
@@ -358,6 +411,7 @@ impl Config {
                 router_probe_interval_seconds,
                 monitoring_token,
             },
+            invoices,
         })
     }
 
@@ -476,6 +530,17 @@ fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tax_rates_are_read_as_hundredths_of_a_percent() {
+        assert_eq!(basis_points("11"), Some(1_100));
+        assert_eq!(basis_points("11.5"), Some(1_150));
+        assert_eq!(basis_points("11,25"), Some(1_125));
+        assert_eq!(basis_points("0"), Some(0));
+        for bad in ["", "11.255", "-1", "eleven", "101", ".5", "1e2"] {
+            assert_eq!(basis_points(bad), None, "{bad}");
+        }
+    }
 
     fn raw_with_urls() -> RawConfig {
         RawConfig {

@@ -20,3 +20,19 @@ pub fn day_bounds(
     let next = to.succ_opt().unwrap_or(to);
     (start_of(from), start_of(next))
 }
+
+/// A month written `YYYY-MM`, as its first moment and the first moment of the next month in
+/// `timezone`; `None` when it is not such a month.
+pub fn month_bounds(
+    timezone: chrono_tz::Tz,
+    month: &str,
+) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+    if month.len() != 7 {
+        return None;
+    }
+    let first = NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d").ok()?;
+    let last = first
+        .checked_add_months(chrono::Months::new(1))?
+        .pred_opt()?;
+    Some(day_bounds(timezone, first, last))
+}

@@ -216,6 +216,150 @@ pub async fn seed_router(
     Ok(true)
 }
 
+/// Names of the demo's billed customers (besides the three who log in).
+const BILLED: [&str; 30] = [
+    "Andi Pratama",
+    "Dewi Lestari",
+    "Rudi Hartono",
+    "Sri Wahyuni",
+    "Joko Susilo",
+    "Rina Marlina",
+    "Bambang Setiawan",
+    "Yuni Astuti",
+    "Hendra Gunawan",
+    "Fitri Handayani",
+    "Eko Prasetyo",
+    "Nur Aini",
+    "Dedi Kurniawan",
+    "Ratna Sari",
+    "Agung Nugroho",
+    "Wulan Purnama",
+    "Taufik Hidayat",
+    "Lina Marlina",
+    "Irfan Hakim",
+    "Maya Anggraini",
+    "Yusuf Ramadhan",
+    "Putri Ayu",
+    "Arif Rahman",
+    "Indah Permata",
+    "Wahyu Saputra",
+    "Nina Kartika",
+    "Fajar Nugraha",
+    "Tuti Alawiyah",
+    "Rizky Maulana",
+    "Sari Dewi",
+];
+
+/// Customers with invoices in every state: paid exactly, partly paid (debt carried to the next
+/// invoice), overpaid (credit), unpaid; the three demo logins among them, so their portal has
+/// something to show. Only when no invoice exists yet, so running it again adds nothing.
+pub async fn seed_money(
+    pool: &PgPool,
+    issuing: crate::subscribers::invoices::Issuing,
+) -> Result<(), crate::subscribers::error::MoneyError> {
+    use crate::core::audit::Actor;
+    use crate::subscribers::{customers, invoices, payments};
+    use domain::Rupiah;
+    use domain::model::customers::CustomerInput;
+    use domain::model::invoices::{InvoiceInput, LineInput, PaymentInput, PaymentMethod};
+
+    let any: bool = sqlx::query_scalar!(r#"SELECT EXISTS (SELECT 1 FROM invoices) AS "any!""#)
+        .fetch_one(pool)
+        .await?;
+    if any {
+        return Ok(());
+    }
+    let mut ids: Vec<i64> = sqlx::query_scalar!(
+        "SELECT id FROM customers WHERE whatsapp = ANY($1) ORDER BY whatsapp",
+        &CUSTOMERS
+            .iter()
+            .map(|(_, w, _, _)| WhatsappNumber::parse(w)
+                .expect("demo number")
+                .as_str()
+                .to_owned())
+            .collect::<Vec<_>>()
+    )
+    .fetch_all(pool)
+    .await?;
+    for (n, name) in BILLED.iter().enumerate() {
+        let customer = customers::create(
+            pool,
+            CustomerInput {
+                name: (*name).to_owned(),
+                whatsapp: format!("08570000{n:04}"),
+                email: None,
+                address: Some(format!(
+                    "Jl. Mawar {} RT 0{}/RW 0{}",
+                    n + 1,
+                    n % 9 + 1,
+                    n % 5 + 1
+                )),
+                notes: None,
+                status: None,
+            },
+            Actor::System,
+        )
+        .await?;
+        ids.push(customer.id);
+    }
+    let plans = [
+        ("Internet 10 Mbps", 150_000),
+        ("Internet 20 Mbps", 200_000),
+        ("Internet 5 Mbps", 100_000),
+    ];
+    for (n, customer_id) in ids.into_iter().enumerate() {
+        let (plan, price) = plans[n % plans.len()];
+        let issue = |month: &str| InvoiceInput {
+            customer_id,
+            due_date: None,
+            lines: vec![LineInput {
+                description: format!("{plan}, {month}"),
+                amount: Rupiah::new(price),
+            }],
+        };
+        let pay = |amount: i64, key: String| PaymentInput {
+            amount: Rupiah::new(amount),
+            method: if n % 3 == 0 {
+                PaymentMethod::Transfer
+            } else {
+                PaymentMethod::Cash
+            },
+            note: None,
+            request_key: key,
+        };
+        // Last month's invoice: paid exactly, in part, or with more than due.
+        let first = invoices::issue(pool, issue("bulan lalu"), issuing, Actor::System).await?;
+        let paid = match n % 4 {
+            0 | 1 => price,
+            2 => price - 40_000,
+            _ => price + 25_000,
+        };
+        payments::pay_at_counter(
+            pool,
+            first.id,
+            pay(paid, format!("demo-{n:03}-1")),
+            Actor::System,
+        )
+        .await?;
+        // This month's: carries the debt or the credit; every other one is paid already.
+        let second = invoices::issue(pool, issue("bulan ini"), issuing, Actor::System).await?;
+        if n % 2 == 1 && second.outstanding > Rupiah::ZERO {
+            payments::pay_at_counter(
+                pool,
+                second.id,
+                // Some pay ahead: credit for next month.
+                pay(
+                    second.outstanding.amount() + if n % 4 == 3 { 10_000 } else { 0 },
+                    format!("demo-{n:03}-2"),
+                ),
+                Actor::System,
+            )
+            .await?;
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,7 +3,9 @@
 //! the browser. With the `openapi` feature each carries its schema for the OpenAPI document.
 
 pub mod accounts;
+pub mod customers;
 pub mod health;
+pub mod invoices;
 pub mod plans;
 pub mod reports;
 pub mod routers;

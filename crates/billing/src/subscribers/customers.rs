@@ -1,0 +1,342 @@
+//! Customers as the operator manages them: create, edit, search. Self-registered customers are
+//! the same rows.
+
+use crate::core::audit::{self, Actor};
+use crate::subscribers::error::{MoneyError, invalid};
+use domain::model::customers::{CustomerInput, CustomerPage, CustomerRecord, CustomerStatus};
+use domain::{EmailAddress, ErrorCode, FieldError, PersonName, Rupiah, WhatsappNumber};
+use sqlx::PgPool;
+
+/// A customer's details, checked.
+struct Details {
+    name: PersonName,
+    whatsapp: WhatsappNumber,
+    email: Option<EmailAddress>,
+    address: Option<String>,
+    notes: Option<String>,
+    status: CustomerStatus,
+}
+
+/// Free text: trimmed, empty is none, at most `max` characters, no control characters but line
+/// breaks.
+fn free_text(
+    value: Option<String>,
+    max: usize,
+    field: &'static str,
+    code: ErrorCode,
+) -> Result<Option<String>, MoneyError> {
+    let Some(text) = value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
+    if text.chars().count() > max || text.chars().any(|c| c.is_control() && c != '\n') {
+        return Err(invalid(
+            field,
+            code,
+            &format!("at most {max} characters, without control characters"),
+        ));
+    }
+    Ok(Some(text))
+}
+
+fn parse(input: CustomerInput) -> Result<Details, MoneyError> {
+    let contact = |field: &'static str, e: domain::contact::ContactError| {
+        MoneyError::Invalid(FieldError::new(field, e.code(), e.to_string()))
+    };
+    Ok(Details {
+        name: PersonName::parse(&input.name).map_err(|e| contact("name", e))?,
+        whatsapp: WhatsappNumber::parse(&input.whatsapp).map_err(|e| contact("whatsapp", e))?,
+        email: match input
+            .email
+            .as_deref()
+            .map(str::trim)
+            .filter(|e| !e.is_empty())
+        {
+            Some(email) => Some(EmailAddress::parse(email).map_err(|e| contact("email", e))?),
+            None => None,
+        },
+        address: free_text(input.address, 500, "address", ErrorCode::AddressTooLong)?,
+        notes: free_text(input.notes, 2000, "notes", ErrorCode::NotesTooLong)?,
+        status: input.status.unwrap_or(CustomerStatus::Active),
+    })
+}
+
+fn unique(error: sqlx::Error) -> MoneyError {
+    match crate::core::db::violated_unique_index(&error) {
+        Some("customers_whatsapp_key") => MoneyError::WhatsappTaken,
+        Some("customers_email_key") => MoneyError::EmailTaken,
+        _ => MoneyError::Database(error),
+    }
+}
+
+pub async fn create(
+    pool: &PgPool,
+    input: CustomerInput,
+    actor: Actor,
+) -> Result<CustomerRecord, MoneyError> {
+    let d = parse(input)?;
+    let mut tx = pool.begin().await?;
+    let id = sqlx::query_scalar!(
+        "INSERT INTO customers (name, whatsapp, email, address, notes, status)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        d.name.as_str(),
+        d.whatsapp.as_str(),
+        d.email.as_ref().map(EmailAddress::as_str),
+        d.address,
+        d.notes,
+        d.status.as_str()
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(unique)?;
+    audit::record(
+        &mut *tx,
+        actor,
+        "customer.create",
+        Some(("customer", id.to_string())),
+        serde_json::json!({ "name": d.name.as_str(), "whatsapp": d.whatsapp.as_str() }),
+    )
+    .await?;
+    tx.commit().await?;
+    get(pool, id).await
+}
+
+pub async fn update(
+    pool: &PgPool,
+    id: i64,
+    input: CustomerInput,
+    actor: Actor,
+) -> Result<CustomerRecord, MoneyError> {
+    let d = parse(input)?;
+    let mut tx = pool.begin().await?;
+    let updated = sqlx::query!(
+        "UPDATE customers SET name = $2, whatsapp = $3, email = $4, address = $5, notes = $6,
+                status = $7, updated_at = now()
+         WHERE id = $1",
+        id,
+        d.name.as_str(),
+        d.whatsapp.as_str(),
+        d.email.as_ref().map(EmailAddress::as_str),
+        d.address,
+        d.notes,
+        d.status.as_str()
+    )
+    .execute(&mut *tx)
+    .await
+    .map_err(unique)?;
+    if updated.rows_affected() == 0 {
+        return Err(MoneyError::CustomerNotFound);
+    }
+    audit::record(
+        &mut *tx,
+        actor,
+        "customer.update",
+        Some(("customer", id.to_string())),
+        serde_json::json!({ "name": d.name.as_str(), "whatsapp": d.whatsapp.as_str(),
+                            "status": d.status.as_str() }),
+    )
+    .await?;
+    tx.commit().await?;
+    get(pool, id).await
+}
+
+pub async fn get(pool: &PgPool, id: i64) -> Result<CustomerRecord, MoneyError> {
+    let r = sqlx::query!(
+        r#"SELECT id, name, whatsapp, email, address, notes, status, balance,
+                  password_hash IS NOT NULL AS "self_registered!", created_at
+           FROM customers WHERE id = $1"#,
+        id
+    )
+    .fetch_optional(pool)
+    .await?
+    .ok_or(MoneyError::CustomerNotFound)?;
+    Ok(CustomerRecord {
+        id: r.id,
+        name: r.name,
+        whatsapp: r.whatsapp,
+        email: r.email,
+        address: r.address,
+        notes: r.notes,
+        status: CustomerStatus::parse(&r.status).unwrap_or(CustomerStatus::Active),
+        balance: Rupiah::new(r.balance),
+        self_registered: r.self_registered,
+        created_at: r.created_at,
+    })
+}
+
+/// How a search query is read: a WhatsApp number (by its normalised prefix), an email (by
+/// prefix), or words of a name (each by prefix).
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Query {
+    All,
+    Whatsapp(String),
+    Email(String),
+    /// A `to_tsquery('simple', …)` text, e.g. `budi:* & san:*`, and the same text as an email
+    /// prefix.
+    Words {
+        tsquery: String,
+        email: String,
+    },
+}
+
+fn read_query(q: &str) -> Query {
+    let q = q.trim();
+    if q.is_empty() {
+        return Query::All;
+    }
+    if q.contains('@') {
+        return Query::Email(q.to_lowercase());
+    }
+    let digits: String = q
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')' | '+'))
+        .collect();
+    if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) {
+        // 0812… and +62812… and 812… are all 62812…
+        let national = digits
+            .strip_prefix("62")
+            .or_else(|| digits.strip_prefix('0'))
+            .unwrap_or(&digits);
+        return Query::Whatsapp(format!("62{national}"));
+    }
+    let words: Vec<String> = q
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| format!("{}:*", w.to_lowercase()))
+        .collect();
+    if words.is_empty() {
+        // Only punctuation: nothing but an email could start so.
+        return Query::Email(q.to_lowercase());
+    }
+    Query::Words {
+        tsquery: words.join(" & "),
+        email: q.to_lowercase(),
+    }
+}
+
+/// Escapes `%`, `_` and `\` for a `LIKE` prefix.
+fn like_prefix(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len() + 1);
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped.push('%');
+    escaped
+}
+
+/// Customers matching `q` (see [`Query`]) and `status`, by id, `limit` (1–100) after `after`.
+pub async fn search(
+    pool: &PgPool,
+    q: &str,
+    status: Option<CustomerStatus>,
+    after: Option<i64>,
+    limit: i64,
+) -> Result<CustomerPage, MoneyError> {
+    if q.chars().count() > 100 {
+        return Err(invalid(
+            "q",
+            ErrorCode::SearchQuery,
+            "search for at most 100 characters",
+        ));
+    }
+    let limit = limit.clamp(1, 100);
+    let (whatsapp, email, words) = match read_query(q) {
+        Query::All => (None, None, None),
+        Query::Whatsapp(prefix) => (Some(like_prefix(&prefix)), None, None),
+        Query::Email(prefix) => (None, Some(like_prefix(&prefix)), None),
+        Query::Words { tsquery, email } => (None, Some(like_prefix(&email)), Some(tsquery)),
+    };
+    let rows = sqlx::query!(
+        r#"SELECT id, name, whatsapp, email, address, notes, status, balance,
+                  password_hash IS NOT NULL AS "self_registered!", created_at
+           FROM customers
+           WHERE ($1::TEXT IS NULL OR status = $1)
+             AND ($2::BIGINT IS NULL OR id > $2)
+             AND CASE
+                   WHEN $3::TEXT IS NOT NULL THEN whatsapp LIKE $3
+                   WHEN $5::TEXT IS NOT NULL THEN
+                        to_tsvector('simple', name) @@ to_tsquery('simple', $5)
+                        OR (email IS NOT NULL AND email LIKE $4)
+                   WHEN $4::TEXT IS NOT NULL THEN email IS NOT NULL AND email LIKE $4
+                   ELSE TRUE
+                 END
+           ORDER BY id LIMIT $6"#,
+        status.map(CustomerStatus::as_str),
+        after,
+        whatsapp,
+        email,
+        words,
+        limit + 1
+    )
+    .fetch_all(pool)
+    .await?;
+    let more = rows.len() as i64 > limit;
+    let customers: Vec<CustomerRecord> = rows
+        .into_iter()
+        .take(limit as usize)
+        .map(|r| CustomerRecord {
+            id: r.id,
+            name: r.name,
+            whatsapp: r.whatsapp,
+            email: r.email,
+            address: r.address,
+            notes: r.notes,
+            status: CustomerStatus::parse(&r.status).unwrap_or(CustomerStatus::Active),
+            balance: Rupiah::new(r.balance),
+            self_registered: r.self_registered,
+            created_at: r.created_at,
+        })
+        .collect();
+    let next_after = if more {
+        customers.last().map(|c| c.id)
+    } else {
+        None
+    };
+    Ok(CustomerPage {
+        customers,
+        next_after,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queries_are_read_as_numbers_emails_or_name_words() {
+        assert_eq!(read_query("  "), Query::All);
+        for number in ["0812 3456", "+62 812-3456", "812.3456", "628123456"] {
+            assert_eq!(
+                read_query(number),
+                Query::Whatsapp("628123456".into()),
+                "{number}"
+            );
+        }
+        assert_eq!(
+            read_query("Budi@Example"),
+            Query::Email("budi@example".into())
+        );
+        assert_eq!(
+            read_query("Budi San"),
+            Query::Words {
+                tsquery: "budi:* & san:*".into(),
+                email: "budi san".into()
+            }
+        );
+        // Quotes and operators of tsquery syntax are never passed through.
+        assert_eq!(
+            read_query("o'brien & !x"),
+            Query::Words {
+                tsquery: "o:* & brien:* & x:*".into(),
+                email: "o'brien & !x".into()
+            }
+        );
+    }
+
+    #[test]
+    fn like_prefixes_escape_wildcards() {
+        assert_eq!(like_prefix("a_b%c\\"), "a\\_b\\%c\\\\%");
+    }
+}
