@@ -174,6 +174,20 @@ async fn an_operator_bills_and_collects_at_the_counter(pool: PgPool) {
     .await;
     assert_eq!(adjusted.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(adjusted.body["code"], "adjustment_amount");
+    // The most negative number there is: refused, not a crash.
+    let extreme = post(
+        &app,
+        &admin,
+        &format!("/api/v2/customers/{customer}/adjustments"),
+        json!({"amount": i64::MIN, "reason": "overflow"}),
+    )
+    .await;
+    assert_eq!(
+        extreme.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        extreme.text
+    );
 }
 
 #[sqlx::test(migrator = "billing::core::db::MIGRATOR")]

@@ -381,7 +381,7 @@ pub async fn adjust(
     actor: Actor,
 ) -> Result<Rupiah, MoneyError> {
     let why = reason(&input.reason)?;
-    if input.amount == Rupiah::ZERO || input.amount.amount().abs() > MAX_PAYMENT {
+    if input.amount == Rupiah::ZERO || input.amount.amount().unsigned_abs() > MAX_PAYMENT as u64 {
         return Err(invalid(
             "amount",
             ErrorCode::AdjustmentAmount,

@@ -194,8 +194,12 @@ pub struct Ledger {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AdjustmentInput {
-    /// Whole rupiah, not zero: positive gives credit, negative adds debt.
-    #[cfg_attr(feature = "openapi", schema(value_type = i64, example = 5000))]
+    /// Whole rupiah, not zero, at most 1,000,000,000 either way: positive gives credit,
+    /// negative adds debt.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(value_type = i64, example = 5000, minimum = -1000000000, maximum = 1000000000)
+    )]
     pub amount: Rupiah,
     /// Why (1–500 characters), for the audit log and the customer's history.
     #[cfg_attr(
@@ -215,7 +219,10 @@ pub struct AdjustmentInput {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RefundInput {
     /// Whole rupiah, positive, at most the customer's credit.
-    #[cfg_attr(feature = "openapi", schema(value_type = i64, example = 10000, minimum = 1))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(value_type = i64, example = 10000, minimum = 1, maximum = 1000000000)
+    )]
     pub amount: Rupiah,
     #[cfg_attr(
         feature = "openapi",
