@@ -410,7 +410,7 @@ bench() {
   services
   schema_db
   cargo bench -p routeros --bench pipeline --bench decode_print
-  cargo bench -p server --bench provisioning --bench sales
+  cargo bench -p server --bench provisioning --bench sales --bench money
   bench_dashboard
 }
 

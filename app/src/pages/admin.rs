@@ -24,15 +24,17 @@ pub async fn dashboard_summary() -> Result<DashboardData, AppError> {
     use crate::auth::ssr::{require, services};
     let caller = require(&[domain::Role::Admin]).await?;
     let services = services()?;
-    let summary = billing::identity::accounts::counts(&services.pool).await?;
-    let today =
-        billing::hotspot::sales::today(&services.pool, services.config.timezone, None, 1).await?;
+    let figures = services
+        .dashboard
+        .get(&services.pool, services.config.timezone)
+        .await?;
+    let health = services.health().await;
     Ok(DashboardData {
         admin_name: caller.principal.name,
-        summary,
-        sold_today: today.count,
-        revenue_today: today.total,
-        health: services.health().await,
+        summary: figures.summary,
+        sold_today: figures.sold_today,
+        revenue_today: figures.revenue_today,
+        health,
     })
 }
 

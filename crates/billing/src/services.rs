@@ -22,6 +22,8 @@ pub struct Services {
     pub routers: RouterService,
     pub health_monitor: HealthMonitor,
     pub staff: StaffService,
+    /// The admin dashboard's figures, reused for a second.
+    pub dashboard: crate::reports::dashboard::DashboardFigures,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -56,6 +58,7 @@ impl Services {
             routers,
             health_monitor,
             staff,
+            dashboard: Default::default(),
         }
     }
 

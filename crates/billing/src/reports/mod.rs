@@ -2,6 +2,8 @@
 //! router, with a chart and a CSV export. Every figure is a sum over `voucher_sales`, so the
 //! groupings always add up to the same total.
 
+pub mod dashboard;
+
 use crate::core::days::day_bounds;
 use crate::core::problem::{Explain, Problem};
 use chrono::Utc;
