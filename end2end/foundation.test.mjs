@@ -30,6 +30,7 @@ const ADMIN = { username: 'admin', password: 'admin12345', name: 'Admin Demo' };
 const CASHIER = { username: 'kasir', password: 'kasir12345' };
 const BUDI = { whatsapp: '081234567801', password: 'budi12345', name: 'Budi Santoso' };
 const SITI = { email: 'siti@example.com', password: 'siti12345', name: 'Siti Rahayu' };
+const AGUS = { email: 'agus@example.com', password: 'agus12345', name: 'Agus Wijaya' };
 
 // Every admin menu entry, in order, with its Indonesian label.
 const ADMIN_NAV = [
@@ -166,9 +167,38 @@ test('a customer logs in with a WhatsApp number on a phone and sees the portal',
     // His own number, however it is formatted for reading.
     const whatsapp = await text(page.locator('.details dd').first());
     assert.equal(whatsapp.replace(/\D/g, ''), '6281234567801', `shown as ${whatsapp}`);
+    // His invoices, newest first: this month's to pay, last month's paid.
+    const invoices = page.locator('.invoice-item');
+    await invoices.first().waitFor();
+    assert.equal(await invoices.count(), 2);
+    assert.equal(await text(invoices.nth(0).locator('.badge')), 'Belum dibayar');
+    assert.match(await text(invoices.nth(0)), /Jatuh tempo \d{2}-\d{2}-\d{4}/);
+    assert.equal(await text(invoices.nth(1).locator('.badge')), 'Lunas');
     await assertFitsWidth(page, PHONE);
 
     await screenshot(page, 'portal-phone');
+    assert.deepEqual(browser.pageErrors, [], 'no uncaught errors in the page');
+  }),
+);
+
+test('a customer who paid in part sees the rest carried onto the next invoice, on a phone', { timeout: TEST_TIMEOUT_MS }, () =>
+  withBrowser(PHONE, async (page, browser) => {
+    await login(page, AGUS.email, AGUS.password);
+    assert.equal(pathOf(page), '/portal');
+    const invoices = page.locator('.invoice-item');
+    await invoices.first().waitFor();
+    const [current, last] = [invoices.nth(0), invoices.nth(1)];
+    assert.equal(await text(last.locator('.badge')), 'Dibayar sebagian');
+    const lastNumber = await text(last.locator('.mono'));
+    // The carried line names the partly paid invoice.
+    assert.match(await text(current.locator('.invoice-lines')), new RegExp(`Kekurangan dari ${lastNumber}`));
+    const history = page.locator('.ledger-item');
+    assert.equal(await history.count(), 2);
+    assert.match(await text(history.nth(0)), new RegExp(`Kekurangan ditagihkan di ${await text(current.locator('.mono'))}`));
+    assert.match(await text(history.nth(1)), new RegExp(`Kekurangan bayar ${lastNumber}`));
+    assert.equal(await text(page.locator('.balance')), 'Rp 0');
+    await assertFitsWidth(page, PHONE);
+    await screenshot(page, 'portal-carried-phone');
     assert.deepEqual(browser.pageErrors, [], 'no uncaught errors in the page');
   }),
 );

@@ -50,7 +50,7 @@ async fn customer_search(bench: &Bench) -> bool {
     let queries = [
         ("a name word (common)", "budi"),
         ("two name words", "siti raha"),
-        ("a rare name word", "98765"),
+        ("a whole name (one customer)", "rina santoso 4567"),
         ("a WhatsApp number as typed", "0857-0004-21"),
         ("an email", "pelanggan4242"),
         ("everyone, first page", ""),

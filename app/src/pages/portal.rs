@@ -2,7 +2,10 @@ use crate::error::AppError;
 use crate::i18n::*;
 use domain::Rupiah;
 use domain::model::accounts::Customer;
+use domain::model::customers::LedgerKind;
+use domain::model::invoices::InvoiceStatus;
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
 
 /// The caller's own account; never anyone else's.
 #[server(prefix = "/rpc")]
@@ -13,6 +16,212 @@ pub async fn my_account() -> Result<Customer, AppError> {
     billing::identity::accounts::customer(&services.pool, domain::CustomerId(caller.principal.id))
         .await?
         .ok_or(AppError::Unauthenticated)
+}
+
+/// One of the caller's invoices, as the portal lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyInvoice {
+    pub number: String,
+    pub status: InvoiceStatus,
+    pub total: Rupiah,
+    pub outstanding: Rupiah,
+    /// `31-12-2026`.
+    pub due: String,
+    pub overdue: bool,
+    pub lines: Vec<(String, Rupiah)>,
+}
+
+/// One change of the caller's balance, for the history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyBalanceChange {
+    pub kind: LedgerKind,
+    pub invoice_number: Option<String>,
+    pub note: Option<String>,
+    pub amount: Rupiah,
+    pub balance_after: Rupiah,
+    /// `31-12-2026 23:59`, the business's time zone.
+    pub at: String,
+}
+
+/// The caller's own invoices, newest first (at most 24); never anyone else's.
+#[server(prefix = "/rpc")]
+pub async fn my_invoices() -> Result<Vec<MyInvoice>, AppError> {
+    use crate::auth::ssr::{require, services};
+    let caller = require(&[domain::Role::Customer]).await?;
+    let services = services()?;
+    let page = billing::subscribers::invoices::list(
+        &services.pool,
+        billing::subscribers::invoices::InvoiceFilter {
+            customer_id: Some(caller.principal.id),
+            limit: 24,
+            ..Default::default()
+        },
+        services.config.timezone,
+    )
+    .await?;
+    Ok(page
+        .invoices
+        .into_iter()
+        .map(|i| MyInvoice {
+            number: i.number,
+            status: i.status,
+            total: i.total,
+            outstanding: i.outstanding,
+            due: i.due_date.format("%d-%m-%Y").to_string(),
+            overdue: i.overdue,
+            lines: i
+                .lines
+                .into_iter()
+                .filter(|l| l.kind.counts())
+                .map(|l| (l.description, l.amount))
+                .collect(),
+        })
+        .collect())
+}
+
+/// The caller's own balance history, newest first (at most 50 changes).
+#[server(prefix = "/rpc")]
+pub async fn my_balance_history() -> Result<Vec<MyBalanceChange>, AppError> {
+    use crate::auth::ssr::{require, services};
+    use crate::pages::fields::local_time;
+    let caller = require(&[domain::Role::Customer]).await?;
+    let services = services()?;
+    let ledger =
+        billing::subscribers::ledger::ledger(&services.pool, caller.principal.id, 50).await?;
+    Ok(ledger
+        .entries
+        .into_iter()
+        .map(|e| MyBalanceChange {
+            kind: e.kind,
+            invoice_number: e.invoice_number,
+            note: e.note,
+            amount: e.amount,
+            balance_after: e.balance_after,
+            at: local_time(e.created_at, &services.config.timezone),
+        })
+        .collect())
+}
+
+fn status_class(status: InvoiceStatus) -> &'static str {
+    match status {
+        InvoiceStatus::Paid => "badge badge-healthy",
+        InvoiceStatus::Partial => "badge badge-degraded",
+        InvoiceStatus::Unpaid => "badge badge-unhealthy",
+        InvoiceStatus::Void => "badge badge-neutral",
+    }
+}
+
+/// The caller's invoices, each with its lines.
+#[component]
+fn MyInvoices() -> impl IntoView {
+    let i18n = use_i18n();
+    let invoices = Resource::new(|| (), |_| my_invoices());
+    view! {
+        <section class="card">
+            <h2>{t!(i18n, my_invoices)}</h2>
+            <Suspense fallback=move || view! { <p class="muted">{t!(i18n, loading)}</p> }>
+                {move || Suspend::new(async move {
+                    invoices.await.map(|list| {
+                        if list.is_empty() {
+                            return view! { <p class="muted">{t!(i18n, no_invoices)}</p> }.into_any();
+                        }
+                        view! {
+                            <ul class="invoice-list">
+                                {list.into_iter().map(|invoice| {
+                                    let status = invoice.status;
+                                    let label = move || match status {
+                                        InvoiceStatus::Unpaid => t_string!(i18n, invoice_unpaid).to_string(),
+                                        InvoiceStatus::Partial => t_string!(i18n, invoice_partial).to_string(),
+                                        InvoiceStatus::Paid => t_string!(i18n, invoice_paid).to_string(),
+                                        InvoiceStatus::Void => t_string!(i18n, invoice_void).to_string(),
+                                    };
+                                    let due = invoice.due.clone();
+                                    view! {
+                                        <li class="invoice-item" data-invoice=invoice.number.clone()>
+                                            <div class="invoice-head">
+                                                <span class="mono">{invoice.number.clone()}</span>
+                                                <span class=status_class(status)>{label}</span>
+                                            </div>
+                                            <ul class="invoice-lines">
+                                                {invoice.lines.into_iter().map(|(description, amount)| view! {
+                                                    <li><span>{description}</span><span class="numeric">{amount.to_string()}</span></li>
+                                                }).collect_view()}
+                                            </ul>
+                                            <div class="invoice-total">
+                                                <span>{t!(i18n, invoice_total)}</span>
+                                                <strong class="numeric">{invoice.total.to_string()}</strong>
+                                            </div>
+                                            {(status == InvoiceStatus::Unpaid).then(|| view! {
+                                                <p class="small" class:overdue=invoice.overdue>
+                                                    {t!(i18n, invoice_due, date = due.clone())}
+                                                </p>
+                                            })}
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    })
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// How the caller's balance changed, in plain words.
+#[component]
+fn MyBalanceHistory() -> impl IntoView {
+    let i18n = use_i18n();
+    let history = Resource::new(|| (), |_| my_balance_history());
+    view! {
+        <section class="card">
+            <h2>{t!(i18n, balance_history)}</h2>
+            <Suspense fallback=move || view! { <p class="muted">{t!(i18n, loading)}</p> }>
+                {move || Suspend::new(async move {
+                    history.await.map(|changes| {
+                        if changes.is_empty() {
+                            return view! { <p class="muted">{t!(i18n, balance_history_empty)}</p> }.into_any();
+                        }
+                        view! {
+                            <ul class="ledger-list">
+                                {changes.into_iter().map(|change| {
+                                    let invoice = change.invoice_number.clone().unwrap_or_default();
+                                    let note = change.note.clone().unwrap_or_default();
+                                    let kind = change.kind;
+                                    let words = move || {
+                                        let invoice = invoice.clone();
+                                        let note = note.clone();
+                                        match kind {
+                                            LedgerKind::Shortfall => t_string!(i18n, ledger_shortfall, invoice = invoice).to_string(),
+                                            LedgerKind::Excess => t_string!(i18n, ledger_excess, invoice = invoice).to_string(),
+                                            LedgerKind::CreditApplied => t_string!(i18n, ledger_credit_applied, invoice = invoice).to_string(),
+                                            LedgerKind::DebtBilled => t_string!(i18n, ledger_debt_billed, invoice = invoice).to_string(),
+                                            LedgerKind::VoidReturned => t_string!(i18n, ledger_void_returned, invoice = invoice).to_string(),
+                                            LedgerKind::Adjustment => t_string!(i18n, ledger_adjustment, note = note).to_string(),
+                                            LedgerKind::Reversal => t_string!(i18n, ledger_reversal, invoice = invoice).to_string(),
+                                            LedgerKind::Refund => t_string!(i18n, ledger_refund).to_string(),
+                                        }
+                                    };
+                                    let positive = change.amount > Rupiah::ZERO;
+                                    view! {
+                                        <li class="ledger-item">
+                                            <div>
+                                                <span>{words}</span>
+                                                <span class="muted small">{change.at.clone()}</span>
+                                            </div>
+                                            <span class="numeric" class:credit=positive class:debit=!positive>
+                                                {if positive { "+" } else { "" }}{change.amount.to_string()}
+                                            </span>
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    })
+                })}
+            </Suspense>
+        </section>
+    }
 }
 
 #[component]
@@ -39,10 +248,8 @@ pub fn PortalHome() -> impl IntoView {
                             <span class="balance" data-balance=a.balance.amount()>{a.balance.to_string()}</span>
                             {hint.map(|hint| view! { <p class="muted small">{hint}</p> })}
                         </section>
-                        <section class="card">
-                            <h2>{t!(i18n, my_invoices)}</h2>
-                            <p class="muted">{t!(i18n, no_invoices)}</p>
-                        </section>
+                        <MyInvoices />
+                        <MyBalanceHistory />
                         <section class="card">
                             <h2>{t!(i18n, account)}</h2>
                             <dl class="details">
