@@ -24,6 +24,7 @@ pub struct MyInvoice {
     pub number: String,
     pub status: InvoiceStatus,
     pub total: Rupiah,
+    pub amount_paid: Rupiah,
     pub outstanding: Rupiah,
     /// `31-12-2026`.
     pub due: String,
@@ -66,6 +67,7 @@ pub async fn my_invoices() -> Result<Vec<MyInvoice>, AppError> {
             number: i.number,
             status: i.status,
             total: i.total,
+            amount_paid: i.amount_paid,
             outstanding: i.outstanding,
             due: i.due_date.format("%d-%m-%Y").to_string(),
             overdue: i.overdue,
@@ -151,6 +153,15 @@ fn MyInvoices() -> impl IntoView {
                                                 <span>{t!(i18n, invoice_total)}</span>
                                                 <strong class="numeric">{invoice.total.to_string()}</strong>
                                             </div>
+                                            {(invoice.amount_paid > Rupiah::ZERO).then(|| view! {
+                                                <div class="invoice-paid small">
+                                                    <span>{t!(i18n, invoice_amount_paid)}</span>
+                                                    <span class="numeric">{invoice.amount_paid.to_string()}</span>
+                                                </div>
+                                            })}
+                                            {(status == InvoiceStatus::Partial).then(|| view! {
+                                                <p class="small muted">{t!(i18n, invoice_partial_hint)}</p>
+                                            })}
                                             {(status == InvoiceStatus::Unpaid).then(|| view! {
                                                 <p class="small" class:overdue=invoice.overdue>
                                                     {t!(i18n, invoice_due, date = due.clone())}

@@ -213,17 +213,21 @@ fn read_query(q: &str) -> Query {
     }
 }
 
-/// Escapes `%`, `_` and `\` for a `LIKE` prefix.
-fn like_prefix(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len() + 1);
-    for c in text.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            escaped.push('\\');
+/// The smallest text after every text that starts with `prefix` (its last character moved one
+/// up), so that a prefix search is a range the `text_pattern_ops` index answers, also in a
+/// prepared statement's generic plan (where `LIKE $1` could not use it).
+fn past_prefix(prefix: &str) -> String {
+    let mut chars: Vec<char> = prefix.chars().collect();
+    while let Some(last) = chars.pop() {
+        // The next character after `last`, skipping the surrogate gap.
+        let next = (u32::from(last) + 1..=u32::from(char::MAX)).find_map(char::from_u32);
+        if let Some(next) = next {
+            chars.push(next);
+            return chars.into_iter().collect();
         }
-        escaped.push(c);
     }
-    escaped.push('%');
-    escaped
+    // Only characters that have no successor: every text is at most this.
+    char::MAX.to_string().repeat(prefix.chars().count() + 1)
 }
 
 /// A customer row as the search reads it.
@@ -257,7 +261,13 @@ pub async fn search(
     }
     let limit = limit.clamp(1, 100);
     let status = status.map(CustomerStatus::as_str);
-    // One query per kind of search, so each gets the plan of its own index.
+    // One query per kind of search, so each gets the plan of its own index; planned for its own
+    // values each time (a prepared statement's generic plan cannot know how selective a prefix
+    // or a word is, and scans the table in id order instead).
+    let mut tx = pool.begin().await?;
+    sqlx::query("SET LOCAL plan_cache_mode = force_custom_plan")
+        .execute(&mut *tx)
+        .await?;
     let rows: Vec<Row> = match read_query(q) {
         Query::All => {
             sqlx::query_as!(
@@ -271,7 +281,7 @@ pub async fn search(
                 after,
                 limit + 1
             )
-            .fetch_all(pool)
+            .fetch_all(&mut *tx)
             .await?
         }
         Query::Whatsapp(prefix) => {
@@ -280,15 +290,16 @@ pub async fn search(
                 r#"SELECT id, name, whatsapp, email, address, notes, status, balance,
                           password_hash IS NOT NULL AS "self_registered!", created_at
                    FROM customers
-                   WHERE whatsapp LIKE $4
+                   WHERE whatsapp ~>=~ $4 AND whatsapp ~<~ $5
                      AND ($1::TEXT IS NULL OR status = $1) AND ($2::BIGINT IS NULL OR id > $2)
                    ORDER BY id LIMIT $3"#,
                 status,
                 after,
                 limit + 1,
-                like_prefix(&prefix)
+                prefix.clone(),
+                past_prefix(&prefix)
             )
-            .fetch_all(pool)
+            .fetch_all(&mut *tx)
             .await?
         }
         Query::Email(prefix) => {
@@ -297,15 +308,16 @@ pub async fn search(
                 r#"SELECT id, name, whatsapp, email, address, notes, status, balance,
                           password_hash IS NOT NULL AS "self_registered!", created_at
                    FROM customers
-                   WHERE email LIKE $4
+                   WHERE email ~>=~ $4 AND email ~<~ $5
                      AND ($1::TEXT IS NULL OR status = $1) AND ($2::BIGINT IS NULL OR id > $2)
                    ORDER BY id LIMIT $3"#,
                 status,
                 after,
                 limit + 1,
-                like_prefix(&prefix)
+                prefix.clone(),
+                past_prefix(&prefix)
             )
-            .fetch_all(pool)
+            .fetch_all(&mut *tx)
             .await?
         }
         Query::Words { tsquery, email } => {
@@ -314,19 +326,21 @@ pub async fn search(
                 r#"SELECT id, name, whatsapp, email, address, notes, status, balance,
                           password_hash IS NOT NULL AS "self_registered!", created_at
                    FROM customers
-                   WHERE (name_words @@ to_tsquery('simple', $4) OR email LIKE $5)
+                   WHERE (name_words @@ to_tsquery('simple', $4) OR (email ~>=~ $5 AND email ~<~ $6))
                      AND ($1::TEXT IS NULL OR status = $1) AND ($2::BIGINT IS NULL OR id > $2)
                    ORDER BY id LIMIT $3"#,
                 status,
                 after,
                 limit + 1,
                 tsquery,
-                like_prefix(&email)
+                email.clone(),
+                past_prefix(&email)
             )
-            .fetch_all(pool)
+            .fetch_all(&mut *tx)
             .await?
         }
     };
+    tx.commit().await?;
     let more = rows.len() as i64 > limit;
     let customers: Vec<CustomerRecord> = rows
         .into_iter()
@@ -391,7 +405,11 @@ mod tests {
     }
 
     #[test]
-    fn like_prefixes_escape_wildcards() {
-        assert_eq!(like_prefix("a_b%c\\"), "a\\_b\\%c\\\\%");
+    fn a_prefix_ends_where_its_last_character_moves_up() {
+        assert_eq!(past_prefix("62812"), "62813");
+        assert_eq!(past_prefix("budi@"), "budiA");
+        assert_eq!(past_prefix("a%"), "a&");
+        assert_eq!(past_prefix("z\u{d7ff}"), "z\u{e000}");
+        assert_eq!(past_prefix("x\u{10ffff}"), "y");
     }
 }

@@ -198,7 +198,7 @@ pub async fn issue_in(
     match carried {
         Carried::Credit(amount) => lines.push(InvoiceLine {
             kind: LineKind::CreditApplied,
-            description: "Saldo dipakai (credit applied)".to_owned(),
+            description: "Saldo dipakai".to_owned(),
             amount: -amount,
         }),
         Carried::Debt(amount) => {
@@ -206,8 +206,8 @@ pub async fn issue_in(
             lines.push(InvoiceLine {
                 kind: LineKind::DebtCarried,
                 description: match from {
-                    Some(number) => format!("Kekurangan dari {number} (carried over)"),
-                    None => "Kekurangan sebelumnya (carried over)".to_owned(),
+                    Some(number) => format!("Kekurangan dari {number}"),
+                    None => "Kekurangan sebelumnya".to_owned(),
                 },
                 amount,
             })
