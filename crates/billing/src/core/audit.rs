@@ -11,6 +11,14 @@ pub enum Actor {
 }
 
 impl Actor {
+    /// The staff user acting, for the `…_by` columns that name one.
+    pub fn staff_id(self) -> Option<i64> {
+        match self {
+            Actor::Staff(id) => Some(id),
+            _ => None,
+        }
+    }
+
     fn kind_and_id(self) -> (&'static str, Option<i64>) {
         match self {
             Actor::Staff(id) => ("staff", Some(id)),

@@ -12,3 +12,4 @@ pub mod health;
 pub mod problem;
 pub mod qr;
 pub mod redis;
+pub mod reused;

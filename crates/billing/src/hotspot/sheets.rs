@@ -91,10 +91,7 @@ pub async fn open(
 ) -> Result<i64, SheetError> {
     let (batch_id, ids) = selection.checked()?;
     let mut tx = pool.begin().await?;
-    let opened_by = match actor {
-        Actor::Staff(id) => Some(id),
-        _ => None,
-    };
+    let opened_by = actor.staff_id();
     let sheet_id = sqlx::query_scalar!(
         "INSERT INTO print_sheets (batch_id, opened_by, vouchers) VALUES ($1, $2, 1) RETURNING id",
         batch_id,

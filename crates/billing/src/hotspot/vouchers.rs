@@ -99,10 +99,7 @@ pub async fn create_batch_in(
     if !plan.active {
         return Err(VoucherError::PlanInactive);
     }
-    let created_by = match actor {
-        Actor::Staff(id) => Some(id),
-        _ => None,
-    };
+    let created_by = actor.staff_id();
     let batch_id = sqlx::query_scalar!(
         "INSERT INTO voucher_batches (router_id, plan_id, quantity, code_length, alphabet, prefix, password_mode,
                                       comment, created_by)

@@ -20,6 +20,16 @@ pub enum PrincipalKind {
     Customer,
 }
 
+impl PrincipalKind {
+    /// The token subject of the user `id` of this kind: `staff:ID` or `customer:ID`.
+    pub fn subject(self, id: i64) -> String {
+        match self {
+            PrincipalKind::Staff => format!("staff:{id}"),
+            PrincipalKind::Customer => format!("customer:{id}"),
+        }
+    }
+}
+
 /// A principal lacks the role an operation needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("your role may not do this")]
@@ -34,10 +44,7 @@ impl Explain for Forbidden {
 impl Principal {
     /// The token subject: `staff:ID` or `customer:ID`.
     pub fn subject(&self) -> String {
-        match self.kind {
-            PrincipalKind::Staff => format!("staff:{}", self.id),
-            PrincipalKind::Customer => format!("customer:{}", self.id),
-        }
+        self.kind.subject(self.id)
     }
 
     pub fn actor(&self) -> Actor {

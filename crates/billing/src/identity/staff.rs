@@ -4,7 +4,7 @@
 
 use crate::core::audit::{self, Actor};
 use crate::core::problem::{Explain, Problem};
-use crate::identity::principal::{Principal, PrincipalKind};
+use crate::identity::principal::PrincipalKind;
 use crate::identity::sessions::SessionStore;
 use domain::model::accounts::{LoginSession, StaffChange, StaffMember};
 use domain::{ErrorCode, FieldError, PersonName, Role};
@@ -50,6 +50,28 @@ impl Explain for StaffError {
     }
 }
 
+struct StaffRow {
+    id: i64,
+    username: String,
+    name: String,
+    role: String,
+    active: bool,
+    last_login_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl From<StaffRow> for StaffMember {
+    fn from(r: StaffRow) -> Self {
+        StaffMember {
+            id: r.id,
+            username: r.username,
+            name: r.name,
+            role: r.role.parse().unwrap_or(Role::Staff),
+            active: r.active,
+            last_login_at: r.last_login_at,
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct StaffService {
     pool: PgPool,
@@ -57,13 +79,7 @@ pub struct StaffService {
 }
 
 fn subject(id: i64) -> String {
-    Principal {
-        kind: PrincipalKind::Staff,
-        id,
-        role: Role::Staff,
-        name: String::new(),
-    }
-    .subject()
+    PrincipalKind::Staff.subject(id)
 }
 
 impl StaffService {
@@ -73,31 +89,28 @@ impl StaffService {
 
     /// Every staff user, admins first, then by name.
     pub async fn list(&self) -> Result<Vec<StaffMember>, StaffError> {
-        let rows = sqlx::query!(
+        Ok(sqlx::query_as!(
+            StaffRow,
             "SELECT id, username, name, role, active, last_login_at FROM staff_users
              ORDER BY role = 'admin' DESC, active DESC, lower(name), id"
         )
         .fetch_all(&self.pool)
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| StaffMember {
-                id: r.id,
-                username: r.username,
-                name: r.name,
-                role: r.role.parse().unwrap_or(Role::Staff),
-                active: r.active,
-                last_login_at: r.last_login_at,
-            })
-            .collect())
+        .await?
+        .into_iter()
+        .map(StaffMember::from)
+        .collect())
     }
 
     pub async fn get(&self, id: i64) -> Result<StaffMember, StaffError> {
-        self.list()
-            .await?
-            .into_iter()
-            .find(|m| m.id == id)
-            .ok_or(StaffError::NotFound)
+        sqlx::query_as!(
+            StaffRow,
+            "SELECT id, username, name, role, active, last_login_at FROM staff_users WHERE id = $1",
+            id
+        )
+        .fetch_optional(&self.pool)
+        .await?
+        .map(StaffMember::from)
+        .ok_or(StaffError::NotFound)
     }
 
     /// Renames, changes the role of, or (de)activates a staff user, in one transaction. A role

@@ -5,10 +5,11 @@
 
 use crate::core::health::{self, Check, HealthReport};
 use crate::core::redis::RedisPool;
+use crate::core::reused::Reused;
 use crate::routers::RouterService;
 use sqlx::PgPool;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 /// How long the database and Redis checks are reused.
 const CORE_TTL: Duration = Duration::from_secs(1);
@@ -35,33 +36,8 @@ struct Inner {
     router_checks: Cached,
 }
 
-/// One cached list of checks, and the lock its single refresher holds.
-#[derive(Default)]
-struct Cached {
-    slot: Mutex<Option<(Instant, Arc<Vec<Check>>)>>,
-    refreshing: Arc<tokio::sync::Mutex<()>>,
-}
-
-impl Cached {
-    /// The cached checks and whether they are younger than `ttl`.
-    fn peek(&self, ttl: Duration) -> Option<(Arc<Vec<Check>>, bool)> {
-        let slot = self.slot.lock().unwrap_or_else(|p| p.into_inner());
-        slot.as_ref()
-            .map(|(at, checks)| (checks.clone(), at.elapsed() < ttl))
-    }
-
-    fn fresh(&self, ttl: Duration) -> Option<Arc<Vec<Check>>> {
-        self.peek(ttl)
-            .and_then(|(checks, fresh)| fresh.then_some(checks))
-    }
-
-    fn store(&self, checks: Vec<Check>) -> Arc<Vec<Check>> {
-        let checks = Arc::new(checks);
-        *self.slot.lock().unwrap_or_else(|p| p.into_inner()) =
-            Some((Instant::now(), checks.clone()));
-        checks
-    }
-}
+/// A list of checks, shared by every request that reads it.
+type Cached = Reused<Arc<Vec<Check>>>;
 
 impl HealthMonitor {
     pub fn new(
@@ -105,7 +81,7 @@ impl HealthMonitor {
             return checks;
         }
         let report = health::check(&self.inner.pool, &self.inner.redis).await;
-        cache.store(report.checks)
+        cache.store(Arc::new(report.checks))
     }
 
     async fn router_checks(&self) -> Arc<Vec<Check>> {
@@ -121,7 +97,7 @@ impl HealthMonitor {
                         let _refreshing = guard;
                         if inner.router_checks.fresh(interval).is_none() {
                             let checks = inner.routers.health_checks().await;
-                            inner.router_checks.store(checks);
+                            inner.router_checks.store(Arc::new(checks));
                         }
                     });
                 }
@@ -133,7 +109,7 @@ impl HealthMonitor {
                     return checks;
                 }
                 let checks = self.inner.routers.health_checks().await;
-                cache.store(checks)
+                cache.store(Arc::new(checks))
             }
         }
     }

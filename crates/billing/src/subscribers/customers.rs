@@ -140,7 +140,8 @@ pub async fn update(
 }
 
 pub async fn get(pool: &PgPool, id: i64) -> Result<CustomerRecord, MoneyError> {
-    let r = sqlx::query!(
+    sqlx::query_as!(
+        Row,
         r#"SELECT id, name, whatsapp, email, address, notes, status, balance,
                   password_hash IS NOT NULL AS "self_registered!", created_at
            FROM customers WHERE id = $1"#,
@@ -148,19 +149,8 @@ pub async fn get(pool: &PgPool, id: i64) -> Result<CustomerRecord, MoneyError> {
     )
     .fetch_optional(pool)
     .await?
-    .ok_or(MoneyError::CustomerNotFound)?;
-    Ok(CustomerRecord {
-        id: r.id,
-        name: r.name,
-        whatsapp: r.whatsapp,
-        email: r.email,
-        address: r.address,
-        notes: r.notes,
-        status: CustomerStatus::parse(&r.status).unwrap_or(CustomerStatus::Active),
-        balance: Rupiah::new(r.balance),
-        self_registered: r.self_registered,
-        created_at: r.created_at,
-    })
+    .map(CustomerRecord::from)
+    .ok_or(MoneyError::CustomerNotFound)
 }
 
 /// How a search query is read: a WhatsApp number (by its normalised prefix), an email (by
@@ -230,7 +220,7 @@ fn past_prefix(prefix: &str) -> String {
     char::MAX.to_string().repeat(prefix.chars().count() + 1)
 }
 
-/// A customer row as the search reads it.
+/// A customer row as `get` and the search read it.
 struct Row {
     id: i64,
     name: String,
@@ -242,6 +232,23 @@ struct Row {
     balance: i64,
     self_registered: bool,
     created_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl From<Row> for CustomerRecord {
+    fn from(r: Row) -> Self {
+        CustomerRecord {
+            id: r.id,
+            name: r.name,
+            whatsapp: r.whatsapp,
+            email: r.email,
+            address: r.address,
+            notes: r.notes,
+            status: CustomerStatus::parse(&r.status).unwrap_or(CustomerStatus::Active),
+            balance: Rupiah::new(r.balance),
+            self_registered: r.self_registered,
+            created_at: r.created_at,
+        }
+    }
 }
 
 /// Customers matching `q` (see [`Query`]) and `status`, by id, `limit` (1–100) after `after`.
@@ -345,18 +352,7 @@ pub async fn search(
     let customers: Vec<CustomerRecord> = rows
         .into_iter()
         .take(limit as usize)
-        .map(|r| CustomerRecord {
-            id: r.id,
-            name: r.name,
-            whatsapp: r.whatsapp,
-            email: r.email,
-            address: r.address,
-            notes: r.notes,
-            status: CustomerStatus::parse(&r.status).unwrap_or(CustomerStatus::Active),
-            balance: Rupiah::new(r.balance),
-            self_registered: r.self_registered,
-            created_at: r.created_at,
-        })
+        .map(CustomerRecord::from)
         .collect();
     let next_after = if more {
         customers.last().map(|c| c.id)

@@ -223,10 +223,7 @@ pub async fn issue_in(
     } else {
         InvoiceStatus::Unpaid
     };
-    let staff_id = match actor {
-        Actor::Staff(id) => Some(id),
-        _ => None,
-    };
+    let staff_id = actor.staff_id();
     let id = sqlx::query_scalar!(
         "INSERT INTO invoices (number, customer_id, subscription_id, status, customer_name,
                                customer_whatsapp, customer_address, period_start, period_end, total,
@@ -390,10 +387,7 @@ pub async fn void(
     )
     .fetch_one(&mut *tx)
     .await?;
-    let staff_id = match actor {
-        Actor::Staff(id) => Some(id),
-        _ => None,
-    };
+    let staff_id = actor.staff_id();
     // A credit line is negative (credit returns: +), a debt line positive (debt returns: −).
     ledger::post(
         &mut tx,

@@ -18,13 +18,6 @@ use sqlx::{PgConnection, PgPool};
 
 const MAX_PAYMENT: i64 = 1_000_000_000;
 
-fn staff_of(actor: Actor) -> Option<i64> {
-    match actor {
-        Actor::Staff(id) => Some(id),
-        _ => None,
-    }
-}
-
 /// A payment to settle, checked.
 #[derive(Debug, Clone)]
 pub struct SettleRequest {
@@ -121,7 +114,7 @@ pub async fn settle(
     }
     let due = invoice.total - invoice.amount_paid;
     let settlement = Settlement::of(due, request.amount);
-    let staff_id = staff_of(actor);
+    let staff_id = actor.staff_id();
     let payment_id = sqlx::query_scalar!(
         "INSERT INTO payments (invoice_id, customer_id, method, amount, request_key, note,
                                recorded_by, gateway_reference)
@@ -277,7 +270,7 @@ pub async fn reverse(
     }
     // What the settlement did to the balance, from the invoice as it settled.
     let settled = Settlement::of(invoice.total, Rupiah::new(payment.amount));
-    let staff_id = staff_of(actor);
+    let staff_id = actor.staff_id();
     ledger::post(
         &mut tx,
         &mut customer,
@@ -342,35 +335,23 @@ pub async fn refund(
             "a refund is a positive amount",
         ));
     }
-    let mut tx = pool.begin().await?;
-    let mut customer = ledger::lock_customer(&mut tx, customer_id).await?;
-    if input.amount > customer.balance {
-        return Err(MoneyError::RefundOverCredit {
-            credit: customer.balance.max(Rupiah::ZERO),
-        });
-    }
-    ledger::post(
-        &mut tx,
-        &mut customer,
-        -input.amount,
-        LedgerKind::Refund,
-        Cause {
-            note: Some(&why),
-            staff_id: staff_of(actor),
-            ..Cause::default()
-        },
-    )
-    .await?;
-    audit::record(
-        &mut *tx,
-        actor,
-        "customer.refund",
-        Some(("customer", customer_id.to_string())),
-        serde_json::json!({ "amount": input.amount.amount(), "reason": why }),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(customer.balance)
+    let change = BalanceChange {
+        amount: -input.amount,
+        audited: input.amount,
+        kind: LedgerKind::Refund,
+        action: "customer.refund",
+        why: &why,
+    };
+    by_hand(pool, customer_id, change, actor, |customer| {
+        if input.amount > customer.balance {
+            Err(MoneyError::RefundOverCredit {
+                credit: customer.balance.max(Rupiah::ZERO),
+            })
+        } else {
+            Ok(())
+        }
+    })
+    .await
 }
 
 /// An admin's change to a balance, with a reason: positive gives credit, negative adds debt.
@@ -388,16 +369,48 @@ pub async fn adjust(
             "an adjustment is not zero and at most Rp 1.000.000.000 either way",
         ));
     }
+    let change = BalanceChange {
+        amount: input.amount,
+        audited: input.amount,
+        kind: LedgerKind::Adjustment,
+        action: "customer.adjust",
+        why: &why,
+    };
+    by_hand(pool, customer_id, change, actor, |_| Ok(())).await
+}
+
+/// A balance change made by hand (a refund, an adjustment), with its reason.
+struct BalanceChange<'a> {
+    /// What the balance moves by.
+    amount: Rupiah,
+    /// The amount as the request gave it, for the audit log.
+    audited: Rupiah,
+    kind: LedgerKind,
+    /// The audit log's action.
+    action: &'static str,
+    why: &'a str,
+}
+
+/// Writes `change` for the locked customer once `allowed` agrees, with its audit entry, in one
+/// transaction; returns the balance after it.
+async fn by_hand(
+    pool: &PgPool,
+    customer_id: i64,
+    change: BalanceChange<'_>,
+    actor: Actor,
+    allowed: impl FnOnce(&ledger::LockedCustomer) -> Result<(), MoneyError>,
+) -> Result<Rupiah, MoneyError> {
     let mut tx = pool.begin().await?;
     let mut customer = ledger::lock_customer(&mut tx, customer_id).await?;
+    allowed(&customer)?;
     ledger::post(
         &mut tx,
         &mut customer,
-        input.amount,
-        LedgerKind::Adjustment,
+        change.amount,
+        change.kind,
         Cause {
-            note: Some(&why),
-            staff_id: staff_of(actor),
+            note: Some(change.why),
+            staff_id: actor.staff_id(),
             ..Cause::default()
         },
     )
@@ -405,9 +418,9 @@ pub async fn adjust(
     audit::record(
         &mut *tx,
         actor,
-        "customer.adjust",
+        change.action,
         Some(("customer", customer_id.to_string())),
-        serde_json::json!({ "amount": input.amount.amount(), "reason": why }),
+        serde_json::json!({ "amount": change.audited.amount(), "reason": change.why }),
     )
     .await?;
     tx.commit().await?;
