@@ -222,9 +222,9 @@ test('on a phone the admin menu opens from the menu button and its links navigat
     await nav.waitFor({ state: 'visible' });
     await screenshot(page, 'admin-menu-open-phone');
 
-    await nav.getByRole('link', { name: 'Pelanggan', exact: true }).tap();
-    await page.waitForURL('**/admin/customers');
-    assert.equal(await text(page.locator('h1')), 'Pelanggan');
+    await nav.getByRole('link', { name: 'Pembayaran', exact: true }).tap();
+    await page.waitForURL('**/admin/payments');
+    assert.equal(await text(page.locator('h1')), 'Pembayaran');
     assert.equal(await text(page.locator('.empty-state h2')), 'Segera hadir');
     assert.equal(await toggle.getAttribute('aria-expanded'), 'false', 'choosing a link closes the menu');
     await nav.waitFor({ state: 'hidden' });
@@ -256,8 +256,8 @@ for (const [role, user, layout] of [
 test('admin sections show a coming-soon card on a tablet', { timeout: TEST_TIMEOUT_MS }, () =>
   withBrowser(TABLET, async (page) => {
     await login(page, ADMIN.username, ADMIN.password);
-    await visit(page, '/admin/invoices');
-    assert.equal(await text(page.locator('h1')), 'Tagihan');
+    await visit(page, '/admin/whatsapp');
+    assert.equal(await text(page.locator('h1')), 'WhatsApp');
     assert.equal(await text(page.locator('.empty-state h2')), 'Segera hadir');
     await assertFitsWidth(page, TABLET);
     await screenshot(page, 'admin-section-tablet');

@@ -30,6 +30,9 @@ export LEPTOS_RELOAD_PORT="${LEPTOS_RELOAD_PORT:-$((APP_PORT + 1))}"
 CARGO_LEPTOS_VERSION=0.3.10
 SCHEMATHESIS_VERSION=4.32.5
 BIN="$HOME/.cargo/bin"
+# The scripts below run what cargo builds from ./target (the site, the server, the simulator): a
+# target directory set elsewhere in the environment would leave them looking in the wrong place.
+export CARGO_TARGET_DIR="$ROOT/target"
 export PATH="$BIN:$ROOT/end2end/node_modules/.bin:$PATH:/usr/sbin:/sbin"
 
 log() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }

@@ -54,6 +54,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("vouchers") view=pages::vouchers::VouchersPage />
                         <Route path=path!("reports") view=pages::reports::ReportsPage />
                         <Route path=path!("staff") view=pages::staff::StaffPage />
+                        <Route path=path!("customers") view=pages::customers::CustomersPage />
+                        <Route path=path!("customers/:id") view=pages::customers::CustomerPage />
+                        <Route path=path!("invoices") view=pages::invoices::InvoicesPage />
                         <Route path=path!(":section") view=pages::admin::ComingSoon />
                     </ParentRoute>
                     <ParentRoute path=path!("/pos") view=components::layout::PosLayout>
@@ -64,6 +67,8 @@ pub fn App() -> impl IntoView {
                     </ParentRoute>
                     <Route path=path!("/print/vouchers") view=pages::print::PrintVouchersPage />
                     <Route path=path!("/print/sheets/:id") view=pages::print::PrintSheetPage />
+                    <Route path=path!("/print/invoices/:id") view=pages::print::PrintInvoicePage />
+                    <Route path=path!("/print/receipts/:id") view=pages::print::PrintReceiptPage />
                     <Route path=path!("/forbidden") view=pages::errors::Forbidden />
                 </Routes>
             </Router>

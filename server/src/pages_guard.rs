@@ -1,4 +1,6 @@
-//! Role checks for page routes, before anything renders: `/admin` and `/print` are for admins, `/pos` for
+//! Role checks for page routes, before anything renders: `/admin` and `/print` are for admins
+//! (printed invoices and receipts for anyone logged in: their server functions show a customer
+//! only their own), `/pos` for
 //! cashiers and admins, `/portal` for customers. Anonymous visitors go to the login page; a
 //! logged-in user without the role gets the 403 page. `/` and `/login` send a logged-in user
 //! to their own start page.
@@ -12,7 +14,10 @@ use tower_sessions::Session;
 
 fn required_roles(path: &str) -> Option<&'static [Role]> {
     let under = |prefix: &str| path == prefix || path.starts_with(&format!("{prefix}/"));
-    if under("/admin") || under("/print") {
+    if under("/print/invoices") || under("/print/receipts") {
+        // The server functions show a customer their own papers only.
+        Some(&[Role::Admin, Role::Staff, Role::Customer])
+    } else if under("/admin") || under("/print") {
         Some(&[Role::Admin])
     } else if under("/pos") {
         Some(&[Role::Admin, Role::Staff])
@@ -84,6 +89,14 @@ mod tests {
             Some(&[Role::Admin, Role::Staff][..])
         );
         assert_eq!(required_roles("/portal"), Some(&[Role::Customer][..]));
+        assert_eq!(
+            required_roles("/print/invoices/7"),
+            Some(&[Role::Admin, Role::Staff, Role::Customer][..])
+        );
+        assert_eq!(
+            required_roles("/print/receipts/7"),
+            Some(&[Role::Admin, Role::Staff, Role::Customer][..])
+        );
         assert_eq!(required_roles("/login"), None);
         assert_eq!(required_roles("/pkg/app.wasm"), None);
     }

@@ -260,3 +260,118 @@ async fn a_customer_reaches_no_customer_or_invoice_route(pool: PgPool) {
         .await;
     assert_eq!(found.body["customers"][0]["id"], budi, "{}", found.text);
 }
+
+/// Calls a server function of the web interface as its page does (a form post), with a session
+/// cookie.
+async fn call(app: &TestApp, path: &str, cookie: &str, form: &str) -> support::Response {
+    let request = axum::http::Request::post(path.to_owned())
+        .header(
+            axum::http::header::CONTENT_TYPE,
+            "application/x-www-form-urlencoded",
+        )
+        .header(axum::http::header::ACCEPT, "application/json")
+        .header(axum::http::header::COOKIE, cookie)
+        .body(axum::body::Body::from(form.to_owned()))
+        .unwrap();
+    app.send(request).await
+}
+
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
+async fn a_customer_reads_only_their_own_papers_through_the_server_functions(pool: PgPool) {
+    use leptos::server_fn::ServerFn;
+    let app = TestApp::new(pool).await;
+    let (admin, _) = staff(&app).await;
+    let siti_account = app
+        .register("Siti", "081234567802", "siti@example.com", "rahasia123")
+        .await;
+    let siti_id = siti_account.body["id"].as_i64().expect("registered");
+    let budi = post(
+        &app,
+        &admin,
+        "/api/v2/customers",
+        json!({"name": "Budi Rahasia", "whatsapp": "081234567801"}),
+    )
+    .await
+    .body["id"]
+        .as_i64()
+        .unwrap();
+    let issue = |customer: i64, description: &'static str| {
+        post(
+            &app,
+            &admin,
+            "/api/v2/invoices",
+            json!({"customer_id": customer, "lines": [{"description": description, "amount": 100000}]}),
+        )
+    };
+    let budi_invoice = issue(budi, "Budi's line").await.body["id"]
+        .as_i64()
+        .unwrap();
+    let siti_invoice = issue(siti_id, "Siti's line").await.body["id"]
+        .as_i64()
+        .unwrap();
+    let budi_payment = post(
+        &app,
+        &admin,
+        &format!("/api/v2/invoices/{budi_invoice}/payments"),
+        json!({"amount": 60000, "method": "cash", "request_key": "budi-pays-0001"}),
+    )
+    .await
+    .body["payment_id"]
+        .as_i64()
+        .unwrap();
+    let siti = app
+        .login("siti@example.com", "rahasia123")
+        .await
+        .session_cookie()
+        .expect("a cookie session");
+
+    // Her own invoice prints.
+    let own = call(
+        &app,
+        app::pages::print::PrintedInvoice::PATH,
+        &siti,
+        &format!("invoice_id={siti_invoice}"),
+    )
+    .await;
+    assert_eq!(own.status, StatusCode::OK, "{}", own.text);
+    assert!(own.text.contains("Siti's line"), "{}", own.text);
+
+    // Budi's invoice and receipt do not exist for her; his file is not hers to read.
+    for (path, form) in [
+        (
+            app::pages::print::PrintedInvoice::PATH,
+            format!("invoice_id={budi_invoice}"),
+        ),
+        (
+            app::pages::print::PrintedReceipt::PATH,
+            format!("payment_id={budi_payment}"),
+        ),
+        (
+            app::pages::customers::CustomerFile::PATH,
+            format!("customer_id={budi}"),
+        ),
+        (
+            app::pages::customers::FindCustomers::PATH,
+            "q=budi&status=".to_owned(),
+        ),
+        (
+            app::pages::invoices::InvoiceBook::PATH,
+            "status=&period=&overdue=false".to_owned(),
+        ),
+    ] {
+        let refused = call(&app, path, &siti, &form).await;
+        assert!(
+            refused.status.is_client_error(),
+            "{path}: {} {}",
+            refused.status,
+            refused.text
+        );
+        assert!(!refused.text.contains("Budi"), "{path}: {}", refused.text);
+    }
+
+    // Her portal lists her invoice only.
+    let mine = call(&app, app::pages::portal::MyInvoices::PATH, &siti, "").await;
+    assert_eq!(mine.status, StatusCode::OK, "{}", mine.text);
+    assert!(mine.text.contains("Siti's line"), "{}", mine.text);
+    assert!(!mine.text.contains("Budi"), "{}", mine.text);
+}

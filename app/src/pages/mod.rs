@@ -15,9 +15,11 @@ macro_rules! wraps_model {
 }
 
 pub mod admin;
+pub mod customers;
 pub mod errors;
 #[cfg(feature = "ssr")]
 pub mod fields;
+pub mod invoices;
 pub mod login;
 pub mod plans;
 pub mod portal;

@@ -21,6 +21,7 @@ pub async fn my_account() -> Result<Customer, AppError> {
 /// One of the caller's invoices, as the portal lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MyInvoice {
+    pub id: i64,
     pub number: String,
     pub status: InvoiceStatus,
     pub total: Rupiah,
@@ -64,6 +65,7 @@ pub async fn my_invoices() -> Result<Vec<MyInvoice>, AppError> {
         .invoices
         .into_iter()
         .map(|i| MyInvoice {
+            id: i.id,
             number: i.number,
             status: i.status,
             total: i.total,
@@ -102,6 +104,95 @@ pub async fn my_balance_history() -> Result<Vec<MyBalanceChange>, AppError> {
             at: local_time(e.created_at, &services.config.timezone),
         })
         .collect())
+}
+
+/// A voucher the caller bought at the counter (sold to their WhatsApp number).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyVoucher {
+    pub plan_name: String,
+    pub code: String,
+    pub password: String,
+    pub price: Rupiah,
+    pub status: domain::VoucherStatus,
+    pub sold: String,
+    pub expires: Option<String>,
+}
+
+/// The vouchers sold to the caller's WhatsApp number, newest first (at most 20).
+#[server(prefix = "/rpc")]
+pub async fn my_vouchers() -> Result<Vec<MyVoucher>, AppError> {
+    use crate::auth::ssr::{require, services};
+    use crate::pages::fields::local_time;
+    let caller = require(&[domain::Role::Customer]).await?;
+    let services = services()?;
+    let me = billing::identity::accounts::customer(
+        &services.pool,
+        domain::CustomerId(caller.principal.id),
+    )
+    .await?
+    .ok_or(AppError::Unauthenticated)?;
+    let zone = &services.config.timezone;
+    Ok(
+        billing::hotspot::sales::bought_by(&services.pool, &me.whatsapp, 20)
+            .await?
+            .into_iter()
+            .map(|v| MyVoucher {
+                plan_name: v.plan_name,
+                code: v.code,
+                password: v.password,
+                price: v.price,
+                status: v.status,
+                sold: local_time(v.sold_at, zone),
+                expires: v.expires_at.map(|at| local_time(at, zone)),
+            })
+            .collect(),
+    )
+}
+
+/// The vouchers the caller bought, with their codes.
+#[component]
+fn MyVouchers() -> impl IntoView {
+    let i18n = use_i18n();
+    let vouchers = Resource::new(|| (), |_| my_vouchers());
+    view! {
+        <section class="card">
+            <h2>{t!(i18n, my_vouchers)}</h2>
+            <Suspense fallback=move || view! { <p class="muted">{t!(i18n, loading)}</p> }>
+                {move || Suspend::new(async move {
+                    vouchers.await.map(|list| {
+                        if list.is_empty() {
+                            return view! { <p class="muted">{t!(i18n, my_vouchers_none)}</p> }.into_any();
+                        }
+                        view! {
+                            <ul class="ledger-list my-vouchers">
+                                {list.into_iter().map(|v| {
+                                    let live = v.status.is_live();
+                                    let same = v.password == v.code;
+                                    let key = v.code.clone();
+                                    view! {
+                                        <li class="ledger-item my-voucher" data-code=key>
+                                            <div>
+                                                <span><strong>{v.plan_name}</strong> " · " <span class="mono code">{v.code}</span>
+                                                    {(!same).then(|| view! { " / " <span class="mono">{v.password}</span> })}
+                                                </span>
+                                                <span class="muted small">
+                                                    {t!(i18n, my_voucher_bought, date = v.sold)}
+                                                    {v.expires.map(|e| view! { " · " {t!(i18n, my_voucher_expires, date = e)} })}
+                                                </span>
+                                            </div>
+                                            <span class=if live { "badge badge-voucher-active" } else { "badge badge-neutral" }>
+                                                {v.price.to_string()}
+                                            </span>
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    })
+                })}
+            </Suspense>
+        </section>
+    }
 }
 
 fn status_class(status: InvoiceStatus) -> &'static str {
@@ -167,6 +258,11 @@ fn MyInvoices() -> impl IntoView {
                                                     {t!(i18n, invoice_due, date = due.clone())}
                                                 </p>
                                             })}
+                                            <p class="small">
+                                                <a href=format!("/print/invoices/{}", invoice.id) target="_blank" data-print-invoice=invoice.id>
+                                                    {t!(i18n, invoice_printable_copy)}
+                                                </a>
+                                            </p>
                                         </li>
                                     }
                                 }).collect_view()}
@@ -199,20 +295,7 @@ fn MyBalanceHistory() -> impl IntoView {
                                     let invoice = change.invoice_number.clone().unwrap_or_default();
                                     let note = change.note.clone().unwrap_or_default();
                                     let kind = change.kind;
-                                    let words = move || {
-                                        let invoice = invoice.clone();
-                                        let note = note.clone();
-                                        match kind {
-                                            LedgerKind::Shortfall => t_string!(i18n, ledger_shortfall, invoice = invoice).to_string(),
-                                            LedgerKind::Excess => t_string!(i18n, ledger_excess, invoice = invoice).to_string(),
-                                            LedgerKind::CreditApplied => t_string!(i18n, ledger_credit_applied, invoice = invoice).to_string(),
-                                            LedgerKind::DebtBilled => t_string!(i18n, ledger_debt_billed, invoice = invoice).to_string(),
-                                            LedgerKind::VoidReturned => t_string!(i18n, ledger_void_returned, invoice = invoice).to_string(),
-                                            LedgerKind::Adjustment => t_string!(i18n, ledger_adjustment, note = note).to_string(),
-                                            LedgerKind::Reversal => t_string!(i18n, ledger_reversal, invoice = invoice).to_string(),
-                                            LedgerKind::Refund => t_string!(i18n, ledger_refund).to_string(),
-                                        }
-                                    };
+                                    let words = move || crate::pages::customers::detail::ledger_words(i18n, kind, invoice.clone(), note.clone(), true);
                                     let positive = change.amount > Rupiah::ZERO;
                                     view! {
                                         <li class="ledger-item">
@@ -261,11 +344,12 @@ pub fn PortalHome() -> impl IntoView {
                         </section>
                         <MyInvoices />
                         <MyBalanceHistory />
+                        <MyVouchers />
                         <section class="card">
                             <h2>{t!(i18n, account)}</h2>
                             <dl class="details">
                                 <dt>{t!(i18n, whatsapp_label)}</dt>
-                                <dd>{readable_whatsapp(&a.whatsapp)}</dd>
+                                <dd>{crate::pages::customers::readable_whatsapp(&a.whatsapp)}</dd>
                                 <dt>{t!(i18n, email_label)}</dt>
                                 <dd>{a.email.unwrap_or_default()}</dd>
                             </dl>
@@ -275,11 +359,4 @@ pub fn PortalHome() -> impl IntoView {
             })}
         </Suspense>
     }
-}
-
-/// A stored number (62…) written the way people write it (0812-…).
-fn readable_whatsapp(stored: &str) -> String {
-    domain::WhatsappNumber::parse(stored)
-        .map(|n| n.readable())
-        .unwrap_or_else(|_| stored.to_owned())
 }

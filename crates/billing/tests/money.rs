@@ -422,6 +422,7 @@ async fn customers_are_found_by_name_words_number_or_email(pool: PgPool) {
         ("Budi Santoso", "081234567801", Some("budi@example.com")),
         ("Siti Rahayu", "081234567802", Some("siti@example.com")),
         ("Santi Budiman", "085700000003", None),
+        ("Rina Wati", "085600000004", Some("ani.w@example.com")),
     ] {
         customers::create(
             &pool,
@@ -453,6 +454,13 @@ async fn customers_are_found_by_name_words_number_or_email(pool: PgPool) {
     assert_eq!(find("0812 3456 78").await, ["Budi Santoso", "Siti Rahayu"]);
     assert_eq!(find("+62857").await, ["Santi Budiman"]);
     assert_eq!(find("siti@").await, ["Siti Rahayu"]);
+    // The beginning of an email without its @ (read as words too): found once, by the email.
+    assert_eq!(find("ani.w").await, ["Rina Wati"]);
+    assert_eq!(
+        find("budi").await.len(),
+        2,
+        "a name and an email that both match count once"
+    );
     assert_eq!(find("%").await, Vec::<String>::new());
     // Pages by id.
     let first = customers::search(&pool, "", None, None, 2).await.unwrap();
@@ -460,7 +468,7 @@ async fn customers_are_found_by_name_words_number_or_email(pool: PgPool) {
     let rest = customers::search(&pool, "", None, first.next_after, 2)
         .await
         .unwrap();
-    assert_eq!(names(rest.clone()), ["Santi Budiman"]);
+    assert_eq!(names(rest.clone()), ["Santi Budiman", "Rina Wati"]);
     assert_eq!(rest.next_after, None);
     // A WhatsApp number belongs to one customer.
     let taken = customers::create(
@@ -478,6 +486,64 @@ async fn customers_are_found_by_name_words_number_or_email(pool: PgPool) {
     .await
     .unwrap_err();
     assert!(matches!(taken, MoneyError::WhatsappTaken), "{taken:?}");
+}
+
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
+async fn a_customers_payments_are_listed_and_a_portal_password_lets_them_in(pool: PgPool) {
+    use domain::model::invoices::PaymentStatus;
+    let id = customer(&pool, 1).await;
+    let a = invoice(&pool, id, 100_000).await;
+    let wrong = payments::pay_at_counter(&pool, a.id, cash(60_000, "list-pay-0001"), ADMIN)
+        .await
+        .unwrap();
+    payments::reverse(&pool, wrong.payment_id, "entered twice", ADMIN)
+        .await
+        .unwrap();
+    let right = payments::pay_at_counter(&pool, a.id, cash(100_000, "list-pay-0002"), ADMIN)
+        .await
+        .unwrap();
+    let listed = payments::of_customer(&pool, id, 10).await.unwrap();
+    assert_eq!(
+        listed.iter().map(|p| (p.id, p.status)).collect::<Vec<_>>(),
+        [
+            (right.payment_id, PaymentStatus::Settled),
+            (wrong.payment_id, PaymentStatus::Reversed)
+        ]
+    );
+    assert_eq!(listed[1].reversal_reason.as_deref(), Some("entered twice"));
+    assert_eq!(listed[0].invoice_number, a.number);
+    let other = customer(&pool, 2).await;
+    assert!(
+        payments::of_customer(&pool, other, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    assert!(!customers::get(&pool, id).await.unwrap().self_registered);
+    let short = customers::set_portal_password(&pool, id, "short".to_owned().into(), ADMIN)
+        .await
+        .unwrap_err();
+    assert!(matches!(short, MoneyError::Invalid(_)), "{short:?}");
+    customers::set_portal_password(&pool, id, "rahasia-baru".to_owned().into(), ADMIN)
+        .await
+        .unwrap();
+    let hash: Option<String> =
+        sqlx::query_scalar("SELECT password_hash FROM customers WHERE id = $1")
+            .bind(id)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert!(billing::identity::password::verify("rahasia-baru".to_owned().into(), hash).await);
+    assert!(customers::get(&pool, id).await.unwrap().self_registered);
+    let missing =
+        customers::set_portal_password(&pool, 999_999, "rahasia-baru".to_owned().into(), ADMIN)
+            .await
+            .unwrap_err();
+    assert!(
+        matches!(missing, MoneyError::CustomerNotFound),
+        "{missing:?}"
+    );
 }
 
 /// For one customer: the balance is the ledger's sum, and what they were charged minus what they

@@ -382,6 +382,18 @@ async fn without_stock_a_sale_makes_its_voucher_and_pushes_it_before_answering(p
         .await,
         0
     );
+    // The buyer finds it among their vouchers; another number finds nothing.
+    let bought = sales::bought_by(&pool, "6281234567890", 20).await.unwrap();
+    assert_eq!(bought.len(), 1);
+    assert_eq!(bought[0].code, sale.code);
+    assert_eq!(bought[0].plan_name, "Harian");
+    assert_eq!(bought[0].price, domain::Rupiah::new(5_000));
+    assert!(
+        sales::bought_by(&pool, "6281234567891", 20)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[sqlx::test(migrator = "billing::core::db::MIGRATOR")]

@@ -13,6 +13,7 @@ use domain::model::customers::{
     AdjustmentInput, CustomerInput, CustomerPage, CustomerRecord, CustomerStatus, Ledger,
     RefundInput,
 };
+use domain::model::invoices::PaymentRecord;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -25,6 +26,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(search, create))
         .routes(routes!(get_one, update))
         .routes(routes!(customer_ledger))
+        .routes(routes!(customer_payments))
         .routes(routes!(adjust))
         .routes(routes!(refund))
 }
@@ -132,6 +134,25 @@ async fn customer_ledger(
 ) -> Result<axum::Json<Ledger>, ApiError> {
     caller.require(STAFF)?;
     Ok(axum::Json(ledger::ledger(&services.pool, id, 500).await?))
+}
+
+/// The customer's payments, newest first (up to 200), reversed ones included. Admins and
+/// cashiers.
+#[utoipa::path(get, path = "/api/v2/customers/{id}/payments", tag = "customers",
+    params(("id" = i64, Path)), security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, body = Vec<PaymentRecord>), (status = 400, body = ErrorBody),
+               (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+               (status = 404, body = ErrorBody)))]
+async fn customer_payments(
+    State(services): State<Services>,
+    caller: AuthUser,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<axum::Json<Vec<PaymentRecord>>, ApiError> {
+    caller.require(STAFF)?;
+    customers::get(&services.pool, id).await?;
+    Ok(axum::Json(
+        payments::of_customer(&services.pool, id, 200).await?,
+    ))
 }
 
 /// The customer's balance after a change.

@@ -8,9 +8,11 @@
 //! confirms the print (the vouchers are printed for good) or releases the sheet (they go back to
 //! stock). Sold vouchers never print.
 
+mod invoice;
 mod server;
 mod sheet;
 
+pub use invoice::*;
 pub use server::*;
 
 use crate::components::{FormError, error_message};
@@ -20,7 +22,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use sheet::{Layout, VoucherSheet};
 
 /// The layout the page's address asks for (`layout=58mm`, else A4).
-fn use_layout() -> Memo<Layout> {
+pub(crate) fn use_layout() -> Memo<Layout> {
     let query = use_query_map();
     Memo::new(move |_| {
         if query.with(|q| q.get("layout").as_deref() == Some("58mm")) {

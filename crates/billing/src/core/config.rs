@@ -38,6 +38,18 @@ pub struct Config {
     pub activation_interval_seconds: u32,
     pub health: HealthConfig,
     pub invoices: InvoicesConfig,
+    pub business: BusinessConfig,
+}
+
+/// The operator as printed invoices and receipts name them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BusinessConfig {
+    pub name: String,
+    pub address: Option<String>,
+    /// Telephone or WhatsApp, as printed.
+    pub phone: Option<String>,
+    /// NPWP, printed on invoices when set.
+    pub tax_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -135,6 +147,28 @@ struct RawConfig {
     jobs: RawJobs,
     health: RawHealth,
     invoices: RawInvoices,
+    business: RawBusiness,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct RawBusiness {
+    name: Option<String>,
+    address: Option<String>,
+    phone: Option<String>,
+    tax_id: Option<String>,
+}
+
+impl RawBusiness {
+    fn resolve(self) -> BusinessConfig {
+        let text = |v: Option<String>| v.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        BusinessConfig {
+            name: text(self.name).unwrap_or_else(|| "Mikrotik Billing".to_owned()),
+            address: text(self.address),
+            phone: text(self.phone),
+            tax_id: text(self.tax_id),
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -412,6 +446,7 @@ impl Config {
                 monitoring_token,
             },
             invoices,
+            business: raw.business.resolve(),
         })
     }
 

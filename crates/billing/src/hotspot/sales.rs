@@ -16,7 +16,7 @@ use domain::ErrorCode;
 use domain::FieldError;
 use domain::RouterState;
 use domain::model::sales::{
-    CashierDay, NamedRef, Sale, SaleLine, SaleRequest, SaleablePlan, Today,
+    BoughtVoucher, CashierDay, NamedRef, Sale, SaleLine, SaleRequest, SaleablePlan, Today,
 };
 use domain::model::vouchers::BatchInput;
 use domain::{PasswordMode, Rupiah, WhatsappNumber};
@@ -367,6 +367,39 @@ pub async fn today(
         cashiers,
         latest,
     })
+}
+
+/// The vouchers sold to a WhatsApp number (stored form, 62…), newest first.
+pub async fn bought_by(
+    pool: &PgPool,
+    whatsapp: &str,
+    limit: i64,
+) -> Result<Vec<BoughtVoucher>, SaleError> {
+    Ok(sqlx::query!(
+        r#"SELECT p.name AS plan_name, v.code, v.password, s.price, v.status, s.sold_at,
+                  v.expires_at
+           FROM voucher_sales s
+           JOIN vouchers v ON v.id = s.voucher_id
+           JOIN plans p ON p.id = s.plan_id
+           WHERE s.customer_whatsapp = $1
+           ORDER BY s.sold_at DESC
+           LIMIT $2"#,
+        whatsapp,
+        limit.clamp(1, 200)
+    )
+    .fetch_all(pool)
+    .await?
+    .into_iter()
+    .map(|r| BoughtVoucher {
+        plan_name: r.plan_name,
+        code: r.code,
+        password: r.password,
+        price: Rupiah::new(r.price),
+        status: r.status.parse().unwrap_or(domain::VoucherStatus::Created),
+        sold_at: r.sold_at,
+        expires_at: r.expires_at,
+    })
+    .collect())
 }
 
 pub async fn saleable_plans(pool: &PgPool) -> Result<Vec<SaleablePlan>, SaleError> {

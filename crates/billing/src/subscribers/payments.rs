@@ -10,7 +10,7 @@ use crate::subscribers::invoices::lock_invoice;
 use crate::subscribers::ledger::{self, Cause};
 use domain::model::customers::{AdjustmentInput, LedgerKind, RefundInput};
 use domain::model::invoices::{
-    InvoiceStatus, PaymentInput, PaymentMethod, PaymentReceipt, PaymentStatus,
+    InvoiceStatus, PaymentInput, PaymentMethod, PaymentReceipt, PaymentRecord, PaymentStatus,
 };
 use domain::settlement::Settlement;
 use domain::{ErrorCode, Rupiah};
@@ -231,16 +231,55 @@ pub async fn receipt(pool: &PgPool, payment_id: i64) -> Result<PaymentReceipt, M
         invoice_status: InvoiceStatus::parse(&r.invoice_status).expect("known status"),
         amount: Rupiah::new(r.amount),
         method: PaymentMethod::parse(&r.method).expect("known method"),
-        status: if r.status == "reversed" {
-            PaymentStatus::Reversed
-        } else {
-            PaymentStatus::Settled
-        },
+        status: payment_status(&r.status),
         balance: Rupiah::new(r.balance),
         customer_id: r.customer_id,
         customer_name: r.name,
         recorded_at: r.created_at,
     })
+}
+
+/// A customer's payments, newest first, reversed ones included.
+pub async fn of_customer(
+    pool: &PgPool,
+    customer_id: i64,
+    limit: i64,
+) -> Result<Vec<PaymentRecord>, MoneyError> {
+    let rows = sqlx::query!(
+        r#"SELECT p.id, p.invoice_id, i.number, p.amount, p.method, p.status, p.note,
+                  p.created_at, p.reversal_reason
+           FROM payments p
+           JOIN invoices i ON i.id = p.invoice_id
+           WHERE p.customer_id = $1
+           ORDER BY p.id DESC
+           LIMIT $2"#,
+        customer_id,
+        limit.clamp(1, 200)
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| PaymentRecord {
+            id: r.id,
+            invoice_id: r.invoice_id,
+            invoice_number: r.number,
+            amount: Rupiah::new(r.amount),
+            method: PaymentMethod::parse(&r.method).expect("known method"),
+            status: payment_status(&r.status),
+            note: r.note,
+            recorded_at: r.created_at,
+            reversal_reason: r.reversal_reason,
+        })
+        .collect())
+}
+
+fn payment_status(stored: &str) -> PaymentStatus {
+    if stored == "reversed" {
+        PaymentStatus::Reversed
+    } else {
+        PaymentStatus::Settled
+    }
 }
 
 /// Undoes a payment recorded in error: the balance change its settlement made is reversed (a

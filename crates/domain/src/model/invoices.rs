@@ -266,6 +266,22 @@ pub struct PaymentReceipt {
     pub recorded_at: DateTime<Utc>,
 }
 
+/// A payment as a customer's page lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PaymentRecord {
+    pub id: i64,
+    pub invoice_id: i64,
+    pub invoice_number: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub amount: Rupiah,
+    pub method: PaymentMethod,
+    pub status: PaymentStatus,
+    pub note: Option<String>,
+    pub recorded_at: DateTime<Utc>,
+    pub reversal_reason: Option<String>,
+}
+
 /// Why a payment or an invoice is undone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -91,6 +91,18 @@ pub struct SaleLine {
     pub sold_at: DateTime<Utc>,
 }
 
+/// A voucher sold to a customer's WhatsApp number, as their portal lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BoughtVoucher {
+    pub plan_name: String,
+    pub code: String,
+    pub password: String,
+    pub price: Rupiah,
+    pub status: crate::status::VoucherStatus,
+    pub sold_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
 /// Today's sales (the business's local day): per cashier, in all, and the latest ones.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -1,0 +1,341 @@
+//! A printable invoice (A4, or a 58 mm strip) and a payment's receipt, both with the operator's
+//! details (`business.*` in the configuration). Staff print any; a customer prints their own
+//! and is told no other exists.
+
+use crate::components::error_message;
+use crate::error::AppError;
+use crate::i18n::*;
+use crate::pages::customers::detail::invoice_status_badge;
+use domain::Rupiah;
+use domain::model::invoices::{InvoiceStatus, LineKind, PaymentMethod, PaymentStatus};
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+use serde::{Deserialize, Serialize};
+
+use super::sheet::Layout;
+
+/// The operator as the paper names them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Business {
+    pub name: String,
+    pub address: Option<String>,
+    pub phone: Option<String>,
+    pub tax_id: Option<String>,
+}
+
+/// An invoice as printed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvoicePaper {
+    pub business: Business,
+    pub number: String,
+    pub status: InvoiceStatus,
+    pub customer_name: String,
+    pub customer_whatsapp: String,
+    pub customer_address: Option<String>,
+    pub issued: String,
+    pub due: String,
+    pub lines: Vec<(LineKind, String, Rupiah)>,
+    pub total: Rupiah,
+    pub amount_paid: Rupiah,
+    pub outstanding: Rupiah,
+    pub carried_to_balance: Rupiah,
+}
+
+/// A payment's receipt as printed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceiptPaper {
+    pub business: Business,
+    pub payment_id: i64,
+    pub invoice_number: String,
+    pub invoice_status: InvoiceStatus,
+    pub customer_name: String,
+    pub amount: Rupiah,
+    pub method: PaymentMethod,
+    pub status: PaymentStatus,
+    /// What the invoice asked for when it was paid.
+    pub invoice_total: Rupiah,
+    /// A partial payment's rest, moved to the balance as debt.
+    pub carried: Rupiah,
+    /// An overpayment's excess, moved to the balance as credit.
+    pub excess: Rupiah,
+    pub at: String,
+}
+
+#[cfg(feature = "ssr")]
+fn business(config: &billing::Config) -> Business {
+    let b = &config.business;
+    Business {
+        name: b.name.clone(),
+        address: b.address.clone(),
+        phone: b.phone.clone(),
+        tax_id: b.tax_id.clone(),
+    }
+}
+
+/// Staff, or the customer `owner` themselves; anyone else is told the record does not exist.
+#[cfg(feature = "ssr")]
+async fn may_read(
+    owner: i64,
+    missing: billing::subscribers::error::MoneyError,
+) -> Result<(), AppError> {
+    use crate::auth::ssr::require;
+    use domain::Role;
+    let caller = require(&[Role::Admin, Role::Staff, Role::Customer]).await?;
+    if caller.principal.role == Role::Customer && caller.principal.id != owner {
+        return Err(missing.into());
+    }
+    Ok(())
+}
+
+#[server(prefix = "/rpc")]
+pub async fn printed_invoice(invoice_id: i64) -> Result<InvoicePaper, AppError> {
+    use crate::auth::ssr::{require, services};
+    use billing::subscribers::error::MoneyError;
+    // Logged in at all before anything is read.
+    require(&[
+        domain::Role::Admin,
+        domain::Role::Staff,
+        domain::Role::Customer,
+    ])
+    .await?;
+    let services = services()?;
+    let zone = services.config.timezone;
+    let invoice = billing::subscribers::invoices::get(&services.pool, invoice_id, zone).await?;
+    may_read(invoice.customer_id, MoneyError::InvoiceNotFound).await?;
+    Ok(InvoicePaper {
+        business: business(&services.config),
+        number: invoice.number,
+        status: invoice.status,
+        customer_name: invoice.customer_name,
+        customer_whatsapp: crate::pages::customers::readable_whatsapp(&invoice.customer_whatsapp),
+        customer_address: invoice.customer_address,
+        issued: invoice
+            .issued_at
+            .with_timezone(&zone)
+            .format("%d-%m-%Y")
+            .to_string(),
+        due: invoice.due_date.format("%d-%m-%Y").to_string(),
+        lines: invoice
+            .lines
+            .into_iter()
+            .map(|l| (l.kind, l.description, l.amount))
+            .collect(),
+        total: invoice.total,
+        amount_paid: invoice.amount_paid,
+        outstanding: invoice.outstanding,
+        carried_to_balance: invoice.carried_to_balance,
+    })
+}
+
+#[server(prefix = "/rpc")]
+pub async fn printed_receipt(payment_id: i64) -> Result<ReceiptPaper, AppError> {
+    use crate::auth::ssr::{require, services};
+    use crate::pages::fields::local_time;
+    use billing::subscribers::error::MoneyError;
+    require(&[
+        domain::Role::Admin,
+        domain::Role::Staff,
+        domain::Role::Customer,
+    ])
+    .await?;
+    let services = services()?;
+    let receipt = billing::subscribers::payments::receipt(&services.pool, payment_id).await?;
+    may_read(receipt.customer_id, MoneyError::PaymentNotFound).await?;
+    let invoice = billing::subscribers::invoices::get(
+        &services.pool,
+        receipt.invoice_id,
+        services.config.timezone,
+    )
+    .await?;
+    let settled = receipt.status == PaymentStatus::Settled;
+    let excess = if settled && receipt.amount > invoice.total {
+        receipt.amount - invoice.total
+    } else {
+        Rupiah::ZERO
+    };
+    Ok(ReceiptPaper {
+        business: business(&services.config),
+        payment_id: receipt.payment_id,
+        invoice_number: receipt.invoice_number,
+        invoice_status: receipt.invoice_status,
+        customer_name: receipt.customer_name,
+        amount: receipt.amount,
+        method: receipt.method,
+        status: receipt.status,
+        invoice_total: invoice.total,
+        carried: if settled {
+            invoice.carried_to_balance
+        } else {
+            Rupiah::ZERO
+        },
+        excess,
+        at: local_time(receipt.recorded_at, &services.config.timezone),
+    })
+}
+
+fn use_id() -> Memo<i64> {
+    let params = use_params_map();
+    Memo::new(move |_| {
+        params.with(|p| {
+            p.get("id")
+                .and_then(|id| id.parse::<i64>().ok())
+                .unwrap_or(0)
+        })
+    })
+}
+
+#[component]
+fn BusinessHeader(business: Business) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <header class="doc-business">
+            <p class="doc-business-name">{business.name}</p>
+            {business.address.map(|a| view! { <p>{a}</p> })}
+            {business.phone.map(|p| view! { <p>{p}</p> })}
+            {business.tax_id.map(|t| view! { <p>{t!(i18n, doc_tax_id)} " " {t}</p> })}
+        </header>
+    }
+}
+
+#[component]
+pub fn PrintInvoicePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let id = use_id();
+    let layout = super::use_layout();
+    let invoice = Resource::new(move || id.get(), printed_invoice);
+    let link = move |layout: &'static str| format!("/print/invoices/{}?layout={layout}", id.get());
+    view! {
+        <div class="print-page" class:print-thermal=move || layout.get() == Layout::Thermal>
+            <header class="print-toolbar">
+                <nav class="segmented" aria-label=move || t_string!(i18n, print_layout).to_string()>
+                    <a href=move || link("a4") class:active=move || layout.get() == Layout::A4>"A4"</a>
+                    <a href=move || link("58mm") class:active=move || layout.get() == Layout::Thermal>"58 mm"</a>
+                </nav>
+                <button type="button" class="button button-primary" on:click=|_| { let _ = window().print(); }>
+                    {t!(i18n, print_now)}
+                </button>
+            </header>
+            <Suspense fallback=move || view! { <p class="muted print-note">{t!(i18n, loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match invoice.await {
+                        Ok(invoice) => view! { <InvoiceDocument invoice layout /> }.into_any(),
+                        Err(e) => view! { <p class="form-error print-note">{error_message(i18n, &e)}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </div>
+    }
+}
+
+#[component]
+fn InvoiceDocument(invoice: InvoicePaper, layout: Memo<Layout>) -> impl IntoView {
+    let i18n = use_i18n();
+    let (_, status) = invoice_status_badge(i18n, invoice.status);
+    view! {
+        <article class="doc" class:doc-a4=move || layout.get() == Layout::A4 class:doc-thermal=move || layout.get() == Layout::Thermal
+            data-invoice=invoice.number.clone()>
+            <div class="doc-top">
+                <BusinessHeader business=invoice.business.clone() />
+                <div class="doc-title">
+                    <p class="doc-kind">{t!(i18n, doc_invoice)}</p>
+                    <p class="mono doc-number">{invoice.number.clone()}</p>
+                    <p class="doc-status">{status}</p>
+                </div>
+            </div>
+            <dl class="doc-facts">
+                <dt>{t!(i18n, doc_billed_to)}</dt>
+                <dd>
+                    <strong>{invoice.customer_name.clone()}</strong>
+                    <br />{invoice.customer_whatsapp.clone()}
+                    {invoice.customer_address.clone().map(|a| view! { <br />{a} })}
+                </dd>
+                <dt>{t!(i18n, doc_issued)}</dt>
+                <dd>{invoice.issued.clone()}</dd>
+                <dt>{t!(i18n, doc_due)}</dt>
+                <dd>{invoice.due.clone()}</dd>
+            </dl>
+            <table class="doc-lines">
+                <thead>
+                    <tr><th>{t!(i18n, doc_description)}</th><th class="numeric">{t!(i18n, doc_amount)}</th></tr>
+                </thead>
+                <tbody>
+                    {invoice.lines.into_iter().map(|(kind, description, amount)| view! {
+                        <tr class:line-info={!kind.counts()}>
+                            <td>{description}</td>
+                            <td class="numeric">{if kind.counts() { amount.to_string() } else { format!("({amount})") }}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+                <tfoot>
+                    <tr class="doc-total"><th>{t!(i18n, invoice_total)}</th><td class="numeric">{invoice.total.to_string()}</td></tr>
+                    {(invoice.amount_paid > Rupiah::ZERO).then(move || view! {
+                        <tr><th>{t!(i18n, invoice_amount_paid)}</th><td class="numeric">{invoice.amount_paid.to_string()}</td></tr>
+                    })}
+                    {(invoice.carried_to_balance > Rupiah::ZERO).then(move || view! {
+                        <tr><th>{t!(i18n, doc_carried)}</th><td class="numeric">{invoice.carried_to_balance.to_string()}</td></tr>
+                    })}
+                    {(invoice.outstanding > Rupiah::ZERO).then(move || view! {
+                        <tr class="doc-due"><th>{t!(i18n, doc_to_pay)}</th><td class="numeric">{invoice.outstanding.to_string()}</td></tr>
+                    })}
+                </tfoot>
+            </table>
+            <p class="doc-thanks">{t!(i18n, doc_thanks)}</p>
+        </article>
+    }
+}
+
+#[component]
+pub fn PrintReceiptPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let id = use_id();
+    let receipt = Resource::new(move || id.get(), printed_receipt);
+    view! {
+        <div class="print-page print-thermal">
+            <header class="print-toolbar">
+                <button type="button" class="button button-primary" on:click=|_| { let _ = window().print(); }>
+                    {t!(i18n, print_now)}
+                </button>
+            </header>
+            <Suspense fallback=move || view! { <p class="muted print-note">{t!(i18n, loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match receipt.await {
+                        Ok(r) => {
+                            let method = match r.method {
+                                PaymentMethod::Cash => t_string!(i18n, payment_cash).to_string(),
+                                PaymentMethod::Transfer => t_string!(i18n, payment_transfer).to_string(),
+                                PaymentMethod::Duitku => "Duitku".to_owned(),
+                            };
+                            let (_, status) = invoice_status_badge(i18n, r.invoice_status);
+                            view! {
+                                <article class="doc doc-thermal doc-receipt" data-receipt=r.payment_id>
+                                    <BusinessHeader business=r.business.clone() />
+                                    <p class="doc-kind">{t!(i18n, doc_receipt)}</p>
+                                    {(r.status == PaymentStatus::Reversed).then(move || view! {
+                                        <p class="doc-status">{t!(i18n, payment_reversed)}</p>
+                                    })}
+                                    <dl class="doc-facts">
+                                        <dt>{t!(i18n, doc_received_from)}</dt><dd>{r.customer_name.clone()}</dd>
+                                        <dt>{t!(i18n, doc_for_invoice)}</dt><dd class="mono">{r.invoice_number.clone()}</dd>
+                                        <dt>{t!(i18n, payment_method)}</dt><dd>{method}</dd>
+                                        <dt>{t!(i18n, doc_date)}</dt><dd>{r.at.clone()}</dd>
+                                        <dt>{t!(i18n, status)}</dt><dd>{status}</dd>
+                                        <dt>{t!(i18n, invoice_total)}</dt><dd class="numeric">{r.invoice_total.to_string()}</dd>
+                                    </dl>
+                                    <p class="doc-amount numeric">{r.amount.to_string()}</p>
+                                    {(r.carried > Rupiah::ZERO).then(move || view! {
+                                        <p class="doc-note">{t!(i18n, doc_rest_to_debt, amount = r.carried.to_string())}</p>
+                                    })}
+                                    {(r.excess > Rupiah::ZERO).then(move || view! {
+                                        <p class="doc-note">{t!(i18n, doc_excess_to_credit, amount = r.excess.to_string())}</p>
+                                    })}
+                                    <p class="doc-thanks">{t!(i18n, doc_thanks)}</p>
+                                </article>
+                            }.into_any()
+                        }
+                        Err(e) => view! { <p class="form-error print-note">{error_message(i18n, &e)}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </div>
+    }
+}

@@ -1,0 +1,156 @@
+// Billing at the counter in a real browser: an admin adds a customer, issues a manual invoice,
+// takes part of it in cash (the rest becomes debt), issues the next invoice (which carries the
+// debt), prints the receipt and the invoice, and gives the customer a portal login; the customer
+// then sees both invoices on a phone, and cannot open another customer's invoice.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomInt } from 'node:crypto';
+import { DESKTOP, PHONE, documentWidth, login, pathOf, screenshot, visit, withBrowser } from './support.mjs';
+
+const TEST_TIMEOUT_MS = 120_000;
+const ADMIN = { username: 'admin', password: 'admin12345' };
+const text = async (locator) => (await locator.innerText()).trim();
+
+async function assertFitsWidth(page, viewport) {
+  const width = await documentWidth(page);
+  assert.ok(width <= viewport.width, `${pathOf(page)} is ${width}px wide on a ${viewport.width}px screen`);
+}
+
+test('an admin bills a customer at the counter, the rest of a partial payment is carried, and the customer sees it on a phone', { timeout: TEST_TIMEOUT_MS }, async () => {
+  const serial = String(randomInt(10_000_000, 99_999_999));
+  const customer = {
+    name: `Dewi Lestari ${serial.slice(0, 3)}`,
+    whatsapp: `0813${serial}`,
+    email: `dewi${serial}@example.com`,
+    password: `dewi-${serial}`,
+  };
+  const numbers = {};
+
+  await withBrowser(DESKTOP, async (page, browser) => {
+    await login(page, ADMIN.username, ADMIN.password);
+    await visit(page, '/admin/customers');
+    assert.equal(await text(page.locator('h1')), 'Pelanggan');
+    assert.ok((await page.locator('.customer-row').count()) >= 3, 'the demo customers are listed');
+
+    // A new customer.
+    await page.getByRole('button', { name: 'Pelanggan baru' }).click();
+    const form = page.locator('form.customer-form');
+    await form.locator('input[name="name"]').fill(customer.name);
+    await form.locator('input[name="whatsapp"]').fill(customer.whatsapp);
+    await form.locator('input[name="email"]').fill(customer.email);
+    await form.locator('input[name="address"]').fill('Jl. Kenanga 3, RT 02/RW 04');
+    await form.locator('button[type="submit"]').click();
+    await page.waitForURL(/\/admin\/customers\/\d+$/);
+    assert.equal(await text(page.locator('h1')), customer.name);
+    assert.equal(await page.locator('.balance').getAttribute('data-balance'), '0');
+
+    // She is found by the beginning of her WhatsApp number.
+    const customerPath = new URL(page.url()).pathname;
+
+    // A manual invoice of Rp 100.000.
+    const issue = async (description, amount) => {
+      const before = await page.locator('#invoices .invoice-item').count();
+      const invoiceForm = page.locator('#new-invoice form');
+      await invoiceForm.locator('input[name="lines[0][description]"]').fill(description);
+      await invoiceForm.locator('input[name="lines[0][amount]"]').fill(amount);
+      await invoiceForm.locator('button[type="submit"]').click();
+      await page.locator('#new-invoice .outcome-ok').waitFor();
+      await page.waitForFunction(
+        (count) => document.querySelectorAll('#invoices .invoice-item').length === count,
+        before + 1,
+      );
+      return page.locator('#invoices .invoice-item').first();
+    };
+    const first = await issue('Pemasangan', '100.000');
+    numbers.first = await text(first.locator('.invoice-head .mono'));
+    assert.match(numbers.first, /^INV-\d{6}-\d{5,}$/);
+    assert.equal(await text(first.locator('.badge')), 'Belum dibayar');
+    assert.equal(await text(first.locator('.invoice-total strong')), 'Rp 100.000');
+
+    // Rp 60.000 in cash: the invoice is closed as partly paid, Rp 40.000 becomes debt.
+    const payment = first.locator('.payment-form');
+    await payment.locator('input[name="amount"]').fill('60.000');
+    await payment.locator('select[name="method"]').selectOption('cash');
+    await payment.locator('button[type="submit"]').click();
+    const receiptLink = page.locator('.payment-done a[data-receipt]');
+    await receiptLink.waitFor();
+    await page.waitForFunction(() => document.querySelector('.balance')?.dataset.balance === '-40000');
+    const paid = page.locator('#invoices .invoice-item', { hasText: numbers.first });
+    assert.equal(await text(paid.locator('.badge')), 'Dibayar sebagian');
+    assert.equal(await paid.locator('.payment-form').count(), 0, 'a partly paid invoice takes no more payments');
+    assert.equal(await page.locator('#payments .payment-item').count(), 1);
+    const receiptId = await receiptLink.getAttribute('data-receipt');
+
+    // The next invoice carries the debt: 50.000 + 40.000, and the balance is even again.
+    const second = await issue('Internet Desember', '50.000');
+    numbers.second = await text(second.locator('.invoice-head .mono'));
+    assert.notEqual(numbers.second, numbers.first);
+    assert.match(await text(second.locator('.invoice-lines')), new RegExp(`Kekurangan dari ${numbers.first}`));
+    assert.equal(await text(second.locator('.invoice-total strong')), 'Rp 90.000');
+    await page.waitForFunction(() => document.querySelector('.balance')?.dataset.balance === '0');
+    assert.equal(await page.locator('#ledger .ledger-item').count(), 2);
+    await screenshot(page, 'customer-page-desktop');
+
+    // A portal login for her.
+    await page.locator('.portal-login summary').click();
+    await page.locator('.portal-login input[name="password"]').fill(customer.password);
+    await page.locator('.portal-login button[type="submit"]').click();
+    await page.locator('.portal-login .outcome-ok').waitFor();
+
+    // She is found in the list by the beginning of her number.
+    await visit(page, `/admin/customers?q=${customer.whatsapp.slice(0, 9)}`);
+    assert.ok((await page.locator('.customer-row', { hasText: customer.name }).count()) === 1);
+
+    // The invoice manager shows the unpaid one and counts it as outstanding.
+    await visit(page, '/admin/invoices?status=unpaid');
+    await page.locator('.invoice-book').waitFor();
+    const listed = await page.locator('.invoice-row .invoice-number').allInnerTexts();
+    assert.ok(listed.includes(numbers.second), `${numbers.second} is among the unpaid: ${listed}`);
+    assert.ok(!listed.includes(numbers.first), 'the partly paid one is not');
+    await screenshot(page, 'invoice-manager-desktop');
+
+    // The receipt and the invoice, on paper.
+    await visit(page, `/print/receipts/${receiptId}`);
+    assert.equal(await text(page.locator('.doc-amount')), 'Rp 60.000');
+    assert.match(await text(page.locator('.doc-receipt')), new RegExp(numbers.first));
+    assert.match(await text(page.locator('.doc-note')), /Sisanya, Rp 40\.000, ditagihkan/);
+    await screenshot(page, 'receipt-58mm');
+    const secondLink = await page.goto(customerPath).then(() =>
+      page.locator('#invoices .invoice-item', { hasText: numbers.second }).locator('a', { hasText: 'Cetak (A4)' }).getAttribute('href'));
+    await visit(page, secondLink);
+    assert.equal(await text(page.locator('.doc-number')), numbers.second);
+    assert.equal(await text(page.locator('.doc-total td')), 'Rp 90.000');
+    await screenshot(page, 'invoice-a4');
+    await visit(page, `${secondLink}?layout=58mm`);
+    await page.locator('.doc-thermal').waitFor();
+    await screenshot(page, 'invoice-58mm');
+    numbers.secondPath = secondLink;
+    assert.deepEqual(browser.pageErrors, [], 'no uncaught errors in the page');
+  });
+
+  await withBrowser(PHONE, async (page, browser) => {
+    await login(page, customer.whatsapp, customer.password);
+    assert.equal(pathOf(page), '/portal');
+    const invoices = page.locator('.invoice-item');
+    await invoices.first().waitFor();
+    assert.equal(await invoices.count(), 2);
+    assert.equal(await text(invoices.nth(0).locator('.mono')), numbers.second);
+    assert.equal(await text(invoices.nth(0).locator('.badge')), 'Belum dibayar');
+    assert.match(await text(invoices.nth(0).locator('.invoice-lines')), new RegExp(`Kekurangan dari ${numbers.first}`));
+    assert.equal(await text(invoices.nth(1).locator('.badge')), 'Dibayar sebagian');
+    assert.equal(await page.locator('.balance').getAttribute('data-balance'), '0');
+    await assertFitsWidth(page, PHONE);
+    await screenshot(page, 'portal-billed-phone');
+
+    // Her own invoice prints; the invoice before it in the book (another customer's) does not.
+    await visit(page, numbers.secondPath);
+    assert.equal(await text(page.locator('.doc-number')), numbers.second);
+    await assertFitsWidth(page, PHONE);
+    const otherId = Number(numbers.secondPath.split('/').pop()) - 2;
+    await visit(page, `/print/invoices/${otherId}`);
+    await page.locator('.form-error').waitFor();
+    assert.equal(await page.locator('.doc').count(), 0);
+    assert.deepEqual(browser.pageErrors, [], 'no uncaught errors in the page');
+  });
+});
