@@ -6,10 +6,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
-import { DESKTOP, PHONE, documentWidth, login, pathOf, screenshot, visit, withBrowser } from './support.mjs';
+import { DESKTOP, PHONE, TABLET, documentWidth, login, pathOf, screenshot, visit, withBrowser } from './support.mjs';
 
 const TEST_TIMEOUT_MS = 120_000;
 const ADMIN = { username: 'admin', password: 'admin12345' };
+const CASHIER = { username: 'kasir', password: 'kasir12345' };
 const text = async (locator) => (await locator.innerText()).trim();
 
 async function assertFitsWidth(page, viewport) {
@@ -154,3 +155,46 @@ test('an admin bills a customer at the counter, the rest of a partial payment is
     assert.deepEqual(browser.pageErrors, [], 'no uncaught errors in the page');
   });
 });
+
+test('a cashier finds a customer and takes their payment in cash, on a tablet', { timeout: TEST_TIMEOUT_MS }, () =>
+  withBrowser(TABLET, async (page, browser) => {
+    await login(page, CASHIER.username, CASHIER.password);
+    assert.equal(pathOf(page), '/pos');
+    await page.locator('.topbar a[href="/pos/customers"]').tap();
+    await page.waitForURL('**/pos/customers');
+    await page.locator('.customer-search input[name="q"]').fill('tuti');
+    await page.locator('.customer-search button[type="submit"]').tap();
+    await page.waitForURL(/q=tuti/);
+    const row = page.locator('.customer-row', { hasText: 'Tuti Alawiyah' });
+    await row.waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Pelanggan baru' }).count(), 0, 'a cashier adds no customers');
+    await row.locator('a').tap();
+    await page.waitForURL(/\/pos\/customers\/\d+$/);
+    await page.locator('body[data-hydrated="true"]').waitFor({ state: 'attached' });
+
+    // The unpaid invoice (this month's charge and last month's rest), paid in full.
+    const unpaid = page.locator('#invoices .invoice-item', { has: page.locator('.payment-form') });
+    assert.equal(await unpaid.count(), 1);
+    const number = await text(unpaid.locator('.invoice-head .mono'));
+    assert.equal(await text(unpaid.locator('.invoice-total strong')), 'Rp 190.000');
+    assert.equal(await unpaid.locator('input[name="amount"]').inputValue(), '190000', 'the amount starts at what is due');
+    await screenshot(page, 'cashier-customer-tablet');
+    await unpaid.locator('button[type="submit"]').tap();
+    await page.locator('.payment-done a[data-receipt]').waitFor();
+    const paid = page.locator('#invoices .invoice-item', { hasText: number }).first();
+    await page.waitForFunction(
+      (n) => [...document.querySelectorAll('#invoices .invoice-item')]
+        .some((item) => item.dataset.invoice === n && item.querySelector('.badge')?.innerText.trim() === 'Lunas'),
+      number,
+    );
+    assert.equal(await paid.locator('.payment-form').count(), 0);
+    // A cashier takes payments; changing customers, invoices and balances is for admins.
+    for (const form of ['#new-invoice', '.balance-change', '.undo', '.customer-details button']) {
+      assert.equal(await page.locator(form).count(), 0, `${form} is not shown to a cashier`);
+    }
+    assert.equal(await page.locator('.balance').getAttribute('data-balance'), '0');
+    const width = await documentWidth(page);
+    assert.ok(width <= TABLET.width, `${width}px wide on a tablet`);
+    assert.deepEqual(browser.pageErrors, [], 'no uncaught errors in the page');
+  }),
+);

@@ -61,6 +61,8 @@ pub fn App() -> impl IntoView {
                     </ParentRoute>
                     <ParentRoute path=path!("/pos") view=components::layout::PosLayout>
                         <Route path=path!("") view=pages::pos::PosPage />
+                        <Route path=path!("customers") view=pages::customers::PosCustomersPage />
+                        <Route path=path!("customers/:id") view=pages::customers::PosCustomerPage />
                     </ParentRoute>
                     <ParentRoute path=path!("/portal") view=components::layout::PortalLayout>
                         <Route path=path!("") view=pages::portal::PortalHome />

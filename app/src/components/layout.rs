@@ -113,6 +113,10 @@ pub fn PosLayout() -> impl IntoView {
         <div class="pos">
             <header class="topbar">
                 <a class="brand" href="/pos">{t!(i18n, app_name)}</a>
+                <nav class="pos-nav" aria-label=move || t_string!(i18n, menu)>
+                    <A href="/pos" exact=true>{t!(i18n, pos_sell)}</A>
+                    <A href="/pos/customers">{t!(i18n, pos_bills)}</A>
+                </nav>
                 <LanguageSwitch />
                 <UserBox />
             </header>

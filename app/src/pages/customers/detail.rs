@@ -116,7 +116,7 @@ pub fn CustomerPage() -> impl IntoView {
         |(id, _)| customer_file(id),
     );
     view! {
-        <p class="breadcrumb"><a href="/admin/customers">"← " {t!(i18n, nav_customers)}</a></p>
+        <p class="breadcrumb"><a href=super::customers_base()>"← " {t!(i18n, nav_customers)}</a></p>
         <Transition fallback=move || view! { <p class="muted">{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 file.await.map(|file| view! { <CustomerOverviewView file actions /> })
@@ -242,7 +242,13 @@ fn DetailsCard(file: CustomerOverview, actions: Actions) -> impl IntoView {
                 <dd>{c.address.clone().unwrap_or_else(|| "—".to_owned())}</dd>
                 {c.notes.clone().map(|n| view! { <dt>{t!(i18n, customer_notes)}</dt> <dd class="notes">{n}</dd> })}
                 <dt>{t!(i18n, customer_source)}</dt>
-                <dd>{if c.self_registered { t_string!(i18n, customer_self_registered).to_string() } else { t_string!(i18n, customer_added_by_staff).to_string() }}</dd>
+                <dd>{if c.self_registered {
+                    t_string!(i18n, customer_self_registered).to_string()
+                } else if file.can_manage {
+                    t_string!(i18n, customer_added_by_staff).to_string()
+                } else {
+                    t_string!(i18n, customer_no_login).to_string()
+                }}</dd>
             </dl>
             {file.can_manage.then(move || view! {
                 <button type="button" class="button button-secondary" aria-expanded=move || editing.get().to_string()

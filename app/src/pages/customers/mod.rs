@@ -15,6 +15,32 @@ use domain::model::customers::CustomerStatus;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
+/// Where the customer pages live: the admin console's `/admin/customers`, or the cashier's
+/// `/pos/customers` (the same pages, for looking customers up and taking their payments).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CustomersBase(pub &'static str);
+
+/// The customer pages' address, as the route that shows them provided it.
+pub fn customers_base() -> &'static str {
+    use_context::<CustomersBase>()
+        .map(|b| b.0)
+        .unwrap_or("/admin/customers")
+}
+
+/// The customer list at the cashier's counter.
+#[component]
+pub fn PosCustomersPage() -> impl IntoView {
+    provide_context(CustomersBase("/pos/customers"));
+    view! { <CustomersPage /> }
+}
+
+/// A customer's page at the cashier's counter.
+#[component]
+pub fn PosCustomerPage() -> impl IntoView {
+    provide_context(CustomersBase("/pos/customers"));
+    view! { <CustomerPage /> }
+}
+
 /// The badge class and label of a customer's status.
 pub fn customer_status_badge(
     i18n: leptos_i18n::I18nContext<Locale>,
@@ -46,12 +72,14 @@ pub fn BalanceAmount(amount: Rupiah) -> impl IntoView {
     } else {
         "numeric"
     };
-    view! { <span class=class data-amount=amount.amount()>{amount.to_string()}</span> }
+    let sign = if amount > Rupiah::ZERO { "+" } else { "" };
+    view! { <span class=class data-amount=amount.amount()>{sign}{amount.to_string()}</span> }
 }
 
 #[component]
 pub fn CustomersPage() -> impl IntoView {
     let i18n = use_i18n();
+    let base = customers_base();
     let query = use_query_map();
     let q = Memo::new(move |_| query.with(|q| q.get("q").unwrap_or_default()));
     let status = Memo::new(move |_| query.with(|q| q.get("status").unwrap_or_default()));
@@ -63,22 +91,33 @@ pub fn CustomersPage() -> impl IntoView {
         |(q, status, after)| find_customers(q, status, after),
     );
     let adding = RwSignal::new(false);
+    // Only admins add customers; the button waits for the first page to say who is looking.
+    let can_add = move || {
+        found
+            .get()
+            .and_then(Result::ok)
+            .is_some_and(|page| page.can_add)
+    };
     view! {
         <div class="page-head">
             <h1>{t!(i18n, nav_customers)}</h1>
-            <button
-                type="button"
-                class="button button-secondary"
-                aria-expanded=move || adding.get().to_string()
-                on:click=move |_| adding.update(|a| *a = !*a)
-            >
-                {t!(i18n, customer_new)}
-            </button>
+            <Transition fallback=|| ()>
+                <Show when=can_add>
+                    <button
+                        type="button"
+                        class="button button-secondary"
+                        aria-expanded=move || adding.get().to_string()
+                        on:click=move |_| adding.update(|a| *a = !*a)
+                    >
+                        {t!(i18n, customer_new)}
+                    </button>
+                </Show>
+            </Transition>
         </div>
         <Show when=move || adding.get()>
             <NewCustomerForm />
         </Show>
-        <form method="get" action="/admin/customers" class="card toolbar filters customer-search" role="search">
+        <form method="get" action=base class="card toolbar filters customer-search" role="search">
             <label>
                 <span>{t!(i18n, customer_search)}</span>
                 <input
@@ -115,7 +154,7 @@ pub fn CustomersPage() -> impl IntoView {
                     }
                     let next = page.next_after.map(|after| {
                         format!(
-                            "/admin/customers?q={}&status={}&after={after}",
+                            "{base}?q={}&status={}&after={after}",
                             query_value(&q.get_untracked()),
                             query_value(&status.get_untracked())
                         )
@@ -126,7 +165,7 @@ pub fn CustomersPage() -> impl IntoView {
                                 let (badge, label) = customer_status_badge(i18n, row.status);
                                 view! {
                                     <li class="customer-row" data-customer=row.id>
-                                        <a href=format!("/admin/customers/{}", row.id)>
+                                        <a href=format!("{base}/{}", row.id)>
                                             <span class="customer-name">{row.name}</span>
                                             <span class="sub mono">{row.whatsapp}</span>
                                             {row.email.map(|e| view! { <span class="sub">{e}</span> })}
@@ -171,7 +210,7 @@ fn NewCustomerForm() -> impl IntoView {
     let navigate = use_navigate();
     Effect::new(move |_| {
         if let Some(Ok(id)) = create.value().get() {
-            navigate(&format!("/admin/customers/{id}"), Default::default());
+            navigate(&format!("{}/{id}", customers_base()), Default::default());
         }
     });
     view! {

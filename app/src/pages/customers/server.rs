@@ -27,6 +27,8 @@ pub struct CustomerRow {
 pub struct CustomerRows {
     pub rows: Vec<CustomerRow>,
     pub next_after: Option<i64>,
+    /// Whether the caller may add customers (an admin).
+    pub can_add: bool,
 }
 
 /// An invoice as the pages list it, times in the business's time zone.
@@ -156,7 +158,7 @@ pub async fn find_customers(
     after: Option<i64>,
 ) -> Result<CustomerRows, AppError> {
     use crate::auth::ssr::{require, services};
-    require(&[domain::Role::Admin, domain::Role::Staff]).await?;
+    let caller = require(&[domain::Role::Admin, domain::Role::Staff]).await?;
     let status = status_filter(&status)?;
     let page =
         billing::subscribers::customers::search(&services()?.pool, &q, status, after, 50).await?;
@@ -174,6 +176,7 @@ pub async fn find_customers(
             })
             .collect(),
         next_after: page.next_after,
+        can_add: caller.principal.role == domain::Role::Admin,
     })
 }
 
