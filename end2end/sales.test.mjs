@@ -38,6 +38,9 @@ import {
 const TEST_TIMEOUT_MS = 120_000;
 const CASHIER = { username: 'kasir', password: 'kasir12345' };
 const ADMIN = { username: 'admin', password: 'admin12345' };
+const SITI = { email: 'siti@example.com', password: 'siti12345', whatsapp: '0812-3456-7802' };
+// The code of the voucher the phone test sells to Siti's number.
+let soldToSiti;
 const run = String(randomInt(0, 1_000_000)).padStart(6, '0');
 const LOGIN_PAGE = `http://hotspot-${run}.lan/login`;
 // Three hours without stock (each sale makes its voucher), one day with a batch in stock.
@@ -356,7 +359,10 @@ test('a cashier sells on a phone: the plans fit the screen and are big enough to
       }
       await screenshot(page, 'sales-phone-start');
 
+      // Sold to a customer's WhatsApp number: it shows among her vouchers in the portal (below).
+      await page.locator('.pos-whatsapp input').fill(SITI.whatsapp);
       const sale = await sell(page, DAY);
+      soldToSiti = sale.code;
       assert.match(sale.code, /^[A-Z0-9]{6,}$/);
       assert.match(await text(sale.sale.locator('.sale-plan')), new RegExp(DAY));
       // The sale shows below the plans and is brought into view.
@@ -370,6 +376,17 @@ test('a cashier sells on a phone: the plans fit the screen and are big enough to
     },
     { deviceScaleFactor: 2 },
   ));
+
+test('a customer finds the voucher sold to her number in the portal, on a phone', { timeout: TEST_TIMEOUT_MS }, () =>
+  withBrowser(PHONE, async (page) => {
+    assert.ok(soldToSiti, 'the sale on a phone sold her a voucher');
+    await login(page, SITI.email, SITI.password);
+    const voucher = page.locator(`.my-voucher[data-code="${soldToSiti}"]`);
+    await voucher.waitFor();
+    assert.match(await text(voucher), new RegExp(DAY));
+    assert.ok((await documentWidth(page)) <= PHONE.width);
+    await screenshot(page, 'portal-vouchers-phone');
+  }));
 
 test('printed sheets hold their vouchers from the counter, never print sold ones, and carry QR codes that decode to the login URL', { timeout: TEST_TIMEOUT_MS }, async () => {
   // A plan of its own with ten vouchers in stock, two of them sold at the counter.

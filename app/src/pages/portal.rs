@@ -1,5 +1,6 @@
 use crate::error::AppError;
 use crate::i18n::*;
+use crate::pages::customers::BalanceAmount;
 use domain::Rupiah;
 use domain::model::accounts::Customer;
 use domain::model::customers::LedgerKind;
@@ -195,15 +196,6 @@ fn MyVouchers() -> impl IntoView {
     }
 }
 
-fn status_class(status: InvoiceStatus) -> &'static str {
-    match status {
-        InvoiceStatus::Paid => "badge badge-healthy",
-        InvoiceStatus::Partial => "badge badge-degraded",
-        InvoiceStatus::Unpaid => "badge badge-unhealthy",
-        InvoiceStatus::Void => "badge badge-neutral",
-    }
-}
-
 /// The caller's invoices, each with its lines.
 #[component]
 fn MyInvoices() -> impl IntoView {
@@ -222,18 +214,14 @@ fn MyInvoices() -> impl IntoView {
                             <ul class="invoice-list">
                                 {list.into_iter().map(|invoice| {
                                     let status = invoice.status;
-                                    let label = move || match status {
-                                        InvoiceStatus::Unpaid => t_string!(i18n, invoice_unpaid).to_string(),
-                                        InvoiceStatus::Partial => t_string!(i18n, invoice_partial).to_string(),
-                                        InvoiceStatus::Paid => t_string!(i18n, invoice_paid).to_string(),
-                                        InvoiceStatus::Void => t_string!(i18n, invoice_void).to_string(),
-                                    };
+                                    // Follows the language switch in place.
+                                    let label = move || crate::pages::customers::detail::invoice_status_badge(i18n, status).1;
                                     let due = invoice.due.clone();
                                     view! {
                                         <li class="invoice-item" data-invoice=invoice.number.clone()>
                                             <div class="invoice-head">
                                                 <span class="mono">{invoice.number.clone()}</span>
-                                                <span class=status_class(status)>{label}</span>
+                                                <span class=crate::pages::customers::detail::invoice_badge_class(status)>{label}</span>
                                             </div>
                                             <ul class="invoice-lines">
                                                 {invoice.lines.into_iter().map(|(description, amount)| view! {
@@ -296,16 +284,13 @@ fn MyBalanceHistory() -> impl IntoView {
                                     let note = change.note.clone().unwrap_or_default();
                                     let kind = change.kind;
                                     let words = move || crate::pages::customers::detail::ledger_words(i18n, kind, invoice.clone(), note.clone(), true);
-                                    let positive = change.amount > Rupiah::ZERO;
                                     view! {
                                         <li class="ledger-item">
                                             <div>
                                                 <span>{words}</span>
                                                 <span class="muted small">{change.at.clone()}</span>
                                             </div>
-                                            <span class="numeric" class:credit=positive class:debit=!positive>
-                                                {if positive { "+" } else { "" }}{change.amount.to_string()}
-                                            </span>
+                                            <BalanceAmount amount=change.amount />
                                         </li>
                                     }
                                 }).collect_view()}

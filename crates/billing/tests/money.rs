@@ -488,6 +488,53 @@ async fn customers_are_found_by_name_words_number_or_email(pool: PgPool) {
     assert!(matches!(taken, MoneyError::WhatsappTaken), "{taken:?}");
 }
 
+/// A common word (more matches than the search reads from the words index) and a rare one page
+/// through the same customers in the same order.
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
+async fn common_and_rare_name_words_page_alike(pool: PgPool) {
+    sqlx::query(
+        "INSERT INTO customers (name, whatsapp, email)
+         SELECT CASE WHEN n % 2 = 0 THEN 'Budi ' ELSE 'Siti ' END || n,
+                '62857' || lpad(n::TEXT, 8, '0'),
+                CASE WHEN n % 50 = 1 THEN 'budi' || n || '@example.com' END
+         FROM generate_series(1, 700) AS n",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let all = |q: &'static str| {
+        let pool = pool.clone();
+        async move {
+            let mut names = Vec::new();
+            let mut after = None;
+            loop {
+                let page = customers::search(&pool, q, None, after, 40).await.unwrap();
+                names.extend(page.customers.into_iter().map(|c| c.name));
+                match page.next_after {
+                    Some(next) => after = Some(next),
+                    None => return names,
+                }
+            }
+        }
+    };
+    // 350 Budis (more than the words index is read for), in id order, each once; the Sitis whose
+    // email begins with "budi" too.
+    let budi = all("budi").await;
+    let expected: Vec<String> = (1..=700)
+        .filter(|n| n % 2 == 0 || n % 50 == 1)
+        .map(|n| format!("{} {n}", if n % 2 == 0 { "Budi" } else { "Siti" }))
+        .collect();
+    assert_eq!(budi, expected);
+    // A rare word: read from the index.
+    assert_eq!(
+        all("budi 12").await,
+        [
+            "Budi 12", "Budi 120", "Budi 122", "Budi 124", "Budi 126", "Budi 128"
+        ]
+    );
+    assert_eq!(all("xyzzy").await, Vec::<String>::new());
+}
+
 #[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
 async fn a_customers_payments_are_listed_and_a_portal_password_lets_them_in(pool: PgPool) {
     use domain::model::invoices::PaymentStatus;

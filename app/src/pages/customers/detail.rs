@@ -12,29 +12,28 @@ use domain::model::invoices::{InvoiceStatus, LineKind, PaymentMethod, PaymentSta
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
+/// The badge class of an invoice's status.
+pub fn invoice_badge_class(status: InvoiceStatus) -> &'static str {
+    match status {
+        InvoiceStatus::Paid => "badge badge-healthy",
+        InvoiceStatus::Partial => "badge badge-degraded",
+        InvoiceStatus::Unpaid => "badge badge-unhealthy",
+        InvoiceStatus::Void => "badge badge-neutral",
+    }
+}
+
 /// The badge class and label of an invoice's status.
 pub fn invoice_status_badge(
     i18n: leptos_i18n::I18nContext<Locale>,
     status: InvoiceStatus,
 ) -> (&'static str, String) {
-    match status {
-        InvoiceStatus::Paid => (
-            "badge badge-healthy",
-            t_string!(i18n, invoice_paid).to_string(),
-        ),
-        InvoiceStatus::Partial => (
-            "badge badge-degraded",
-            t_string!(i18n, invoice_partial).to_string(),
-        ),
-        InvoiceStatus::Unpaid => (
-            "badge badge-unhealthy",
-            t_string!(i18n, invoice_unpaid).to_string(),
-        ),
-        InvoiceStatus::Void => (
-            "badge badge-neutral",
-            t_string!(i18n, invoice_void).to_string(),
-        ),
-    }
+    let label = match status {
+        InvoiceStatus::Paid => t_string!(i18n, invoice_paid).to_string(),
+        InvoiceStatus::Partial => t_string!(i18n, invoice_partial).to_string(),
+        InvoiceStatus::Unpaid => t_string!(i18n, invoice_unpaid).to_string(),
+        InvoiceStatus::Void => t_string!(i18n, invoice_void).to_string(),
+    };
+    (invoice_badge_class(status), label)
 }
 
 /// A change of the balance in plain words.
@@ -131,12 +130,11 @@ fn CustomerOverviewView(file: CustomerOverview, actions: Actions) -> impl IntoVi
     let c = file.customer.clone();
     let (badge, label) = customer_status_badge(i18n, c.status);
     let manage = file.can_manage;
-    let unpaid: Vec<InvoiceRow> = file
-        .invoices
-        .iter()
-        .filter(|i| i.status == InvoiceStatus::Unpaid)
-        .cloned()
-        .collect();
+    let nothing_to_pay = !file.invoices.is_empty()
+        && file
+            .invoices
+            .iter()
+            .all(|i| i.status != InvoiceStatus::Unpaid);
     view! {
         <div class="page-head">
             <h1 data-customer=c.id>{c.name.clone()}</h1>
@@ -170,7 +168,7 @@ fn CustomerOverviewView(file: CustomerOverview, actions: Actions) -> impl IntoVi
                     </ul>
                 }.into_any()
             }}
-            {(unpaid.is_empty() && !file.invoices.is_empty()).then(move || view! {
+            {nothing_to_pay.then(move || view! {
                 <p class="muted small">{t!(i18n, customer_nothing_to_pay)}</p>
             })}
         </section>

@@ -302,10 +302,9 @@ pub async fn search(
     }
     let limit = limit.clamp(1, 100);
     let status = status.map(CustomerStatus::as_str);
-    // One query per kind of search, so each gets the plan of its own index (words of a name or
-    // the beginning of an email: one branch for each, merged by id); planned for its own values
-    // each time (a prepared statement's generic plan cannot know how selective a prefix or a
-    // word is, and scans the table in id order instead).
+    // One query per kind of search, so each gets the plan of its own index; planned for its own
+    // values each time (a prepared statement's generic plan cannot know how selective a prefix
+    // or a word is, and scans the table in id order instead).
     let mut tx = pool.begin().await?;
     sqlx::query("SET LOCAL plan_cache_mode = force_custom_plan")
         .execute(&mut *tx)
@@ -363,22 +362,44 @@ pub async fn search(
             .await?
         }
         Query::Words { tsquery, email } => {
+            // How common the words are decides the plan, and the planner cannot know it (a
+            // prefix is estimated at 2 % of the table whatever it is): a few hundred matches at
+            // most are read from the words index and sorted; more, and the table is walked in id
+            // order, where they are dense enough to fill a page soon. The beginning of an email
+            // is a range of its own index; the ids of all branches are merged, then read.
+            sqlx::query("SET LOCAL enable_seqscan = off")
+                .execute(&mut *tx)
+                .await?;
             sqlx::query_as!(
                 Row,
-                r#"SELECT id, name, whatsapp, email, address, notes, status, balance,
-                          password_hash IS NOT NULL AS "self_registered!", created_at
-                   FROM customers
-                   WHERE id IN (
-                       (SELECT id FROM customers
-                        WHERE name_words @@ to_tsquery('simple', $4)
-                          AND ($1::TEXT IS NULL OR status = $1) AND ($2::BIGINT IS NULL OR id > $2)
-                        ORDER BY id LIMIT $3)
-                       UNION ALL
-                       (SELECT id FROM customers
-                        WHERE email ~>=~ $5 AND email ~<~ $6
-                          AND ($1::TEXT IS NULL OR status = $1) AND ($2::BIGINT IS NULL OR id > $2)
-                        ORDER BY id LIMIT $3))
-                   ORDER BY id LIMIT $3"#,
+                r#"WITH sample AS MATERIALIZED (
+                       SELECT id FROM customers
+                       WHERE name_words @@ to_tsquery('simple', $4)
+                         AND ($1::TEXT IS NULL OR status = $1) AND ($2::BIGINT IS NULL OR id > $2)
+                       LIMIT 200
+                   ), found AS MATERIALIZED (
+                       SELECT DISTINCT id FROM (
+                           (SELECT id FROM sample WHERE (SELECT count(*) FROM sample) < 200)
+                           UNION ALL
+                           (SELECT id FROM customers
+                            WHERE name_words @@ to_tsquery('simple', $4)
+                              AND ($1::TEXT IS NULL OR status = $1) AND ($2::BIGINT IS NULL OR id > $2)
+                              AND (SELECT count(*) FROM sample) >= 200
+                            ORDER BY id LIMIT $3)
+                           UNION ALL
+                           (SELECT id FROM customers
+                            WHERE email ~>=~ $5 AND email ~<~ $6
+                              AND ($1::TEXT IS NULL OR status = $1) AND ($2::BIGINT IS NULL OR id > $2)
+                            ORDER BY id LIMIT $3)
+                       ) branches
+                       ORDER BY id LIMIT $3
+                   )
+                   SELECT c.id AS "id!", c.name AS "name!", c.whatsapp AS "whatsapp!", c.email,
+                          c.address, c.notes, c.status AS "status!", c.balance AS "balance!",
+                          c.password_hash IS NOT NULL AS "self_registered!",
+                          c.created_at AS "created_at!"
+                   FROM found JOIN customers c ON c.id = found.id
+                   ORDER BY c.id"#,
                 status,
                 after,
                 limit + 1,
