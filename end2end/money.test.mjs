@@ -32,6 +32,7 @@ test('an admin bills a customer at the counter, the rest of a partial payment is
     await login(page, ADMIN.username, ADMIN.password);
     await visit(page, '/admin/customers');
     assert.equal(await text(page.locator('h1')), 'Pelanggan');
+    await page.locator('.customer-row').first().waitFor();
     assert.ok((await page.locator('.customer-row').count()) >= 3, 'the demo customers are listed');
 
     // A new customer.
@@ -43,7 +44,7 @@ test('an admin bills a customer at the counter, the rest of a partial payment is
     await form.locator('input[name="address"]').fill('Jl. Kenanga 3, RT 02/RW 04');
     await form.locator('button[type="submit"]').click();
     await page.waitForURL(/\/admin\/customers\/\d+$/);
-    assert.equal(await text(page.locator('h1')), customer.name);
+    await page.locator('h1', { hasText: customer.name }).waitFor();
     assert.equal(await page.locator('.balance').getAttribute('data-balance'), '0');
 
     // She is found by the beginning of her WhatsApp number.
@@ -101,7 +102,7 @@ test('an admin bills a customer at the counter, the rest of a partial payment is
 
     // She is found in the list by the beginning of her number.
     await visit(page, `/admin/customers?q=${customer.whatsapp.slice(0, 9)}`);
-    assert.ok((await page.locator('.customer-row', { hasText: customer.name }).count()) === 1);
+    await page.locator('.customer-row', { hasText: customer.name }).waitFor();
 
     // The invoice manager shows the unpaid one and counts it as outstanding.
     await visit(page, '/admin/invoices?status=unpaid');
@@ -121,6 +122,7 @@ test('an admin bills a customer at the counter, the rest of a partial payment is
       page.locator('#invoices .invoice-item', { hasText: numbers.second }).locator('a', { hasText: 'Cetak (A4)' }).getAttribute('href'));
     await visit(page, secondLink);
     assert.equal(await text(page.locator('.doc-number')), numbers.second);
+    assert.equal(await text(page.locator('.doc-business-name')), 'RT/RW Net Sejahtera (demo)', 'headed with the operator (business.name)');
     assert.equal(await text(page.locator('.doc-total td')), 'Rp 90.000');
     await screenshot(page, 'invoice-a4');
     await visit(page, `${secondLink}?layout=58mm`);
@@ -174,6 +176,7 @@ test('a cashier finds a customer and takes their payment in cash, on a tablet', 
 
     // The unpaid invoice (this month's charge and last month's rest), paid in full.
     const unpaid = page.locator('#invoices .invoice-item', { has: page.locator('.payment-form') });
+    await unpaid.first().waitFor();
     assert.equal(await unpaid.count(), 1);
     const number = await text(unpaid.locator('.invoice-head .mono'));
     assert.equal(await text(unpaid.locator('.invoice-total strong')), 'Rp 190.000');

@@ -248,11 +248,19 @@ start_router_simulator() {
   log "simulated MikroTik router on 127.0.0.1:$SIM_PORT (API user admin / demo-router)"
 }
 
+# The demo operator printed on invoices and receipts (business.* in the configuration).
+demo_business() {
+  export APP_BUSINESS__NAME="${APP_BUSINESS__NAME:-RT/RW Net Sejahtera (demo)}"
+  export APP_BUSINESS__ADDRESS="${APP_BUSINESS__ADDRESS:-Jl. Melati 7, Sleman, Yogyakarta}"
+  export APP_BUSINESS__PHONE="${APP_BUSINESS__PHONE:-WhatsApp 0812-0000-0000}"
+}
+
 run() {
   setup
   services
   schema_db
   stop_stale_server
+  demo_business
   export APP_MODE=development RUSTFLAGS="--cfg erase_components" LEPTOS_OUTPUT_NAME=mikrotik_billing
   log "building (the first build takes several minutes)"
   leptos build
@@ -361,6 +369,7 @@ browser_test_database() {
 # length of the run). FILES narrows the run to some files of end2end/.
 browser_tests() {
   log "end-to-end tests in headless Chromium"
+  demo_business
   mkdir -p "$DATA"
   cargo build -p routeros --features sim --bin routeros-sim
   # Time runs faster for the browser tests: the simulated customers log in every 2 s and the

@@ -375,3 +375,66 @@ async fn a_customer_reads_only_their_own_papers_through_the_server_functions(poo
     assert!(mine.text.contains("Siti's line"), "{}", mine.text);
     assert!(!mine.text.contains("Budi"), "{}", mine.text);
 }
+
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
+async fn a_new_portal_password_ends_the_customers_sessions(pool: PgPool) {
+    use leptos::server_fn::ServerFn;
+    let app = TestApp::new(pool).await;
+    staff(&app).await;
+    let siti = app
+        .register("Siti", "081234567802", "siti@example.com", "rahasia123")
+        .await
+        .body["id"]
+        .as_i64()
+        .unwrap();
+    let siti_cookie = app
+        .login("siti@example.com", "rahasia123")
+        .await
+        .session_cookie()
+        .unwrap();
+    let siti_token = app.token("siti@example.com", "rahasia123").await;
+    let admin = app
+        .login("admin", "admin12345")
+        .await
+        .session_cookie()
+        .unwrap();
+    let me = |auth| app.request("GET", "/api/v2/auth/me", auth, None);
+    assert_eq!(me(Auth::Cookie(&siti_cookie)).await.status, StatusCode::OK);
+
+    // Too short: refused, nothing changes.
+    let short = call(
+        &app,
+        app::pages::customers::SetPortalPassword::PATH,
+        &admin,
+        &format!("customer_id={siti}&password=short"),
+    )
+    .await;
+    assert!(short.status.is_client_error(), "{}", short.text);
+    assert!(short.text.contains("password_too_short"), "{}", short.text);
+    assert_eq!(me(Auth::Cookie(&siti_cookie)).await.status, StatusCode::OK);
+
+    let set = call(
+        &app,
+        app::pages::customers::SetPortalPassword::PATH,
+        &admin,
+        &format!("customer_id={siti}&password=baru-rahasia-1"),
+    )
+    .await;
+    assert_eq!(set.status, StatusCode::OK, "{}", set.text);
+    assert_eq!(
+        me(Auth::Cookie(&siti_cookie)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        me(Auth::Bearer(&siti_token)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        app.login("siti@example.com", "rahasia123").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        app.login("siti@example.com", "baru-rahasia-1").await.status,
+        StatusCode::OK
+    );
+}

@@ -476,17 +476,29 @@ pub async fn change_balance(
     Ok(())
 }
 
-/// Sets the password the customer logs in to the portal with.
+/// Sets the password the customer logs in to the portal with; wherever they were logged in
+/// (with the old password), they log in again.
 #[server(prefix = "/rpc")]
 pub async fn set_portal_password(customer_id: i64, password: String) -> Result<(), AppError> {
     use crate::auth::ssr::{require, services};
+    use billing::identity::principal::PrincipalKind;
     let caller = require(&[domain::Role::Admin]).await?;
+    let services = services()?;
     billing::subscribers::customers::set_portal_password(
-        &services()?.pool,
+        &services.pool,
         customer_id,
         password.into(),
         caller.principal.actor(),
     )
     .await?;
+    services
+        .auth
+        .sessions()
+        .revoke_all(&PrincipalKind::Customer.subject(customer_id))
+        .await
+        .map_err(|e| {
+            tracing::warn!(error = %e, "cannot end the customer's sessions");
+            AppError::Unavailable
+        })?;
     Ok(())
 }
