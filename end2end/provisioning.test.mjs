@@ -170,6 +170,49 @@ test('admin creates a plan on the router; a bad price changes nothing', { timeou
   }),
 );
 
+test('admin creates a PPPoE plan: billed monthly, its profile on the router', { timeout: TEST_TIMEOUT_MS }, () =>
+  withBrowser(DESKTOP, async (page) => {
+    await login(page, ADMIN.username, ADMIN.password);
+    await visit(page, '/admin/plans');
+    await page.locator('select[name="router"]').selectOption({ label: ROUTER_NAME });
+    await page.waitForURL(/\/admin\/plans\?router=\d+$/);
+    await page.locator('.plans-table').first().waitFor();
+    const form = page.locator('form:has(input[name="price"])').first();
+    await form.locator('select[name="kind"]').selectOption('pppoe');
+    // Validity, quotas and shared users are hotspot settings: hidden for a PPPoE plan.
+    for (const field of ['validity', 'time_quota', 'data_quota_mb', 'shared_users']) {
+      assert.ok(!(await form.locator(`input[name="${field}"]`).isVisible()), `${field} is hidden`);
+    }
+    const name = `Rumah ${run}`;
+    await form.locator('input[name="name"]').fill(name);
+    await form.locator('input[name="price"]').fill('150.000');
+    await form.locator('input[name="profile"]').fill(`pppoe-${run}`);
+    await form.locator('input[name="rate_limit"]').fill('5M/10M');
+    await form.locator('button[type="submit"]').click();
+    const plan = page.locator(`tr[data-plan="${name}"]`);
+    await plan.waitFor();
+    const cells = await text(plan);
+    assert.match(cells, /PPPoE/);
+    assert.match(cells, /Rp 150\.000/);
+    assert.match(cells, /Bulanan/);
+    let rateLimit;
+    await until(
+      'the PPP profile is on the router with its rate limit',
+      async () =>
+        (rateLimit = await withRouterOs(SIM, async (client) => {
+          const rows = await client.write('/ppp/profile/print');
+          return rows.find((row) => row.name === `pppoe-${run}`)?.['rate-limit'];
+        })) === '5M/10M',
+      { interval: 300, describe: () => rateLimit },
+    );
+    // Vouchers are made of hotspot plans only.
+    await visit(page, '/admin/vouchers');
+    const options = await page.locator('select[name="plan_id"] option').allInnerTexts();
+    assert.ok(options.length > 0 && !options.some((o) => o.includes(name)), `no PPPoE plan among ${options}`);
+    await screenshotFromTop(page, 'vouchers-plans-hotspot-only');
+  }),
+);
+
 test('admin makes a batch of 50 vouchers and watches it reach the router', { timeout: TEST_TIMEOUT_MS }, () =>
   withBrowser(DESKTOP, async (page) => {
     await login(page, ADMIN.username, ADMIN.password);

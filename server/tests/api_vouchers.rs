@@ -408,3 +408,88 @@ async fn a_plan_switched_off_makes_no_batches_until_switched_on(pool: PgPool) {
         "a refused body leaves the plan as it was"
     );
 }
+
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
+async fn a_pppoe_plan_is_created_through_the_same_route(pool: PgPool) {
+    let s = setup(pool).await;
+    let created = s
+        .app
+        .request(
+            "POST",
+            "/api/v2/plans",
+            Auth::Bearer(&s.admin),
+            Some(
+                json!({"kind": "pppoe", "router_id": s.router_id, "name": "Rumah 20 Mbps",
+                        "price": 200000, "profile": "pppoe-20m", "rate_limit": "10M/20M"}),
+            ),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    assert_eq!(created.body["kind"], "pppoe");
+    assert_eq!(created.body["validity"], serde_json::Value::Null);
+    assert_eq!(created.body["price"], 200000);
+    drain(&s.app).await;
+    let profile = s
+        .sim
+        .ppp_profiles()
+        .into_iter()
+        .find(|p| p.get("name") == Some("pppoe-20m"))
+        .expect("the profile is on the router");
+    assert_eq!(profile.get("rate-limit"), Some("10M/20M"));
+
+    // Hotspot settings on a PPPoE plan are refused with a reason, and nothing is made.
+    let refused = s
+        .app
+        .request(
+            "POST",
+            "/api/v2/plans",
+            Auth::Bearer(&s.admin),
+            Some(
+                json!({"kind": "pppoe", "router_id": s.router_id, "name": "Salah",
+                        "price": 1, "profile": "x", "validity": "30d"}),
+            ),
+        )
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.text
+    );
+    assert_eq!(refused.body["code"], "pppoe_plan_field");
+    assert_eq!(refused.body["field"], "validity");
+    // A batch of a PPPoE plan is refused too.
+    let plan_id = created.body["id"].as_i64().unwrap();
+    let batch = s
+        .app
+        .request(
+            "POST",
+            "/api/v2/vouchers/batch",
+            Auth::Bearer(&s.admin),
+            Some(json!({"plan_id": plan_id, "quantity": 5})),
+        )
+        .await;
+    assert_eq!(
+        batch.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        batch.text
+    );
+    assert_eq!(batch.body["code"], "plan_not_hotspot");
+    // Hotspot plans are still created as before, without a kind.
+    let listed = s
+        .app
+        .request("GET", "/api/v2/plans", Auth::Bearer(&s.admin), None)
+        .await;
+    let kinds: Vec<&str> = listed
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["kind"].as_str().unwrap())
+        .collect();
+    assert!(
+        kinds.contains(&"hotspot") && kinds.contains(&"pppoe"),
+        "{kinds:?}"
+    );
+}

@@ -8,8 +8,11 @@ use crate::hotspot::jobs::HotspotJobs;
 use crate::hotspot::reconcile::{self, ReconcileError};
 use crate::identity::auth::AuthService;
 use crate::identity::staff::StaffService;
+use crate::outbox::{JobError, JobHandler};
 use crate::routers::RouterService;
 use crate::routers::monitor::HealthMonitor;
+use crate::routers::ppp_jobs::{PppoeJob, PppoeJobs};
+use futures::future::BoxFuture;
 use std::sync::Arc;
 
 /// Everything a request or a job needs, cheap to clone.
@@ -24,6 +27,28 @@ pub struct Services {
     pub staff: StaffService,
     /// The admin dashboard's figures, reused for a second.
     pub dashboard: crate::reports::dashboard::DashboardFigures,
+}
+
+/// The router outbox's jobs of every area: the hotspot's, the subscribers'.
+#[derive(Clone, Debug)]
+pub struct RouterJobs {
+    pub hotspot: HotspotJobs,
+    pub pppoe: PppoeJobs,
+}
+
+impl JobHandler for RouterJobs {
+    fn run<'a>(
+        &'a self,
+        router_id: i64,
+        kind: &'a str,
+        payload: serde_json::Value,
+    ) -> BoxFuture<'a, Result<(), JobError>> {
+        if PppoeJob::KINDS.contains(&kind) {
+            self.pppoe.run(router_id, kind, payload)
+        } else {
+            self.hotspot.run(router_id, kind, payload)
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -78,11 +103,16 @@ impl Services {
         Ok(services)
     }
 
-    /// What runs the router outbox's jobs.
-    pub fn router_jobs(&self) -> HotspotJobs {
-        HotspotJobs {
-            pool: self.pool.clone(),
-            routers: self.routers.clone(),
+    /// What runs the router outbox's jobs: each kind by the area that defined it.
+    pub fn router_jobs(&self) -> RouterJobs {
+        RouterJobs {
+            hotspot: HotspotJobs {
+                pool: self.pool.clone(),
+                routers: self.routers.clone(),
+            },
+            pppoe: PppoeJobs {
+                routers: self.routers.clone(),
+            },
         }
     }
 

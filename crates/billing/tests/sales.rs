@@ -14,7 +14,7 @@ use billing::reports;
 use chrono::{TimeZone, Utc};
 use domain::FieldError;
 use domain::RouterState;
-use domain::model::plans::PlanInput;
+use domain::model::plans::{PlanInput, PlanKind};
 use domain::model::reports::{GroupTotal, Period};
 use domain::model::sales::SaleRequest as SaleInput;
 use domain::model::vouchers::BatchInput;
@@ -28,6 +28,7 @@ async fn plan(pool: &PgPool, router_id: i64, name: &str, price: i64) -> i64 {
     plans::create_plan(
         pool,
         PlanInput {
+            kind: PlanKind::Hotspot,
             router_id,
             name: name.into(),
             price,
@@ -941,4 +942,99 @@ fn periods_are_checked() {
     assert!(Period::parse("kemarin", "2026-11-30").is_err());
     let period = Period::parse("2026-02-27", "2026-03-01").unwrap();
     assert_eq!(period.days().count(), 3);
+}
+
+/// A PPPoE plan is billed monthly: its profile (with the rate limit) reaches the router through
+/// the outbox, and neither batches nor the sales screen take it.
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
+async fn a_pppoe_plan_puts_its_profile_on_the_router_and_has_no_vouchers(pool: PgPool) {
+    let services = services(pool.clone()).await;
+    let sim = simulator().await;
+    let router_id = register_router(&services, &sim, "Tower").await;
+    let input = PlanInput {
+        kind: PlanKind::Pppoe,
+        router_id,
+        name: "Rumah 10 Mbps".into(),
+        price: 150_000,
+        profile: "pppoe-10m".into(),
+        rate_limit: Some("5M/10M".into()),
+        ..PlanInput::default()
+    };
+    let plan = plans::create_plan(&pool, input.clone(), Actor::System)
+        .await
+        .unwrap();
+    assert_eq!(plan.kind, PlanKind::Pppoe);
+    assert_eq!(plan.validity, None);
+    assert_eq!(plan.profile.as_deref(), Some("pppoe-10m"));
+    drain(&services).await;
+    let profile = |sim: &routeros::sim::Simulator| {
+        sim.ppp_profiles()
+            .into_iter()
+            .find(|p| p.get("name") == Some("pppoe-10m"))
+            .map(|p| p.get("rate-limit").map(str::to_owned))
+    };
+    assert_eq!(profile(&sim), Some(Some("5M/10M".to_owned())));
+
+    // A new rate limit follows, also while the router is down for a while.
+    sim.refuse_login(true);
+    sim.drop_connections();
+    plans::update_plan(
+        &pool,
+        plan.id,
+        PlanInput {
+            rate_limit: Some("10M/20M".into()),
+            ..input.clone()
+        },
+        Actor::System,
+    )
+    .await
+    .unwrap();
+    drain(&services).await;
+    assert_eq!(profile(&sim), Some(Some("5M/10M".to_owned())));
+    sim.refuse_login(false);
+    skip_backoff(&pool).await;
+    drain(&services).await;
+    assert_eq!(profile(&sim), Some(Some("10M/20M".to_owned())));
+
+    // A plan keeps its kind; a PPPoE plan has no vouchers and is not sold at the counter.
+    let changed = plans::update_plan(
+        &pool,
+        plan.id,
+        PlanInput {
+            kind: PlanKind::Hotspot,
+            validity: "30d".into(),
+            ..input.clone()
+        },
+        Actor::System,
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(changed, plans::CatalogError::Invalid(ref e) if e.field == "kind"),
+        "{changed:?}"
+    );
+    let batch = vouchers::create_batch(
+        &pool,
+        BatchInput {
+            plan_id: plan.id,
+            quantity: 5,
+            ..BatchInput::default()
+        },
+        Actor::System,
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(batch, VoucherError::NotHotspot), "{batch:?}");
+    let kasir = cashier(&pool, "kasir").await;
+    let sale = sales::sell(&pool, &services.routers, tap(plan.id), kasir)
+        .await
+        .unwrap_err();
+    assert!(matches!(sale, SaleError::NotHotspot), "{sale:?}");
+    assert!(
+        sales::saleable_plans(&pool)
+            .await
+            .unwrap()
+            .iter()
+            .all(|p| p.id != plan.id)
+    );
 }

@@ -120,6 +120,8 @@ error_codes! {
     ReportPeriodOrder = "report_period_order",
     ReportPeriodLength = "report_period_length",
     // Customers, invoices, payments and the balance.
+    /// A PPPoE plan given a validity, quota or shared-users count (hotspot settings).
+    PppoePlanField = "pppoe_plan_field",
     CustomerNotFound = "customer_not_found",
     CustomerStatus = "customer_status",
     /// The customer has left: no more invoices.

@@ -1,7 +1,7 @@
 //! The rules for a plan: what an admin types, parsed into settings the billing can store.
 
 use crate::error_code::{ErrorCode, FieldError};
-use crate::model::plans::PlanInput;
+use crate::model::plans::{PlanInput, PlanKind};
 use crate::voucher::Validity;
 
 /// The dearest plan the form accepts.
@@ -12,9 +12,11 @@ pub const MAX_SHARED_USERS: u32 = 1_000;
 /// A plan's settings, checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlanSettings {
+    pub kind: PlanKind,
     pub name: String,
     pub price: i64,
-    pub validity: Validity,
+    /// Hotspot plans; none for PPPoE (billed monthly).
+    pub validity: Option<Validity>,
     pub time_quota: Option<Validity>,
     pub data_quota_bytes: Option<i64>,
     pub profile: String,
@@ -40,8 +42,33 @@ impl PlanInput {
                 "price must be between Rp 0 and Rp 100.000.000",
             ));
         }
-        let validity = Validity::parse(&self.validity)
-            .map_err(|e| FieldError::new("validity", e.code(), e.to_string()))?;
+        let validity = match self.kind {
+            PlanKind::Hotspot => Some(
+                Validity::parse(&self.validity)
+                    .map_err(|e| FieldError::new("validity", e.code(), e.to_string()))?,
+            ),
+            PlanKind::Pppoe => {
+                let hotspot_only = [
+                    ("validity", !self.validity.trim().is_empty()),
+                    (
+                        "time_quota",
+                        self.time_quota
+                            .as_deref()
+                            .is_some_and(|t| !t.trim().is_empty()),
+                    ),
+                    ("data_quota_mb", self.data_quota_mb.is_some()),
+                    ("shared_users", self.shared_users.is_some()),
+                ];
+                if let Some((field, _)) = hotspot_only.into_iter().find(|(_, given)| *given) {
+                    return Err(FieldError::new(
+                        field,
+                        ErrorCode::PppoePlanField,
+                        "a PPPoE plan is billed monthly: it has no validity, quotas or shared users",
+                    ));
+                }
+                None
+            }
+        };
         let time_quota = match self
             .time_quota
             .as_deref()
@@ -105,9 +132,13 @@ impl PlanInput {
                 format!("shared users must be between 1 and {MAX_SHARED_USERS}"),
             ));
         }
-        let push_profile = (rate_limit.is_some() || self.shared_users.is_some())
-            .then_some((rate_limit, self.shared_users));
+        // A PPPoE plan's profile is always made on the router; a hotspot plan's when it sets
+        // something.
+        let push_profile =
+            (self.kind == PlanKind::Pppoe || rate_limit.is_some() || self.shared_users.is_some())
+                .then_some((rate_limit, self.shared_users));
         Ok(PlanSettings {
+            kind: self.kind,
             name,
             price: self.price,
             validity,
@@ -151,11 +182,63 @@ mod tests {
         .parse()
         .unwrap();
         assert_eq!(p.name, "Harian");
-        assert_eq!(p.validity.seconds(), 86_400);
+        assert_eq!(p.validity.map(Validity::seconds), Some(86_400));
         assert_eq!(p.time_quota.map(Validity::seconds), Some(5 * 3_600));
         assert_eq!(p.data_quota_bytes, Some(1024 * 1024 * 1024));
         assert_eq!(p.push_profile, Some((Some("2M/5M".into()), None)));
         assert_eq!(input().parse().unwrap().push_profile, None);
+    }
+
+    #[test]
+    fn a_pppoe_plan_is_monthly_and_always_puts_its_profile_on_the_router() {
+        let pppoe = PlanInput {
+            kind: PlanKind::Pppoe,
+            validity: String::new(),
+            profile: "pppoe-10m".into(),
+            rate_limit: Some("5M/10M".into()),
+            ..input()
+        };
+        let p = pppoe.clone().parse().unwrap();
+        assert_eq!(p.kind, PlanKind::Pppoe);
+        assert_eq!(p.validity, None);
+        assert_eq!(p.push_profile, Some((Some("5M/10M".into()), None)));
+        let bare = PlanInput {
+            rate_limit: None,
+            ..pppoe.clone()
+        };
+        assert_eq!(bare.parse().unwrap().push_profile, Some((None, None)));
+        for (refused_input, field) in [
+            (
+                PlanInput {
+                    validity: "30d".into(),
+                    ..pppoe.clone()
+                },
+                "validity",
+            ),
+            (
+                PlanInput {
+                    time_quota: Some("5h".into()),
+                    ..pppoe.clone()
+                },
+                "time_quota",
+            ),
+            (
+                PlanInput {
+                    data_quota_mb: Some(10),
+                    ..pppoe.clone()
+                },
+                "data_quota_mb",
+            ),
+            (
+                PlanInput {
+                    shared_users: Some(2),
+                    ..pppoe.clone()
+                },
+                "shared_users",
+            ),
+        ] {
+            assert_eq!(refused(refused_input), (field, ErrorCode::PppoePlanField));
+        }
     }
 
     #[test]

@@ -7,7 +7,7 @@ use crate::components::{
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::pages::routers::SyncRouterProfiles;
-use domain::model::plans::Plan;
+use domain::model::plans::{Plan, PlanKind};
 use leptos::html::Form;
 use leptos::prelude::*;
 
@@ -28,12 +28,14 @@ pub fn PlanForm(
     let (name, price, validity, profile, time_quota, data_quota_mb) = (
         value(|p| Some(p.name.clone())),
         value(|p| Some(p.price.amount().to_string())),
-        value(|p| Some(p.validity.to_string())),
+        value(|p| p.validity.map(|v| v.to_string())),
         value(|p| p.profile.clone()),
         value(written_time_quota),
         value(|p| p.data_quota_bytes.map(|b| (b / (1024 * 1024)).to_string())),
     );
     let i18n = use_i18n();
+    let kind = RwSignal::new(plan.as_ref().map(|p| p.kind).unwrap_or_default());
+    let hotspot = Signal::derive(move || kind.get() == PlanKind::Hotspot);
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     let invalid = move |field| invalid_when(error, field);
     let form = NodeRef::<Form>::new();
@@ -51,6 +53,19 @@ pub fn PlanForm(
             <input type="hidden" name="router_id" value=router_id />
             {plan_id.map(|id| view! { <input type="hidden" name="plan_id" value=id /> })}
             <label>
+                <span>{t!(i18n, plan_kind)}</span>
+                // A plan keeps its kind: shown, not changed, when editing.
+                <select
+                    name=if editing { "" } else { "kind" }
+                    disabled=editing
+                    on:change=move |ev| kind.set(if event_target_value(&ev) == "pppoe" { PlanKind::Pppoe } else { PlanKind::Hotspot })
+                >
+                    <option value="hotspot" selected=move || kind.get() == PlanKind::Hotspot>{t!(i18n, plan_kind_hotspot)}</option>
+                    <option value="pppoe" selected=move || kind.get() == PlanKind::Pppoe>{t!(i18n, plan_kind_pppoe)}</option>
+                </select>
+                {editing.then(|| view! { <input type="hidden" name="kind" value=move || kind.get().as_str() /> })}
+            </label>
+            <label>
                 <span>{t!(i18n, plan_name)}</span>
                 <input type="text" name="name" value=name required maxlength="64" placeholder=move || t_string!(i18n, plan_name_hint).to_string() aria-invalid=invalid("name") />
             </label>
@@ -58,13 +73,13 @@ pub fn PlanForm(
                 <span>{t!(i18n, plan_price)}</span>
                 <input type="text" name="price" value=price required inputmode="numeric" placeholder="5.000" aria-invalid=invalid("price") />
             </label>
-            <label>
+            <label hidden=move || !hotspot.get()>
                 <span>{t!(i18n, plan_validity)}</span>
                 <input
                     type="text"
                     name="validity"
                     value=validity
-                    required
+                    required=move || hotspot.get()
                     list="validity-suggestions"
                     autocapitalize="none"
                     placeholder=move || t_string!(i18n, plan_validity_hint).to_string()
@@ -89,7 +104,7 @@ pub fn PlanForm(
                 />
             </label>
             <ProfileSync sync router_id />
-            <LimitFields time_quota data_quota_mb error />
+            <LimitFields time_quota data_quota_mb error hotspot />
             <div class="form-actions">
                 <SubmitButton pending=action.pending() label />
             </div>
@@ -132,17 +147,19 @@ fn LimitFields(
     time_quota: String,
     data_quota_mb: String,
     error: Signal<Option<AppError>>,
+    /// Quotas and shared users are for hotspot plans; a PPPoE plan has only a rate limit.
+    hotspot: Signal<bool>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let invalid = move |field| invalid_when(error, field);
     view! {
         <fieldset class="optional">
             <legend>{t!(i18n, plan_limits)}</legend>
-            <label>
+            <label hidden=move || !hotspot.get()>
                 <span>{t!(i18n, plan_time_quota)}</span>
                 <input type="text" name="time_quota" value=time_quota autocapitalize="none" placeholder=move || t_string!(i18n, plan_time_quota_hint).to_string() aria-invalid=invalid("time_quota") />
             </label>
-            <label>
+            <label hidden=move || !hotspot.get()>
                 <span>{t!(i18n, plan_data_quota_mb)}</span>
                 <input type="text" name="data_quota_mb" value=data_quota_mb inputmode="numeric" placeholder="1.024" aria-invalid=invalid("data_quota_mb") />
             </label>
@@ -150,7 +167,7 @@ fn LimitFields(
                 <span>{t!(i18n, plan_rate_limit)}</span>
                 <input type="text" name="rate_limit" autocapitalize="none" placeholder="2M/5M" aria-invalid=invalid("rate_limit") />
             </label>
-            <label>
+            <label hidden=move || !hotspot.get()>
                 <span>{t!(i18n, plan_shared_users)}</span>
                 <input type="text" name="shared_users" inputmode="numeric" placeholder="1" aria-invalid=invalid("shared_users") />
             </label>

@@ -81,6 +81,7 @@ pub async fn hotspot_profile_names(router_id: Option<i64>) -> Result<Vec<String>
 #[allow(clippy::too_many_arguments)]
 pub async fn save_plan(
     plan_id: Option<i64>,
+    kind: String,
     router_id: i64,
     name: String,
     price: String,
@@ -95,18 +96,35 @@ pub async fn save_plan(
     use crate::pages::fields::{
         optional_in_range, optional_number, optional_text, required_number,
     };
+    use domain::model::plans::{PlanInput, PlanKind};
     let caller = require(&[domain::Role::Admin]).await?;
     let services = services()?;
-    let input = domain::model::plans::PlanInput {
-        router_id,
-        name,
-        price: required_number(&price, "price", ErrorCode::PlanPrice)?,
-        validity,
-        time_quota: optional_text(time_quota),
-        data_quota_mb: optional_number(&data_quota_mb, "data_quota_mb", ErrorCode::DataQuota)?,
-        profile,
-        rate_limit: optional_text(rate_limit),
-        shared_users: optional_in_range(&shared_users, "shared_users", ErrorCode::SharedUsers)?,
+    let price = required_number(&price, "price", ErrorCode::PlanPrice)?;
+    let rate_limit = optional_text(rate_limit);
+    // The form hides the hotspot fields of a PPPoE plan; what they hold does not count.
+    let input = if kind == "pppoe" {
+        PlanInput {
+            kind: PlanKind::Pppoe,
+            router_id,
+            name,
+            price,
+            profile,
+            rate_limit,
+            ..PlanInput::default()
+        }
+    } else {
+        PlanInput {
+            kind: PlanKind::Hotspot,
+            router_id,
+            name,
+            price,
+            validity,
+            time_quota: optional_text(time_quota),
+            data_quota_mb: optional_number(&data_quota_mb, "data_quota_mb", ErrorCode::DataQuota)?,
+            profile,
+            rate_limit,
+            shared_users: optional_in_range(&shared_users, "shared_users", ErrorCode::SharedUsers)?,
+        }
     };
     let actor = caller.principal.actor();
     let plan = match plan_id {

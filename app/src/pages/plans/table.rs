@@ -3,7 +3,7 @@
 use super::{SetPlanActive, written_time_quota};
 use crate::components::EditToggle;
 use crate::i18n::*;
-use domain::model::plans::Plan;
+use domain::model::plans::{Plan, PlanKind};
 use leptos::prelude::*;
 
 /// A data quota as entered: whole gigabytes as `2 GB`, anything else in megabytes.
@@ -62,10 +62,16 @@ fn PlanRow(
         <tr data-plan=plan.name.clone()>
             <th scope="row" data-label=label(|i18n| t_string!(i18n, plan_name).to_string())>
                 {plan.name.clone()}
+                {(plan.kind == PlanKind::Pppoe).then(|| view! { " " <span class="badge badge-voucher-created">{t!(i18n, plan_kind_pppoe)}</span> })}
                 {(!plan.active).then(|| view! { " " <span class="badge badge-neutral">{t!(i18n, plan_inactive)}</span> })}
             </th>
             <td class="numeric" data-label=label(|i18n| t_string!(i18n, plan_price).to_string())>{plan.price.to_string()}</td>
-            <td data-label=label(|i18n| t_string!(i18n, plan_validity).to_string())>{plan.validity.to_string()}</td>
+            <td data-label=label(|i18n| t_string!(i18n, plan_validity).to_string())>
+                {match plan.validity {
+                    Some(v) => v.to_string().into_any(),
+                    None => view! { <span class="muted">{t!(i18n, plan_monthly)}</span> }.into_any(),
+                }}
+            </td>
             <td data-label=label(|i18n| t_string!(i18n, plan_time_quota).to_string())>
                 {time_quota.map(|q| q.into_any()).unwrap_or_else(none)}
             </td>

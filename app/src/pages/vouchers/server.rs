@@ -76,9 +76,11 @@ pub async fn voucher_plans() -> Result<Vec<PlanChoice>, AppError> {
         .into_iter()
         .map(|r| (r.id, r.name))
         .collect();
+    // Vouchers are for hotspot plans; a PPPoE plan has none.
     Ok(billing::hotspot::plans::plans(&services.pool, None)
         .await?
         .into_iter()
+        .filter(|plan| plan.kind == domain::model::plans::PlanKind::Hotspot)
         .map(|plan| PlanChoice {
             router_name: routers.get(&plan.router_id).cloned().unwrap_or_default(),
             plan,

@@ -104,7 +104,7 @@ async fn watched_vouchers(
 ) -> Result<Vec<WatchedVoucher>, sqlx::Error> {
     let rows = sqlx::query!(
         r#"SELECT v.id, v.code, v.status AS "status: VoucherStatus", v.expires_at, v.uptime_seconds,
-                  v.bytes_in, v.bytes_out, p.validity_seconds, p.time_quota_seconds, p.data_quota_bytes
+                  v.bytes_in, v.bytes_out, p.validity_seconds AS "validity_seconds!", p.time_quota_seconds, p.data_quota_bytes
            FROM vouchers v JOIN plans p ON p.id = v.plan_id
            WHERE v.router_id = $1 AND v.status IN ('created', 'active') AND v.router_state = 'pushed'"#,
         router_id

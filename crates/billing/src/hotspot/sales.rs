@@ -264,7 +264,7 @@ async fn load(
 ) -> Result<Option<Sale>, SaleError> {
     let row = sqlx::query!(
         r#"SELECT s.id, s.voucher_id, s.router_id, r.name AS router_name, r.hotspot_login_url, s.plan_id,
-                  p.name AS plan_name, s.price, p.validity_seconds, p.time_quota_seconds, v.code, v.password,
+                  p.name AS plan_name, s.price, p.validity_seconds AS "validity_seconds!", p.time_quota_seconds, v.code, v.password,
                   v.router_state AS "router_state: RouterState", s.cashier_id, u.name AS cashier_name, s.customer_whatsapp, s.sold_at
            FROM voucher_sales s
            JOIN vouchers v ON v.id = s.voucher_id
@@ -404,7 +404,7 @@ pub async fn bought_by(
 
 pub async fn saleable_plans(pool: &PgPool) -> Result<Vec<SaleablePlan>, SaleError> {
     Ok(sqlx::query!(
-        r#"SELECT p.id, p.name, p.router_id, r.name AS router_name, p.price, p.validity_seconds,
+        r#"SELECT p.id, p.name, p.router_id, r.name AS router_name, p.price, p.validity_seconds AS "validity_seconds!",
                   (SELECT count(*) FROM vouchers v
                    WHERE v.plan_id = p.id AND v.status = 'created' AND v.sold_at IS NULL
                      AND v.printed_at IS NULL AND v.router_state = 'pushed') AS "stock!"

@@ -160,7 +160,7 @@ pub async fn get(pool: &PgPool, sheet_id: i64) -> Result<PrintSheet, SheetError>
     .ok_or(SheetError::NotFound)?;
     let rows = sqlx::query!(
         "SELECT v.id, v.code, v.password, p.name AS plan_name, r.name AS router_name, v.price,
-                p.validity_seconds, r.hotspot_login_url
+                p.validity_seconds AS \"validity_seconds!\", r.hotspot_login_url
          FROM vouchers v JOIN plans p ON p.id = v.plan_id JOIN routers r ON r.id = v.router_id
          WHERE v.sheet_id = $1
          ORDER BY v.id",

@@ -29,6 +29,8 @@ pub enum VoucherError {
     PlanNotFound,
     #[error("the plan is switched off")]
     PlanInactive,
+    #[error("a PPPoE plan has no vouchers")]
+    NotHotspot,
     #[error("too few unused codes left for this length and alphabet; use longer codes")]
     CodeSpaceExhausted,
     #[error("no such voucher")]
@@ -48,6 +50,10 @@ impl Explain for VoucherError {
             VoucherError::PlanInactive => Problem::Invalid {
                 field: "plan_id",
                 code: ErrorCode::PlanInactive,
+            },
+            VoucherError::NotHotspot => Problem::Invalid {
+                field: "plan_id",
+                code: ErrorCode::PlanNotHotspot,
             },
             VoucherError::CodeSpaceExhausted => Problem::Invalid {
                 field: "code_length",
@@ -90,12 +96,15 @@ pub async fn create_batch_in(
 ) -> Result<(BatchCreated, Vec<i64>), VoucherError> {
     let settings = BatchSettings::parse(&input)?;
     let plan = sqlx::query!(
-        "SELECT router_id, price, active FROM plans WHERE id = $1 FOR SHARE",
+        "SELECT router_id, price, active, kind FROM plans WHERE id = $1 FOR SHARE",
         input.plan_id
     )
     .fetch_optional(&mut *tx)
     .await?
     .ok_or(VoucherError::PlanNotFound)?;
+    if plan.kind != "hotspot" {
+        return Err(VoucherError::NotHotspot);
+    }
     if !plan.active {
         return Err(VoucherError::PlanInactive);
     }

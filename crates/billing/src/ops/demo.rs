@@ -182,6 +182,7 @@ pub async fn seed_router(
         let plan = crate::hotspot::plans::create_plan(
             &services.pool,
             domain::model::plans::PlanInput {
+                kind: domain::model::plans::PlanKind::Hotspot,
                 router_id: router.id,
                 name: demo.name.to_owned(),
                 price: demo.price,

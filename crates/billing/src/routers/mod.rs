@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 pub mod connections;
 pub mod error;
 pub mod monitor;
+pub mod ppp_jobs;
 pub mod profiles;
 
 pub use error::RouterError;

@@ -6,7 +6,7 @@
 
 use billing::core::audit::Actor;
 use billing::{Config, Services, outbox};
-use domain::model::plans::PlanInput;
+use domain::model::plans::{PlanInput, PlanKind};
 use domain::model::routers::RouterInput;
 use domain::model::vouchers::BatchInput;
 use routeros::sim::Simulator;
@@ -95,6 +95,7 @@ pub async fn skip_backoff(pool: &PgPool) {
 /// A day voucher with a 5-hour time quota on `router_id`, sold for Rp 5,000.
 pub fn plan_input(router_id: i64) -> PlanInput {
     PlanInput {
+        kind: PlanKind::Hotspot,
         router_id,
         name: "Harian".into(),
         price: 5_000,

@@ -5,9 +5,33 @@ use crate::voucher::Validity;
 use serde::{Deserialize, Serialize};
 
 /// A voucher plan as an admin enters it.
+/// What a plan sells: hotspot vouchers, or a monthly PPPoE subscription.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum PlanKind {
+    #[default]
+    Hotspot,
+    /// Billed monthly; its profile (with the rate limit) is a `/ppp/profile` on the router.
+    Pppoe,
+}
+
+impl PlanKind {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            PlanKind::Hotspot => "hotspot",
+            PlanKind::Pppoe => "pppoe",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlanInput {
+    /// `hotspot` (vouchers; the default) or `pppoe` (monthly; no validity, quotas or shared
+    /// users).
+    #[serde(default)]
+    pub kind: PlanKind,
     pub router_id: i64,
     /// 1–64 characters, not all blank, no control characters.
     #[cfg_attr(
@@ -27,7 +51,7 @@ pub struct PlanInput {
     )]
     pub price: i64,
     /// From the first login: `3h`, `1d`, `7d`, `30d`, `1d12h`… (units `w`, `d`, `h`, `m`, `s`),
-    /// more than nothing and at most 3660 days.
+    /// more than nothing and at most 3660 days. Hotspot plans only (required there).
     #[cfg_attr(
         feature = "openapi",
         schema(
@@ -35,6 +59,7 @@ pub struct PlanInput {
             pattern = r"^\s*([0-9]{1,6}[wdhmsWDHMS])*0*[1-9][0-9]{0,5}[wdhmsWDHMS]([0-9]{1,6}[wdhmsWDHMS])*\s*$"
         )
     )]
+    #[serde(default)]
     pub validity: String,
     /// Usage time allowed (limit-uptime), e.g. `5h`; written like `validity`, or empty for none.
     #[cfg_attr(
@@ -70,11 +95,14 @@ pub struct PlanInput {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Plan {
     pub id: i64,
+    pub kind: PlanKind,
     pub router_id: i64,
     pub name: String,
+    /// A voucher's price, or a PPPoE subscription's monthly price.
     #[cfg_attr(feature = "openapi", schema(value_type = i64, example = 5000))]
     pub price: Rupiah,
-    pub validity: Validity,
+    /// Hotspot plans only.
+    pub validity: Option<Validity>,
     pub time_quota_seconds: Option<i64>,
     pub data_quota_bytes: Option<i64>,
     pub profile: Option<String>,
