@@ -200,6 +200,26 @@ pub async fn seed_router(
             daily_plan = Some(plan.id);
         }
     }
+    // Monthly PPPoE plans: their /ppp/profile reaches the simulated router through the outbox.
+    for (name, price, profile, rate_limit) in [
+        ("Rumah 10 Mbps", 150_000, "pppoe-10m", "5M/10M"),
+        ("Rumah 20 Mbps", 200_000, "pppoe-20m", "10M/20M"),
+    ] {
+        crate::hotspot::plans::create_plan(
+            &services.pool,
+            domain::model::plans::PlanInput {
+                kind: domain::model::plans::PlanKind::Pppoe,
+                router_id: router.id,
+                name: name.to_owned(),
+                price,
+                profile: profile.to_owned(),
+                rate_limit: Some(rate_limit.to_owned()),
+                ..Default::default()
+            },
+            actor,
+        )
+        .await?;
+    }
     crate::hotspot::vouchers::create_batch(
         &services.pool,
         domain::model::vouchers::BatchInput {
