@@ -161,6 +161,7 @@ pub fn code_message(
         E::CrossOrigin => t_string!(i18n, err_cross_origin).to_string(),
         E::StaffNotFound => t_string!(i18n, err_staff_not_found).to_string(),
         E::PppoePlanField => t_string!(i18n, err_pppoe_plan_field).to_string(),
+        E::PlanKindFixed => t_string!(i18n, err_plan_kind_fixed).to_string(),
         E::CustomerNotFound => t_string!(i18n, err_customer_not_found).to_string(),
         E::CustomerStatus => t_string!(i18n, err_customer_status).to_string(),
         E::CustomerClosed => t_string!(i18n, err_customer_closed).to_string(),

@@ -122,6 +122,8 @@ error_codes! {
     // Customers, invoices, payments and the balance.
     /// A PPPoE plan given a validity, quota or shared-users count (hotspot settings).
     PppoePlanField = "pppoe_plan_field",
+    /// A plan's kind (hotspot or PPPoE) changed on edit.
+    PlanKindFixed = "plan_kind_fixed",
     CustomerNotFound = "customer_not_found",
     CustomerStatus = "customer_status",
     /// The customer has left: no more invoices.

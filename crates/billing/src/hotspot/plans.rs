@@ -196,7 +196,7 @@ async fn check_router(
         if current.kind != kind.as_str() {
             return Err(invalid(
                 "kind",
-                ErrorCode::PlanRouterFixed,
+                ErrorCode::PlanKindFixed,
                 "a plan keeps its kind (hotspot or PPPoE)",
             ));
         }
