@@ -583,6 +583,19 @@ async fn names_with_control_characters_are_refused_with_a_reason(pool: PgPool) {
         router.text
     );
     assert_eq!(router.body["code"], "router_name");
+    // The API username too (found by the contract run: a NUL in it was a 500).
+    let mut body = router_body("Tower B", &sim, ROUTER_PASSWORD);
+    body["username"] = json!("adm\u{0}in");
+    let user = app
+        .request("POST", "/api/v2/routers", Auth::Bearer(&token), Some(body))
+        .await;
+    assert_eq!(
+        user.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        user.text
+    );
+    assert_eq!(user.body["code"], "router_username");
 
     let created = app
         .request(

@@ -96,11 +96,14 @@ impl RouterInput {
             }
         };
         let username = self.username.trim().to_owned();
-        if username.is_empty() {
+        if username.is_empty()
+            || username.chars().count() > 100
+            || username.chars().any(char::is_control)
+        {
             return Err(FieldError::new(
                 "username",
                 ErrorCode::RouterUsername,
-                "API username must not be empty",
+                "API username must be 1–100 characters, without control characters",
             ));
         }
         let hotspot_login_url = trimmed(self.hotspot_login_url);
@@ -109,7 +112,7 @@ impl RouterInput {
                 matches!(u.scheme(), "http" | "https")
                     && u.host().is_some()
                     && u.query().is_none()
-                    && !url.chars().any(char::is_whitespace)
+                    && !url.chars().any(|c| c.is_whitespace() || c.is_control())
             });
             if parsed.is_none() || url.len() > 300 {
                 return Err(FieldError::new(
@@ -204,6 +207,26 @@ mod tests {
             ..input()
         };
         assert_eq!(code_of(no_user), ("username", ErrorCode::RouterUsername));
+        // PostgreSQL stores no NUL in text: a control character is bad input, not a 500.
+        for username in ["bill\0ing", "bill\u{1b}ing", &"a".repeat(101)] {
+            let odd_user = RouterInput {
+                username: username.into(),
+                ..input()
+            };
+            assert_eq!(
+                code_of(odd_user),
+                ("username", ErrorCode::RouterUsername),
+                "{username:?}"
+            );
+        }
+        let odd_url = RouterInput {
+            hotspot_login_url: Some("http://x/lo\0gin".into()),
+            ..input()
+        };
+        assert_eq!(
+            code_of(odd_url),
+            ("hotspot_login_url", ErrorCode::RouterLoginUrl)
+        );
         for url in [
             "ftp://x/login",
             "http://x/login?a=1",

@@ -40,10 +40,15 @@ pub struct RouterInput {
         schema(pattern = r"^\s*(:*[0-9A-Fa-f]:*[0-9A-Fa-f]){32}:*\s*$")
     )]
     pub tls_fingerprint: Option<String>,
-    /// Not blank.
+    /// 1–100 characters, not all blank, no control characters.
     #[cfg_attr(
         feature = "openapi",
-        schema(example = "billing", min_length = 1, pattern = r"\S")
+        schema(
+            example = "billing",
+            min_length = 1,
+            max_length = 100,
+            pattern = r"^[^\x00-\x1f\x7f-\x9f]*\S[^\x00-\x1f\x7f-\x9f]*$"
+        )
     )]
     pub username: String,
     /// Required when adding; leave out when editing to keep the stored one. Stored encrypted.
