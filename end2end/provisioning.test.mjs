@@ -181,7 +181,7 @@ test('admin creates a PPPoE plan: billed monthly, its profile on the router', { 
     await form.locator('select[name="kind"]').selectOption('pppoe');
     // Validity, quotas and shared users are hotspot settings: hidden for a PPPoE plan.
     for (const field of ['validity', 'time_quota', 'data_quota_mb', 'shared_users']) {
-      assert.ok(!(await form.locator(`input[name="${field}"]`).isVisible()), `${field} is hidden`);
+      await form.locator(`input[name="${field}"]`).waitFor({ state: 'hidden' });
     }
     const name = `Rumah ${run}`;
     await form.locator('input[name="name"]').fill(name);
