@@ -47,7 +47,7 @@ pub struct RouterInput {
             example = "billing",
             min_length = 1,
             max_length = 100,
-            pattern = r"^[^\x00-\x1f\x7f-\x9f]*\S[^\x00-\x1f\x7f-\x9f]*$"
+            pattern = r"^[^\x00-\x1f\x7f-\x9f]+$"
         )
     )]
     pub username: String,
