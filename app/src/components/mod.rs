@@ -348,6 +348,26 @@ pub fn PushProgress(quantity: i64, pushed: i64, pending: i64, failed: i64) -> im
     }
 }
 
+/// The record id in the page's address (`/…/:id`); 0 when it is not a number, which no record
+/// has, so the page's server function answers "not found".
+pub fn use_id_param() -> Memo<i64> {
+    let params = leptos_router::hooks::use_params_map();
+    Memo::new(move |_| {
+        params.with(|p| {
+            p.get("id")
+                .and_then(|id| id.parse::<i64>().ok())
+                .unwrap_or(0)
+        })
+    })
+}
+
+/// The address of a list's next page: `path` with the page's query (its filters) and `after`.
+pub fn next_page_href(path: &str, query: &leptos_router::params::ParamsMap, after: i64) -> String {
+    let mut query = query.clone();
+    query.replace("after", after.to_string());
+    format!("{path}{}", query.to_query_string())
+}
+
 /// How many times `action` has succeeded: a key for the `Resource`s its successes change, so
 /// that a refused form is not re-rendered (and emptied) along with them.
 pub fn successes<S>(action: ServerAction<S>) -> Memo<u32>

@@ -1,10 +1,11 @@
 //! The invoice manager: every customer's invoices, filtered by status, month of issue and
 //! overdue, with what the selection still has to pay and what it has collected.
 
+use crate::components::next_page_href;
 use crate::error::AppError;
 use crate::i18n::*;
+use crate::pages::customers::InvoiceRow;
 use crate::pages::customers::detail::invoice_status_badge;
-use crate::pages::customers::{InvoiceRow, query_value};
 use domain::Rupiah;
 use domain::model::invoices::InvoiceStatus;
 use leptos::prelude::*;
@@ -127,12 +128,9 @@ pub fn InvoicesPage() -> impl IntoView {
         <Transition fallback=move || view! { <p class="muted">{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 book.await.map(|book| {
-                    let next = book.next_after.map(|after| format!(
-                        "/admin/invoices?status={}&period={}&overdue={}&after={after}",
-                        query_value(&status.get_untracked()),
-                        query_value(&period.get_untracked()),
-                        overdue.get_untracked()
-                    ));
+                    let next = book
+                        .next_after
+                        .map(|after| query.with_untracked(|q| next_page_href("/admin/invoices", q, after)));
                     view! {
                         <div class="stats">
                             <div class="card stat">

@@ -1,9 +1,8 @@
 use crate::error::AppError;
 use crate::i18n::*;
-use crate::pages::customers::BalanceAmount;
+use crate::pages::customers::{BalanceAmount, InvoiceRow, LedgerRow};
 use domain::Rupiah;
 use domain::model::accounts::Customer;
-use domain::model::customers::LedgerKind;
 use domain::model::invoices::InvoiceStatus;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -19,39 +18,14 @@ pub async fn my_account() -> Result<Customer, AppError> {
         .ok_or(AppError::Unauthenticated)
 }
 
-/// One of the caller's invoices, as the portal lists it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MyInvoice {
-    pub id: i64,
-    pub number: String,
-    pub status: InvoiceStatus,
-    pub total: Rupiah,
-    pub amount_paid: Rupiah,
-    pub outstanding: Rupiah,
-    /// `31-12-2026`.
-    pub due: String,
-    pub overdue: bool,
-    pub lines: Vec<(String, Rupiah)>,
-}
-
-/// One change of the caller's balance, for the history.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MyBalanceChange {
-    pub kind: LedgerKind,
-    pub invoice_number: Option<String>,
-    pub note: Option<String>,
-    pub amount: Rupiah,
-    pub balance_after: Rupiah,
-    /// `31-12-2026 23:59`, the business's time zone.
-    pub at: String,
-}
-
 /// The caller's own invoices, newest first (at most 24); never anyone else's.
 #[server(prefix = "/rpc")]
-pub async fn my_invoices() -> Result<Vec<MyInvoice>, AppError> {
+pub async fn my_invoices() -> Result<Vec<InvoiceRow>, AppError> {
     use crate::auth::ssr::{require, services};
+    use crate::pages::customers::server::invoice_row;
     let caller = require(&[domain::Role::Customer]).await?;
     let services = services()?;
+    let zone = services.config.timezone;
     let page = billing::subscribers::invoices::list(
         &services.pool,
         billing::subscribers::invoices::InvoiceFilter {
@@ -59,36 +33,26 @@ pub async fn my_invoices() -> Result<Vec<MyInvoice>, AppError> {
             limit: 24,
             ..Default::default()
         },
-        services.config.timezone,
+        zone,
     )
     .await?;
     Ok(page
         .invoices
         .into_iter()
-        .map(|i| MyInvoice {
-            id: i.id,
-            number: i.number,
-            status: i.status,
-            total: i.total,
-            amount_paid: i.amount_paid,
-            outstanding: i.outstanding,
-            due: i.due_date.format("%d-%m-%Y").to_string(),
-            overdue: i.overdue,
-            lines: i
-                .lines
-                .into_iter()
-                .filter(|l| l.kind.counts())
-                .map(|l| (l.description, l.amount))
-                .collect(),
+        .map(|i| {
+            let mut row = invoice_row(i, &zone);
+            // What the customer pays: an included tax is in the charges already.
+            row.lines.retain(|(kind, _, _)| kind.counts());
+            row
         })
         .collect())
 }
 
 /// The caller's own balance history, newest first (at most 50 changes).
 #[server(prefix = "/rpc")]
-pub async fn my_balance_history() -> Result<Vec<MyBalanceChange>, AppError> {
+pub async fn my_balance_history() -> Result<Vec<LedgerRow>, AppError> {
     use crate::auth::ssr::{require, services};
-    use crate::pages::fields::local_time;
+    use crate::pages::customers::server::ledger_row;
     let caller = require(&[domain::Role::Customer]).await?;
     let services = services()?;
     let ledger =
@@ -96,14 +60,7 @@ pub async fn my_balance_history() -> Result<Vec<MyBalanceChange>, AppError> {
     Ok(ledger
         .entries
         .into_iter()
-        .map(|e| MyBalanceChange {
-            kind: e.kind,
-            invoice_number: e.invoice_number,
-            note: e.note,
-            amount: e.amount,
-            balance_after: e.balance_after,
-            at: local_time(e.created_at, &services.config.timezone),
-        })
+        .map(|e| ledger_row(e, &services.config.timezone))
         .collect())
 }
 
@@ -224,7 +181,7 @@ fn MyInvoices() -> impl IntoView {
                                                 <span class=crate::pages::customers::detail::invoice_badge_class(status)>{label}</span>
                                             </div>
                                             <ul class="invoice-lines">
-                                                {invoice.lines.into_iter().map(|(description, amount)| view! {
+                                                {invoice.lines.into_iter().map(|(_, description, amount)| view! {
                                                     <li><span>{description}</span><span class="numeric">{amount.to_string()}</span></li>
                                                 }).collect_view()}
                                             </ul>

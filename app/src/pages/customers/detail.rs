@@ -4,13 +4,14 @@
 
 use super::server::*;
 use super::{BalanceAmount, CustomerFields, CustomerValues, customer_status_badge};
-use crate::components::{ConfirmSubmit, FormError, SubmitButton, invalid_when, successes};
+use crate::components::{
+    ConfirmSubmit, FormError, SubmitButton, invalid_when, successes, use_id_param,
+};
 use crate::i18n::*;
 use domain::Rupiah;
 use domain::model::customers::{CustomerStatus, LedgerKind};
 use domain::model::invoices::{InvoiceStatus, LineKind, PaymentMethod, PaymentStatus};
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
 /// The badge class of an invoice's status.
 pub fn invoice_badge_class(status: InvoiceStatus) -> &'static str {
@@ -92,14 +93,7 @@ impl Actions {
 #[component]
 pub fn CustomerPage() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
-    let id = Memo::new(move |_| {
-        params.with(|p| {
-            p.get("id")
-                .and_then(|id| id.parse::<i64>().ok())
-                .unwrap_or(0)
-        })
-    });
+    let id = use_id_param();
     let actions = Actions::new();
     let changes = [
         successes(actions.save),
@@ -222,7 +216,7 @@ fn DetailsCard(file: CustomerOverview, actions: Actions) -> impl IntoView {
     let error = Signal::derive(move || save.value().get().and_then(Result::err));
     let values = CustomerValues {
         name: c.name.clone(),
-        whatsapp: file.whatsapp_readable.clone(),
+        whatsapp: readable_whatsapp(&c.whatsapp),
         email: c.email.clone().unwrap_or_default(),
         address: c.address.clone().unwrap_or_default(),
         notes: c.notes.clone().unwrap_or_default(),
@@ -233,7 +227,7 @@ fn DetailsCard(file: CustomerOverview, actions: Actions) -> impl IntoView {
         <section class="card customer-details">
             <dl class="details">
                 <dt>{t!(i18n, whatsapp_label)}</dt>
-                <dd class="mono">{file.whatsapp_readable.clone()}</dd>
+                <dd class="mono">{readable_whatsapp(&c.whatsapp)}</dd>
                 <dt>{t!(i18n, email_label)}</dt>
                 <dd>{c.email.clone().unwrap_or_else(|| "—".to_owned())}</dd>
                 <dt>{t!(i18n, customer_address)}</dt>

@@ -8,7 +8,7 @@ pub mod server;
 pub use detail::CustomerPage;
 pub use server::*;
 
-use crate::components::{FormError, SubmitButton, invalid_when};
+use crate::components::{FormError, SubmitButton, invalid_when, next_page_href};
 use crate::i18n::*;
 use domain::Rupiah;
 use domain::model::customers::CustomerStatus;
@@ -152,13 +152,9 @@ pub fn CustomersPage() -> impl IntoView {
                     if page.rows.is_empty() {
                         return view! { <p class="card empty-state muted">{t!(i18n, customer_none_found)}</p> }.into_any();
                     }
-                    let next = page.next_after.map(|after| {
-                        format!(
-                            "{base}?q={}&status={}&after={after}",
-                            query_value(&q.get_untracked()),
-                            query_value(&status.get_untracked())
-                        )
-                    });
+                    let next = page
+                        .next_after
+                        .map(|after| query.with_untracked(|q| next_page_href(base, q, after)));
                     view! {
                         <ul class="card customer-list">
                             {page.rows.into_iter().map(|row| {
@@ -186,19 +182,6 @@ pub fn CustomersPage() -> impl IntoView {
             })}
         </Transition>
     }
-}
-
-/// A query value as it goes into a link.
-pub fn query_value(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            other => format!("%{other:02X}"),
-        })
-        .collect()
 }
 
 /// The form for a new customer; on success it opens the customer's page.

@@ -78,8 +78,6 @@ pub struct PaymentRow {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CustomerOverview {
     pub customer: CustomerRecord,
-    /// The stored number as people write it.
-    pub whatsapp_readable: String,
     pub invoices: Vec<InvoiceRow>,
     pub ledger: Vec<LedgerRow>,
     pub payments: Vec<PaymentRow>,
@@ -133,6 +131,24 @@ where
         due: invoice.due_date.format("%d-%m-%Y").to_string(),
         overdue: invoice.overdue,
         void_reason: invoice.void_reason,
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) fn ledger_row<Z: chrono::TimeZone>(
+    entry: domain::model::customers::LedgerEntry,
+    zone: &Z,
+) -> LedgerRow
+where
+    Z::Offset: std::fmt::Display,
+{
+    LedgerRow {
+        kind: entry.kind,
+        invoice_number: entry.invoice_number,
+        note: entry.note,
+        amount: entry.amount,
+        balance_after: entry.balance_after,
+        at: crate::pages::fields::local_time(entry.created_at, zone),
     }
 }
 
@@ -268,7 +284,6 @@ pub async fn customer_file(customer_id: i64) -> Result<CustomerOverview, AppErro
     let history = ledger::ledger(pool, customer_id, 100).await?;
     let paid = payments::of_customer(pool, customer_id, 50).await?;
     Ok(CustomerOverview {
-        whatsapp_readable: readable_whatsapp(&customer.whatsapp),
         customer,
         invoices: invoice_page
             .invoices
@@ -278,14 +293,7 @@ pub async fn customer_file(customer_id: i64) -> Result<CustomerOverview, AppErro
         ledger: history
             .entries
             .into_iter()
-            .map(|e| LedgerRow {
-                kind: e.kind,
-                invoice_number: e.invoice_number,
-                note: e.note,
-                amount: e.amount,
-                balance_after: e.balance_after,
-                at: local_time(e.created_at, &zone),
-            })
+            .map(|e| ledger_row(e, &zone))
             .collect(),
         payments: paid
             .into_iter()

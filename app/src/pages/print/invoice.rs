@@ -2,14 +2,14 @@
 //! details (`business.*` in the configuration). Staff print any; a customer prints their own
 //! and is told no other exists.
 
-use crate::components::error_message;
+use crate::components::{error_message, use_id_param};
 use crate::error::AppError;
 use crate::i18n::*;
+use crate::pages::customers::InvoiceRow;
 use crate::pages::customers::detail::invoice_status_badge;
 use domain::Rupiah;
-use domain::model::invoices::{InvoiceStatus, LineKind, PaymentMethod, PaymentStatus};
+use domain::model::invoices::{InvoiceStatus, PaymentMethod, PaymentStatus};
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 
 use super::sheet::Layout;
@@ -23,21 +23,14 @@ pub struct Business {
     pub tax_id: Option<String>,
 }
 
-/// An invoice as printed.
+/// An invoice as printed: as the pages list it, with the customer's contact details.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InvoicePaper {
     pub business: Business,
-    pub number: String,
-    pub status: InvoiceStatus,
-    pub customer_name: String,
+    pub invoice: InvoiceRow,
+    /// As people write it: 0812-…
     pub customer_whatsapp: String,
     pub customer_address: Option<String>,
-    pub issued: String,
-    pub due: String,
-    pub lines: Vec<(LineKind, String, Rupiah)>,
-    pub total: Rupiah,
-    pub amount_paid: Rupiah,
-    pub outstanding: Rupiah,
     pub carried_to_balance: Rupiah,
 }
 
@@ -72,75 +65,55 @@ fn business(config: &billing::Config) -> Business {
     }
 }
 
-/// Staff, or the customer `owner` themselves; anyone else is told the record does not exist.
+/// Logged in as staff, or as the customer `owner` themselves; anyone else is told the record
+/// does not exist.
 #[cfg(feature = "ssr")]
-async fn may_read(
+fn may_read(
+    caller: &billing::identity::auth::Authenticated,
     owner: i64,
     missing: billing::subscribers::error::MoneyError,
 ) -> Result<(), AppError> {
-    use crate::auth::ssr::require;
-    use domain::Role;
-    let caller = require(&[Role::Admin, Role::Staff, Role::Customer]).await?;
-    if caller.principal.role == Role::Customer && caller.principal.id != owner {
+    if caller.principal.role == domain::Role::Customer && caller.principal.id != owner {
         return Err(missing.into());
     }
     Ok(())
 }
 
+/// Anyone logged in (staff, or a customer for their own papers), before anything is read.
+#[cfg(feature = "ssr")]
+async fn reader() -> Result<billing::identity::auth::Authenticated, AppError> {
+    use domain::Role;
+    crate::auth::ssr::require(&[Role::Admin, Role::Staff, Role::Customer]).await
+}
+
 #[server(prefix = "/rpc")]
 pub async fn printed_invoice(invoice_id: i64) -> Result<InvoicePaper, AppError> {
-    use crate::auth::ssr::{require, services};
+    use crate::auth::ssr::services;
+    use crate::pages::customers::server::invoice_row;
     use billing::subscribers::error::MoneyError;
-    // Logged in at all before anything is read.
-    require(&[
-        domain::Role::Admin,
-        domain::Role::Staff,
-        domain::Role::Customer,
-    ])
-    .await?;
+    let caller = reader().await?;
     let services = services()?;
     let zone = services.config.timezone;
     let invoice = billing::subscribers::invoices::get(&services.pool, invoice_id, zone).await?;
-    may_read(invoice.customer_id, MoneyError::InvoiceNotFound).await?;
+    may_read(&caller, invoice.customer_id, MoneyError::InvoiceNotFound)?;
     Ok(InvoicePaper {
         business: business(&services.config),
-        number: invoice.number,
-        status: invoice.status,
-        customer_name: invoice.customer_name,
         customer_whatsapp: crate::pages::customers::readable_whatsapp(&invoice.customer_whatsapp),
-        customer_address: invoice.customer_address,
-        issued: invoice
-            .issued_at
-            .with_timezone(&zone)
-            .format("%d-%m-%Y")
-            .to_string(),
-        due: invoice.due_date.format("%d-%m-%Y").to_string(),
-        lines: invoice
-            .lines
-            .into_iter()
-            .map(|l| (l.kind, l.description, l.amount))
-            .collect(),
-        total: invoice.total,
-        amount_paid: invoice.amount_paid,
-        outstanding: invoice.outstanding,
+        customer_address: invoice.customer_address.clone(),
         carried_to_balance: invoice.carried_to_balance,
+        invoice: invoice_row(invoice, &zone),
     })
 }
 
 #[server(prefix = "/rpc")]
 pub async fn printed_receipt(payment_id: i64) -> Result<ReceiptPaper, AppError> {
-    use crate::auth::ssr::{require, services};
+    use crate::auth::ssr::services;
     use crate::pages::fields::local_time;
     use billing::subscribers::error::MoneyError;
-    require(&[
-        domain::Role::Admin,
-        domain::Role::Staff,
-        domain::Role::Customer,
-    ])
-    .await?;
+    let caller = reader().await?;
     let services = services()?;
     let receipt = billing::subscribers::payments::receipt(&services.pool, payment_id).await?;
-    may_read(receipt.customer_id, MoneyError::PaymentNotFound).await?;
+    may_read(&caller, receipt.customer_id, MoneyError::PaymentNotFound)?;
     let invoice = billing::subscribers::invoices::get(
         &services.pool,
         receipt.invoice_id,
@@ -173,17 +146,6 @@ pub async fn printed_receipt(payment_id: i64) -> Result<ReceiptPaper, AppError> 
     })
 }
 
-fn use_id() -> Memo<i64> {
-    let params = use_params_map();
-    Memo::new(move |_| {
-        params.with(|p| {
-            p.get("id")
-                .and_then(|id| id.parse::<i64>().ok())
-                .unwrap_or(0)
-        })
-    })
-}
-
 #[component]
 fn BusinessHeader(business: Business) -> impl IntoView {
     let i18n = use_i18n();
@@ -200,7 +162,7 @@ fn BusinessHeader(business: Business) -> impl IntoView {
 #[component]
 pub fn PrintInvoicePage() -> impl IntoView {
     let i18n = use_i18n();
-    let id = use_id();
+    let id = use_id_param();
     let layout = super::use_layout();
     let invoice = Resource::new(move || id.get(), printed_invoice);
     let link = move |layout: &'static str| format!("/print/invoices/{}?layout={layout}", id.get());
@@ -218,7 +180,7 @@ pub fn PrintInvoicePage() -> impl IntoView {
             <Suspense fallback=move || view! { <p class="muted print-note">{t!(i18n, loading)}</p> }>
                 {move || Suspend::new(async move {
                     match invoice.await {
-                        Ok(invoice) => view! { <InvoiceDocument invoice layout /> }.into_any(),
+                        Ok(paper) => view! { <InvoiceDocument paper layout /> }.into_any(),
                         Err(e) => view! { <p class="form-error print-note">{error_message(i18n, &e)}</p> }.into_any(),
                     }
                 })}
@@ -228,14 +190,15 @@ pub fn PrintInvoicePage() -> impl IntoView {
 }
 
 #[component]
-fn InvoiceDocument(invoice: InvoicePaper, layout: Memo<Layout>) -> impl IntoView {
+fn InvoiceDocument(paper: InvoicePaper, layout: Memo<Layout>) -> impl IntoView {
     let i18n = use_i18n();
+    let invoice = paper.invoice;
     let (_, status) = invoice_status_badge(i18n, invoice.status);
     view! {
         <article class="doc" class:doc-a4=move || layout.get() == Layout::A4 class:doc-thermal=move || layout.get() == Layout::Thermal
             data-invoice=invoice.number.clone()>
             <div class="doc-top">
-                <BusinessHeader business=invoice.business.clone() />
+                <BusinessHeader business=paper.business />
                 <div class="doc-title">
                     <p class="doc-kind">{t!(i18n, doc_invoice)}</p>
                     <p class="mono doc-number">{invoice.number.clone()}</p>
@@ -246,8 +209,8 @@ fn InvoiceDocument(invoice: InvoicePaper, layout: Memo<Layout>) -> impl IntoView
                 <dt>{t!(i18n, doc_billed_to)}</dt>
                 <dd>
                     <strong>{invoice.customer_name.clone()}</strong>
-                    <br />{invoice.customer_whatsapp.clone()}
-                    {invoice.customer_address.clone().map(|a| view! { <br />{a} })}
+                    <br />{paper.customer_whatsapp}
+                    {paper.customer_address.map(|a| view! { <br />{a} })}
                 </dd>
                 <dt>{t!(i18n, doc_issued)}</dt>
                 <dd>{invoice.issued.clone()}</dd>
@@ -271,8 +234,8 @@ fn InvoiceDocument(invoice: InvoicePaper, layout: Memo<Layout>) -> impl IntoView
                     {(invoice.amount_paid > Rupiah::ZERO).then(move || view! {
                         <tr><th>{t!(i18n, invoice_amount_paid)}</th><td class="numeric">{invoice.amount_paid.to_string()}</td></tr>
                     })}
-                    {(invoice.carried_to_balance > Rupiah::ZERO).then(move || view! {
-                        <tr><th>{t!(i18n, doc_carried)}</th><td class="numeric">{invoice.carried_to_balance.to_string()}</td></tr>
+                    {(paper.carried_to_balance > Rupiah::ZERO).then(move || view! {
+                        <tr><th>{t!(i18n, doc_carried)}</th><td class="numeric">{paper.carried_to_balance.to_string()}</td></tr>
                     })}
                     {(invoice.outstanding > Rupiah::ZERO).then(move || view! {
                         <tr class="doc-due"><th>{t!(i18n, doc_to_pay)}</th><td class="numeric">{invoice.outstanding.to_string()}</td></tr>
@@ -287,7 +250,7 @@ fn InvoiceDocument(invoice: InvoicePaper, layout: Memo<Layout>) -> impl IntoView
 #[component]
 pub fn PrintReceiptPage() -> impl IntoView {
     let i18n = use_i18n();
-    let id = use_id();
+    let id = use_id_param();
     let receipt = Resource::new(move || id.get(), printed_receipt);
     view! {
         <div class="print-page print-thermal">

@@ -15,10 +15,10 @@ mod sheet;
 pub use invoice::*;
 pub use server::*;
 
-use crate::components::{FormError, error_message};
+use crate::components::{FormError, error_message, use_id_param};
 use crate::i18n::*;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 use sheet::{Layout, VoucherSheet};
 
 /// The layout the page's address asks for (`layout=58mm`, else A4).
@@ -121,14 +121,7 @@ const SHEET_SIZE: i64 = 200;
 #[component]
 pub fn PrintSheetPage() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
-    let id = Memo::new(move |_| {
-        params.with(|p| {
-            p.get("id")
-                .and_then(|id| id.parse::<i64>().ok())
-                .unwrap_or(0)
-        })
-    });
+    let id = use_id_param();
     let layout = use_layout();
     let confirm = ServerAction::<ConfirmSheet>::new();
     let release = ServerAction::<ReleaseSheet>::new();

@@ -1,7 +1,7 @@
 //! The hotspot's work on routers, run by the outbox: hotspot user profiles, pushing vouchers'
 //! users and retiring them. Every router user we create carries a comment that marks it ours.
 
-use crate::outbox::{JobError, JobHandler, OutboxJob};
+use crate::outbox::{self, JobError, JobHandler, OutboxJob};
 use crate::routers::{RouterError, RouterService};
 use futures::future::BoxFuture;
 use routeros::{HotspotUserProfileChanges, NewHotspotUser, NewHotspotUserProfile};
@@ -81,8 +81,7 @@ impl JobHandler for HotspotJobs {
         payload: serde_json::Value,
     ) -> BoxFuture<'a, Result<(), JobError>> {
         Box::pin(async move {
-            let job = serde_json::from_value::<HotspotJob>(payload)
-                .map_err(|e| JobError::Permanent(format!("unreadable job: {e}")))?;
+            let job = outbox::decode::<HotspotJob>(payload)?;
             self.run_job(router_id, job).await
         })
     }

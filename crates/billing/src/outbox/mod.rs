@@ -46,6 +46,12 @@ pub trait JobHandler: Send + Sync {
     ) -> BoxFuture<'a, Result<(), JobError>>;
 }
 
+/// Reads a job back from its stored payload, as a handler receives it; a payload no job of
+/// `J` reads is never worth another attempt.
+pub fn decode<J: serde::de::DeserializeOwned>(payload: serde_json::Value) -> Result<J, JobError> {
+    serde_json::from_value(payload).map_err(|e| JobError::Permanent(format!("unreadable job: {e}")))
+}
+
 /// Why a job did not finish: worth another attempt, or not.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum JobError {

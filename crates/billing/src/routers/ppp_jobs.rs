@@ -2,7 +2,7 @@
 //! rate limit (the plan catalog enqueues them; the subscriptions' secrets will be the
 //! subscribers' own jobs).
 
-use crate::outbox::{JobError, JobHandler, OutboxJob};
+use crate::outbox::{self, JobError, JobHandler, OutboxJob};
 use crate::routers::RouterService;
 use futures::future::BoxFuture;
 use routeros::{NewPppProfile, PppProfileChanges};
@@ -45,8 +45,7 @@ impl JobHandler for PppoeJobs {
         payload: serde_json::Value,
     ) -> BoxFuture<'a, Result<(), JobError>> {
         Box::pin(async move {
-            let job = serde_json::from_value::<PppoeJob>(payload)
-                .map_err(|e| JobError::Permanent(format!("unreadable job: {e}")))?;
+            let job = outbox::decode::<PppoeJob>(payload)?;
             match job {
                 PppoeJob::EnsurePppProfile { name, rate_limit } => {
                     ensure_ppp_profile(&self.routers, router_id, &name, rate_limit).await
