@@ -61,6 +61,19 @@ async function assertFitsWidth(page, width) {
 /** The router's block in the routers table (its row, its buttons and their outcomes). */
 const routerEntry = (page) => page.locator(`tbody[data-router="${ROUTER_NAME}"]`);
 
+/**
+ * The "new plan" form of the router just chosen on the plans page. The page keeps showing the
+ * previous router's plans until the chosen router's arrive, then renders a fresh form: fields
+ * filled before that would be thrown away.
+ */
+async function planFormOfChosenRouter(page) {
+  await page.waitForURL(/\/admin\/plans\?router=\d+$/);
+  const routerId = new URL(page.url()).searchParams.get('router');
+  const form = page.locator(`form[data-router="${routerId}"]:not(:has(input[name="plan_id"]))`);
+  await form.waitFor();
+  return form;
+}
+
 async function fillRouterForm(form, { name, host, port, username, password }) {
   await form.locator('input[name="name"]').fill(name);
   await form.locator('input[name="host"]').fill(host);
@@ -122,10 +135,7 @@ test('admin creates a plan on the router; a bad price changes nothing', { timeou
     await visit(page, '/admin/plans');
     assert.equal(await text(page.locator('h1')), 'Paket');
     await page.locator('select[name="router"]').selectOption({ label: ROUTER_NAME });
-    await page.waitForURL(/\/admin\/plans\?router=\d+$/);
-    await page.locator('.plans-table, .card .empty').first().waitFor();
-
-    const form = page.locator('form:has(input[name="price"])');
+    const form = await planFormOfChosenRouter(page);
     const fill = async (price) => {
       await form.locator('input[name="name"]').fill(PLAN_NAME);
       await form.locator('input[name="price"]').fill(price);
@@ -175,9 +185,7 @@ test('admin creates a PPPoE plan: billed monthly, its profile on the router', { 
     await login(page, ADMIN.username, ADMIN.password);
     await visit(page, '/admin/plans');
     await page.locator('select[name="router"]').selectOption({ label: ROUTER_NAME });
-    await page.waitForURL(/\/admin\/plans\?router=\d+$/);
-    await page.locator('.plans-table').first().waitFor();
-    const form = page.locator('form:has(input[name="price"])').first();
+    const form = await planFormOfChosenRouter(page);
     await form.locator('select[name="kind"]').selectOption('pppoe');
     // Validity, quotas and shared users are hotspot settings: hidden for a PPPoE plan.
     for (const field of ['validity', 'time_quota', 'data_quota_mb', 'shared_users']) {

@@ -49,7 +49,7 @@ pub fn PlanForm(
     });
     view! {
         <FormError error />
-        <ActionForm action node_ref=form attr:class="form-grid">
+        <ActionForm action node_ref=form attr:class="form-grid" attr:data-router=router_id>
             <input type="hidden" name="router_id" value=router_id />
             {plan_id.map(|id| view! { <input type="hidden" name="plan_id" value=id /> })}
             <label>
