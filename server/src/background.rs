@@ -102,7 +102,7 @@ struct Schedule {
     >,
 }
 
-fn schedules(config: &billing::Config) -> [Schedule; 3] {
+fn schedules(config: &billing::Config) -> [Schedule; 4] {
     let activation = config.activation_interval_seconds;
     [
         Schedule {
@@ -122,6 +122,12 @@ fn schedules(config: &billing::Config) -> [Schedule; 3] {
             cron: "0 5 * * * *".to_owned(),
             period: Duration::from_secs(3600),
             run: |s| Box::pin(async move { billing::ops::schedule::profile_sync_tick(&s).await }),
+        },
+        Schedule {
+            name: "isolation",
+            cron: "0 15 * * * *".to_owned(),
+            period: Duration::from_secs(3600),
+            run: |s| Box::pin(async move { billing::ops::schedule::isolation_tick(&s).await }),
         },
     ]
 }

@@ -12,6 +12,8 @@ use crate::outbox::{JobError, JobHandler};
 use crate::routers::RouterService;
 use crate::routers::monitor::HealthMonitor;
 use crate::routers::ppp_jobs::{PppoeJob, PppoeJobs};
+use crate::subscribers::secrets::{SecretJob, SecretJobs};
+use crate::subscribers::subscriptions::SubscriptionService;
 use futures::future::BoxFuture;
 use std::sync::Arc;
 
@@ -25,6 +27,7 @@ pub struct Services {
     pub routers: RouterService,
     pub health_monitor: HealthMonitor,
     pub staff: StaffService,
+    pub subscriptions: SubscriptionService,
     /// The admin dashboard's figures, reused for a second.
     pub dashboard: crate::reports::dashboard::DashboardFigures,
 }
@@ -34,6 +37,7 @@ pub struct Services {
 pub struct RouterJobs {
     pub hotspot: HotspotJobs,
     pub pppoe: PppoeJobs,
+    pub secrets: SecretJobs,
 }
 
 impl JobHandler for RouterJobs {
@@ -45,6 +49,8 @@ impl JobHandler for RouterJobs {
     ) -> BoxFuture<'a, Result<(), JobError>> {
         if PppoeJob::KINDS.contains(&kind) {
             self.pppoe.run(router_id, kind, payload)
+        } else if SecretJob::KINDS.contains(&kind) {
+            self.secrets.run(router_id, kind, payload)
         } else {
             self.hotspot.run(router_id, kind, payload)
         }
@@ -67,7 +73,8 @@ impl Services {
     pub fn new(config: Config, pool: sqlx::PgPool, redis: redis::RedisPool) -> Self {
         let auth = AuthService::new(&config, pool.clone(), redis.clone());
         let secrets = crypto::SecretBox::new(&config.encryption_key_bytes());
-        let routers = RouterService::new(pool.clone(), secrets);
+        let routers = RouterService::new(pool.clone(), secrets.clone());
+        let subscriptions = SubscriptionService::new(pool.clone(), secrets, routers.clone());
         let health_monitor = HealthMonitor::new(
             pool.clone(),
             redis.clone(),
@@ -83,6 +90,7 @@ impl Services {
             routers,
             health_monitor,
             staff,
+            subscriptions,
             dashboard: Default::default(),
         }
     }
@@ -113,21 +121,29 @@ impl Services {
             pppoe: PppoeJobs {
                 routers: self.routers.clone(),
             },
+            secrets: SecretJobs {
+                subscriptions: self.subscriptions.clone(),
+            },
         }
     }
 
-    /// Compares a router's hotspot users with its vouchers and queues the repairs.
+    /// Compares a router's hotspot users with its vouchers, and its PPPoE secrets with its
+    /// subscriptions, and queues the repairs.
     pub async fn reconcile(
         &self,
         router_id: i64,
     ) -> Result<domain::model::routers::ReconcileReport, ReconcileError> {
-        reconcile::run_once(
+        let mut report = reconcile::run_once(
             &self.pool,
             &self.routers,
             router_id,
             self.config.expired_voucher_action,
         )
-        .await
+        .await?;
+        let secrets = crate::subscribers::secrets::reconcile(&self.subscriptions, router_id).await?;
+        report.secrets_recreated = secrets.recreated;
+        report.secrets_drifted = secrets.drifted;
+        Ok(report)
     }
 
     /// Database and Redis (critical), then every router (non-critical), from cached probes

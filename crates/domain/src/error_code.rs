@@ -124,6 +124,20 @@ error_codes! {
     PppoePlanField = "pppoe_plan_field",
     /// A plan's kind (hotspot or PPPoE) changed on edit.
     PlanKindFixed = "plan_kind_fixed",
+    // PPPoE subscriptions.
+    SubscriptionNotFound = "subscription_not_found",
+    /// The plan is not a PPPoE plan, or is on another router than the subscription.
+    PlanNotPppoe = "plan_not_pppoe",
+    PppoeUsername = "pppoe_username",
+    PppoePassword = "pppoe_password",
+    /// Another subscription on the router has this PPPoE username.
+    PppoeUsernameTaken = "pppoe_username_taken",
+    BillingDay = "billing_day",
+    /// The action does not apply to the subscription's status (e.g. resuming a closed one).
+    SubscriptionTransition = "subscription_transition",
+    /// Only a closed subscription is deleted.
+    SubscriptionNotClosed = "subscription_not_closed",
+    IsolationProfile = "isolation_profile",
     CustomerNotFound = "customer_not_found",
     CustomerStatus = "customer_status",
     /// The customer has left: no more invoices.

@@ -20,5 +20,7 @@ pub use error_code::{ErrorCode, FieldError};
 pub use ids::{CustomerId, StaffUserId};
 pub use money::Rupiah;
 pub use role::Role;
-pub use status::{ExpiredAction, JobStatus, RouterState, VoucherStatus};
+pub use status::{
+    ExpiredAction, JobStatus, RouterState, SecretState, SubscriptionStatus, VoucherStatus,
+};
 pub use voucher::{CodeSpec, PasswordMode, Validity};

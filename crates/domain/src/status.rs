@@ -117,6 +117,35 @@ status_enum! {
     }
 }
 
+status_enum! {
+    /// Where a PPPoE subscription is in its life.
+    SubscriptionStatus ("subscription status") {
+        /// Served: its secret is enabled with its plan's profile.
+        Active = "active",
+        /// Overdue (or isolated by hand): its secret is on the router's isolation profile, or
+        /// disabled. Paying the overdue invoice resumes it.
+        Isolated = "isolated",
+        /// Stopped by hand: its secret is disabled until an admin resumes it.
+        Suspended = "suspended",
+        /// Ended: its secret is disabled; it may then be deleted.
+        Closed = "closed",
+    }
+}
+
+status_enum! {
+    /// How far a subscription's `/ppp/secret` follows its record.
+    SecretState ("secret state") {
+        /// A change waits in the outbox.
+        Pending = "pending",
+        /// The router has the secret as the record says.
+        Synced = "synced",
+        /// The router refused it; `router_error` says why.
+        Failed = "failed",
+        /// Changed by hand on the router (profile, enabled); `router_error` says how.
+        Drifted = "drifted",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

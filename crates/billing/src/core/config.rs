@@ -60,6 +60,8 @@ pub struct InvoicesConfig {
     pub prices_include_tax: bool,
     /// Days from issue to the due date when an invoice names none.
     pub due_days: u32,
+    /// Days past an invoice's due date before its unpaid PPPoE subscription is isolated.
+    pub isolation_grace_days: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -178,6 +180,7 @@ struct RawInvoices {
     tax_rate: Option<String>,
     prices_include_tax: Option<bool>,
     due_days: Option<u32>,
+    isolation_grace_days: Option<u32>,
 }
 
 /// A percentage with up to two decimals (`11`, `11.5`, `11,25`) in hundredths of a percent.
@@ -420,6 +423,7 @@ impl Config {
             tax_basis_points,
             prices_include_tax: raw.invoices.prices_include_tax.unwrap_or(false),
             due_days: raw.invoices.due_days.unwrap_or(7).min(365),
+            isolation_grace_days: raw.invoices.isolation_grace_days.unwrap_or(3).min(365),
         };
 
         Ok(Config {

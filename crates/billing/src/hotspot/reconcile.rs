@@ -101,6 +101,7 @@ pub async fn run_once(
         recreated: missing.len() as u64,
         retired,
         unknown_on_router,
+        ..ReconcileReport::default()
     })
 }
 

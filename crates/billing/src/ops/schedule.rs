@@ -112,6 +112,30 @@ pub async fn reconcile_tick(services: &Services) -> Result<TickSummary, sqlx::Er
     })
 }
 
+/// Hourly: the isolation run. Subscriptions with an invoice unpaid past its due date and the
+/// grace period (`invoices.isolation_grace_days`) are isolated, once (running it each hour
+/// rather than once a day lets a server that was down catch up); secrets left pending by a sync
+/// that gave up are queued again.
+pub async fn isolation_tick(services: &Services) -> Result<TickSummary, sqlx::Error> {
+    let today = chrono::Utc::now()
+        .with_timezone(&services.config.timezone)
+        .date_naive();
+    let isolated = crate::subscribers::subscriptions::isolate_overdue(
+        &services.pool,
+        today,
+        services.config.invoices.isolation_grace_days,
+    )
+    .await?;
+    if !isolated.is_empty() {
+        tracing::info!(subscriptions = ?isolated, "isolated for unpaid invoices");
+    }
+    let requeued = crate::subscribers::secrets::requeue_stranded(&services.pool).await?;
+    Ok(TickSummary {
+        routers: requeued as usize,
+        router_failures: 0,
+    })
+}
+
 /// Drains the router outbox until `shutdown` resolves (see [`outbox::work`]).
 pub async fn outbox_worker(services: Services, shutdown: impl std::future::Future<Output = ()>) {
     let handler = services.router_jobs();

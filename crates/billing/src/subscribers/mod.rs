@@ -1,8 +1,12 @@
 //! The subscribers' money: customers, invoices, payments and the balance ledger (carry-over of
-//! partial and over-payments, reversals, refunds, adjustments).
+//! partial and over-payments, reversals, refunds, adjustments), and their PPPoE subscriptions
+//! (secrets on routers, isolation, import).
 
 pub mod customers;
 pub mod error;
+pub mod import;
 pub mod invoices;
 pub mod ledger;
 pub mod payments;
+pub mod secrets;
+pub mod subscriptions;

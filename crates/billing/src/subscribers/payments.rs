@@ -7,6 +7,7 @@
 use crate::core::audit::{self, Actor};
 use crate::subscribers::error::{MoneyError, invalid, reason};
 use crate::subscribers::invoices::lock_invoice;
+use crate::subscribers::subscriptions;
 use crate::subscribers::ledger::{self, Cause};
 use domain::model::customers::{AdjustmentInput, LedgerKind, RefundInput};
 use domain::model::invoices::{
@@ -173,6 +174,8 @@ pub async fn settle(
         },
     )
     .await?;
+    // An isolated subscription whose overdue invoice this settles is served again.
+    subscriptions::resume_if_settled(&mut tx, invoice.id).await?;
     audit::record(
         &mut *tx,
         actor,

@@ -10,4 +10,5 @@ pub mod plans;
 pub mod reports;
 pub mod routers;
 pub mod sales;
+pub mod subscriptions;
 pub mod vouchers;

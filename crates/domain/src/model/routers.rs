@@ -124,6 +124,13 @@ pub struct ReconcileReport {
     pub retired: u64,
     /// Router users with our comment marker but no voucher of ours.
     pub unknown_on_router: Vec<String>,
+    /// PPPoE subscriptions whose secret was missing on the router, queued to be made again.
+    #[serde(default)]
+    pub secrets_recreated: u64,
+    /// PPPoE secrets of ours changed by hand on the router (profile, enabled): reported on
+    /// their subscriptions, not undone.
+    #[serde(default)]
+    pub secrets_drifted: u64,
 }
 
 /// A hotspot user profile as last read from (or written to) its router.
