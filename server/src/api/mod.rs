@@ -8,6 +8,7 @@ pub mod health;
 pub mod invoices;
 pub mod routers;
 pub mod sales;
+pub mod subscriptions;
 pub mod vouchers;
 
 use crate::state::AppState;
@@ -36,6 +37,7 @@ use utoipa_axum::routes;
         (name = "sales", description = "Selling vouchers at the counter, and sales reports"),
         (name = "customers", description = "Customers, their balance ledger, adjustments and refunds"),
         (name = "invoices", description = "Invoices, payments at the counter, voids and reversals"),
+        (name = "subscriptions", description = "PPPoE subscriptions, their secrets on the routers, isolation and import"),
         (name = "operations", description = "Health and the API document"),
         (name = "web", description = "Internals of the web interface"),
     )
@@ -73,6 +75,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(sales::routes())
         .merge(customers::routes())
         .merge(invoices::routes())
+        .merge(subscriptions::routes())
         .merge(health::routes())
         .routes(routes!(openapi_document))
         .routes(routes!(server_function));
@@ -94,6 +97,18 @@ struct Links {
 }
 
 const LINKS: &[Links] = &[
+    Links {
+        created_by: "/api/v2/subscriptions",
+        id_pointer: "/id",
+        record: "subscription",
+        operations: &[
+            ("/api/v2/subscriptions/{id}", "get"),
+            ("/api/v2/subscriptions/{id}", "put"),
+            ("/api/v2/subscriptions/{id}/session", "get"),
+            ("/api/v2/subscriptions/{id}/{action}", "post"),
+            ("/api/v2/subscriptions/{id}", "delete"),
+        ],
+    },
     Links {
         created_by: "/api/v2/customers",
         id_pointer: "/id",

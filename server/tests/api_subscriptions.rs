@@ -1,0 +1,192 @@
+//! `/api/v2/subscriptions` and the routers' isolation and import routes, against a simulated
+//! router, with the outbox drained the way the background worker does it.
+
+mod support;
+
+use axum::http::StatusCode;
+use domain::Role;
+use serde_json::json;
+use sqlx::PgPool;
+use support::{Auth, TestApp, drain, site};
+
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
+async fn a_subscription_is_made_changed_isolated_and_closed_through_the_api(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    app.create_staff("admin", "admin12345", Role::Admin).await;
+    app.create_staff("kasir", "kasir12345", Role::Staff).await;
+    let admin = app.token("admin", "admin12345").await;
+    let cashier = app.token("kasir", "kasir12345").await;
+    let site = site(&app, &admin).await;
+    let plan = |name: &str, profile: &str| {
+        json!({"kind": "pppoe", "router_id": site.router_id, "name": name, "price": 150000,
+               "profile": profile, "rate_limit": "5M/10M"})
+    };
+    let plan_10 = app
+        .request("POST", "/api/v2/plans", Auth::Bearer(&admin), Some(plan("Rumah 10", "pppoe-10m")))
+        .await;
+    assert_eq!(plan_10.status, StatusCode::CREATED, "{}", plan_10.text);
+    let plan_20 = app
+        .request("POST", "/api/v2/plans", Auth::Bearer(&admin), Some(plan("Rumah 20", "pppoe-20m")))
+        .await;
+    let customer = app
+        .request(
+            "POST",
+            "/api/v2/customers",
+            Auth::Bearer(&admin),
+            Some(json!({"name": "Budi Santoso", "whatsapp": "0812-3456-7801"})),
+        )
+        .await;
+    let customer_id = customer.body["id"].as_i64().unwrap();
+
+    let body = json!({"customer_id": customer_id, "plan_id": plan_10.body["id"],
+                      "pppoe_username": "budi", "billing_day": 5});
+    let refused = app
+        .request("POST", "/api/v2/subscriptions", Auth::Bearer(&cashier), Some(body.clone()))
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "cashiers do not subscribe customers");
+    let created = app
+        .request("POST", "/api/v2/subscriptions", Auth::Bearer(&admin), Some(body.clone()))
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    assert_eq!(created.body["pppoe_username"], "budi");
+    assert_eq!(created.body["billing_day"], 5);
+    assert_eq!(created.body["status"], "active");
+    assert_eq!(created.body["router_state"], "pending");
+    let password = created.body["pppoe_password"].as_str().unwrap().to_owned();
+    let id = created.body["id"].as_i64().unwrap();
+    let again = app
+        .request("POST", "/api/v2/subscriptions", Auth::Bearer(&admin), Some(body))
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    assert_eq!(again.body["code"], "pppoe_username_taken");
+    let bad_day = app
+        .request(
+            "POST",
+            "/api/v2/subscriptions",
+            Auth::Bearer(&admin),
+            Some(json!({"customer_id": customer_id, "plan_id": plan_10.body["id"], "billing_day": 31})),
+        )
+        .await;
+    assert_eq!(bad_day.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad_day.body["code"], "billing_day");
+    let hotspot = app
+        .request(
+            "POST",
+            "/api/v2/subscriptions",
+            Auth::Bearer(&admin),
+            Some(json!({"customer_id": customer_id, "plan_id": site.plan_id})),
+        )
+        .await;
+    assert_eq!(hotspot.body["code"], "plan_not_pppoe", "{}", hotspot.text);
+
+    drain(&app).await;
+    let secret = site
+        .sim
+        .ppp_secrets()
+        .into_iter()
+        .find(|s| s.get("name") == Some("budi"))
+        .expect("the secret is on the router");
+    assert_eq!(secret.get("password"), Some(password.as_str()));
+    assert_eq!(secret.get("profile"), Some("pppoe-10m"));
+    let uri = format!("/api/v2/subscriptions/{id}");
+    let read = app.request("GET", &uri, Auth::Bearer(&cashier), None).await;
+    assert_eq!(read.body["router_state"], "synced");
+
+    // Online now: the live session.
+    site.sim.login_ppp_secret("budi").unwrap();
+    let session = app
+        .request("GET", &format!("{uri}/session"), Auth::Bearer(&admin), None)
+        .await;
+    assert_eq!(session.body["online"], true, "{}", session.text);
+
+    let changed = app
+        .request("PUT", &uri, Auth::Bearer(&admin), Some(json!({"plan_id": plan_20.body["id"]})))
+        .await;
+    assert_eq!(changed.body["plan_name"], "Rumah 20", "{}", changed.text);
+
+    // The isolation profile of the router, then isolation by hand.
+    let isolation = app
+        .request(
+            "PUT",
+            &format!("/api/v2/routers/{}/isolation", site.router_id),
+            Auth::Bearer(&admin),
+            Some(json!({"isolation_profile": "default"})),
+        )
+        .await;
+    assert_eq!(isolation.body["isolation_profile"], "default", "{}", isolation.text);
+    let isolated = app
+        .request("POST", &format!("{uri}/isolate"), Auth::Bearer(&admin), None)
+        .await;
+    assert_eq!(isolated.body["status"], "isolated", "{}", isolated.text);
+    drain(&app).await;
+    let secret = site.sim.ppp_secrets().into_iter().find(|s| s.get("name") == Some("budi")).unwrap();
+    assert_eq!(secret.get("profile"), Some("default"));
+    assert!(site.sim.ppp_active().is_empty(), "the session was ended");
+
+    let unknown = app
+        .request("POST", &format!("{uri}/pause"), Auth::Bearer(&admin), None)
+        .await;
+    assert_eq!(unknown.status, StatusCode::BAD_REQUEST);
+    let not_closed = app.request("DELETE", &uri, Auth::Bearer(&admin), None).await;
+    assert_eq!(not_closed.status, StatusCode::CONFLICT);
+    assert_eq!(not_closed.body["code"], "subscription_not_closed");
+    let closed = app
+        .request("POST", &format!("{uri}/close"), Auth::Bearer(&admin), None)
+        .await;
+    assert_eq!(closed.body["status"], "closed");
+    let resume = app
+        .request("POST", &format!("{uri}/resume"), Auth::Bearer(&admin), None)
+        .await;
+    assert_eq!(resume.status, StatusCode::CONFLICT);
+    assert_eq!(resume.body["code"], "subscription_transition");
+    let deleted = app.request("DELETE", &uri, Auth::Bearer(&admin), None).await;
+    assert_eq!(deleted.status, StatusCode::NO_CONTENT);
+    drain(&app).await;
+    assert!(site.sim.ppp_secrets().iter().all(|s| s.get("name") != Some("budi")));
+
+    let listed = app
+        .request(
+            "GET",
+            &format!("/api/v2/subscriptions?customer_id={customer_id}"),
+            Auth::Bearer(&cashier),
+            None,
+        )
+        .await;
+    assert_eq!(listed.body["subscriptions"].as_array().unwrap().len(), 0);
+}
+
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
+async fn a_routers_secrets_are_previewed_then_imported_once(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    app.create_staff("admin", "admin12345", Role::Admin).await;
+    let admin = app.token("admin", "admin12345").await;
+    let site = site(&app, &admin).await;
+    let client = app.services.routers.client(site.router_id).await.unwrap();
+    for (name, comment) in [("rumah-1", "Ani 081234567811"), ("rumah-2", "Bayu 081234567812")] {
+        client
+            .ppp_secrets()
+            .add(&routeros::NewPppSecret {
+                name: name.into(),
+                password: Some("rahasia1".into()),
+                profile: Some("default".into()),
+                comment: Some(comment.into()),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+    }
+    let uri = format!("/api/v2/routers/{}/ppp-import", site.router_id);
+    let preview = app.request("GET", &uri, Auth::Bearer(&admin), None).await;
+    assert_eq!(preview.status, StatusCode::OK, "{}", preview.text);
+    assert_eq!(preview.body["candidates"].as_array().unwrap().len(), 2);
+    let first = app.request("POST", &uri, Auth::Bearer(&admin), Some(json!({}))).await;
+    assert_eq!(first.body["subscriptions_created"], 2, "{}", first.text);
+    assert_eq!(first.body["customers_created"], 2);
+    assert_eq!(first.body["plans_created"], 1);
+    let second = app.request("POST", &uri, Auth::Bearer(&admin), Some(json!({}))).await;
+    assert_eq!(second.body["subscriptions_created"], 0);
+    let listed = app
+        .request("GET", "/api/v2/subscriptions", Auth::Bearer(&admin), None)
+        .await;
+    assert_eq!(listed.body["subscriptions"].as_array().unwrap().len(), 2);
+}
