@@ -268,10 +268,11 @@ const SIM_BIN =
 /**
  * Starts a RouterOS simulator of the calling test file's own (target/debug/routeros-sim, or
  * ROUTEROS_SIM_BIN) on a free port, so that no other test's hotspot users mix with its own.
- * Resolves to { host, port, username, password, stop() }.
+ * `args` are more of its options (e.g. its demo modes). Resolves to
+ * { host, port, username, password, stop() }.
  */
-export async function startSimulator({ username = 'admin', password = 'sim-router' } = {}) {
-  const child = spawn(SIM_BIN, ['--listen', '127.0.0.1:0', '--user', username, '--password', password], {
+export async function startSimulator({ username = 'admin', password = 'sim-router', args = [] } = {}) {
+  const child = spawn(SIM_BIN, ['--listen', '127.0.0.1:0', '--user', username, '--password', password, ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const failed = once(child, 'exit').then(([code]) => {

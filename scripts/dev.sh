@@ -243,6 +243,7 @@ start_router_simulator() {
   fi
   ./target/debug/routeros-sim --listen "127.0.0.1:$SIM_PORT" --user admin --password demo-router \
     --demo-login-every "${DEMO_LOGIN_EVERY:-20}" --demo-comment-prefix 'mb:batch=' \
+    --demo-ppp-comment-prefix 'mb:subscription=' \
     >"$DATA/routeros-sim.log" 2>&1 &
   echo $! >"$pidfile"
   log "simulated MikroTik router on 127.0.0.1:$SIM_PORT (API user admin / demo-router)"
@@ -422,7 +423,7 @@ bench() {
   services
   schema_db
   cargo bench -p routeros --bench pipeline --bench decode_print
-  cargo bench -p server --bench provisioning --bench sales --bench money
+  cargo bench -p server --bench provisioning --bench sales --bench money --bench subscriptions
   bench_dashboard
 }
 

@@ -57,6 +57,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("customers") view=pages::customers::CustomersPage />
                         <Route path=path!("customers/:id") view=pages::customers::CustomerPage />
                         <Route path=path!("invoices") view=pages::invoices::InvoicesPage />
+                        <Route path=path!("subscriptions") view=pages::subscriptions::SubscriptionsPage />
+                        <Route path=path!("routers/:id/pppoe") view=pages::subscriptions::RouterPppoePage />
                         <Route path=path!(":section") view=pages::admin::ComingSoon />
                     </ParentRoute>
                     <ParentRoute path=path!("/pos") view=components::layout::PosLayout>

@@ -29,4 +29,5 @@ pub mod register;
 pub mod reports;
 pub mod routers;
 pub mod staff;
+pub mod subscriptions;
 pub mod vouchers;

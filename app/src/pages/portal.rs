@@ -284,6 +284,7 @@ pub fn PortalHome() -> impl IntoView {
                             <span class="balance" data-balance=a.balance.amount()>{a.balance.to_string()}</span>
                             {hint.map(|hint| view! { <p class="muted small">{hint}</p> })}
                         </section>
+                        <crate::pages::subscriptions::MySubscriptions />
                         <MyInvoices />
                         <MyBalanceHistory />
                         <MyVouchers />

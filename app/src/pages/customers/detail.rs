@@ -150,6 +150,7 @@ fn CustomerOverviewView(file: CustomerOverview, actions: Actions) -> impl IntoVi
             </section>
             <DetailsCard file=file.clone() actions />
         </div>
+        <crate::pages::subscriptions::CustomerSubscriptionsCard customer_id=c.id />
         <section class="card" id="invoices">
             <h2>{t!(i18n, customer_invoices)}</h2>
             <PaymentResult pay=actions.pay />

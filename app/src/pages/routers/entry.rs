@@ -189,6 +189,7 @@ fn RouterButtons(id: i64, name: String, actions: RowActions) -> impl IntoView {
                     {move || if reconciling() { t_string!(i18n, reconciling).to_string() } else { t_string!(i18n, reconcile).to_string() }}
                 </button>
             </ActionForm>
+            <a class="button button-secondary" href=format!("/admin/routers/{id}/pppoe")>{t!(i18n, router_pppoe_link)}</a>
             <EditToggle id editing />
             <ActionForm action=delete.action>
                 <input type="hidden" name="id" value=id />

@@ -201,11 +201,12 @@ pub async fn seed_router(
         }
     }
     // Monthly PPPoE plans: their /ppp/profile reaches the simulated router through the outbox.
+    let mut pppoe_plans = Vec::new();
     for (name, price, profile, rate_limit) in [
         ("Rumah 10 Mbps", 150_000, "pppoe-10m", "5M/10M"),
         ("Rumah 20 Mbps", 200_000, "pppoe-20m", "10M/20M"),
     ] {
-        crate::hotspot::plans::create_plan(
+        let plan = crate::hotspot::plans::create_plan(
             &services.pool,
             domain::model::plans::PlanInput {
                 kind: domain::model::plans::PlanKind::Pppoe,
@@ -219,7 +220,9 @@ pub async fn seed_router(
             actor,
         )
         .await?;
+        pppoe_plans.push(plan.id);
     }
+    seed_subscribers(services, router.id, &pppoe_plans).await?;
     crate::hotspot::vouchers::create_batch(
         &services.pool,
         domain::model::vouchers::BatchInput {
@@ -235,6 +238,71 @@ pub async fn seed_router(
     )
     .await?;
     Ok(true)
+}
+
+/// PPPoE subscribers on the demo router: the three demo logins and a few billed customers, one
+/// of them isolated (the router's isolation profile `isolir`, a slow one, is made there too).
+async fn seed_subscribers(
+    services: &crate::services::Services,
+    router_id: i64,
+    plans: &[i64],
+) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    use crate::core::audit::Actor;
+    use domain::model::subscriptions::{SubscriptionAction, SubscriptionInput};
+    let mut tx = services.pool.begin().await?;
+    crate::outbox::enqueue(
+        &mut tx,
+        router_id,
+        &crate::routers::ppp_jobs::PppoeJob::EnsurePppProfile {
+            name: "isolir".to_owned(),
+            rate_limit: Some("256k/256k".to_owned()),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    crate::subscribers::subscriptions::set_isolation_profile(
+        &services.pool,
+        router_id,
+        Some("isolir"),
+        Actor::System,
+    )
+    .await?;
+    let customers: Vec<(i64, String)> = sqlx::query!(
+        "SELECT id, name FROM customers ORDER BY id LIMIT 6"
+    )
+    .fetch_all(&services.pool)
+    .await?
+    .into_iter()
+    .map(|r| (r.id, r.name))
+    .collect();
+    let today = chrono::Utc::now()
+        .with_timezone(&services.config.timezone)
+        .date_naive();
+    for (n, (customer_id, _)) in customers.iter().enumerate() {
+        let subscription = services
+            .subscriptions
+            .create(
+                SubscriptionInput {
+                    customer_id: *customer_id,
+                    plan_id: plans[n % plans.len()],
+                    pppoe_username: None,
+                    pppoe_password: None,
+                    billing_day: Some((n as i16 * 5) % 28 + 1),
+                    start_date: None,
+                },
+                today,
+                Actor::System,
+            )
+            .await?;
+        // The third demo login (Agus) is behind on his bill.
+        if n == 2 {
+            services
+                .subscriptions
+                .act(subscription.id, SubscriptionAction::Isolate, Actor::System)
+                .await?;
+        }
+    }
+    Ok(())
 }
 
 /// Names of the demo's billed customers (besides the three who log in).

@@ -47,18 +47,53 @@ struct Args {
     /// picks any user that has a comment.
     #[arg(long, default_value = "", value_name = "PREFIX")]
     demo_comment_prefix: String,
+    /// Demo mode: every enabled PPP secret whose comment starts with this text is dialled in by
+    /// its subscriber's device, within a second of being made, enabled or kicked (a PPPoE
+    /// client redials at once). Without it no PPP session is started.
+    #[arg(long, value_name = "PREFIX")]
+    demo_ppp_comment_prefix: Option<String>,
+}
+
+/// Plays the subscribers' PPPoE devices: an enabled secret of ours that is not connected dials
+/// in (after a kick it reconnects with its new profile, as a real device does).
+fn dial_in_ppp(sim: &Simulator, comment_prefix: &str) {
+    let online: Vec<String> = sim
+        .ppp_active()
+        .iter()
+        .filter_map(|s| s.get("name").map(str::to_owned))
+        .collect();
+    for secret in sim.ppp_secrets() {
+        let Some(name) = secret.get("name") else { continue };
+        let ours = secret
+            .get("comment")
+            .is_some_and(|c| c.starts_with(comment_prefix));
+        if ours && secret.get("disabled") != Some("true") && !online.iter().any(|o| o == name) {
+            match sim.login_ppp_secret(name) {
+                Ok(_) => tracing::info!(secret = name, "demo subscriber dialled in"),
+                Err(error) => tracing::warn!(secret = name, ?error, "demo dial-in failed"),
+            }
+        }
+    }
 }
 
 /// Plays customers for the demo: time passes and unused users whose comment starts with
 /// `comment_prefix` log in now and then.
-async fn play_customers(sim: &Simulator, login_every: Duration, comment_prefix: &str) {
+async fn play_customers(
+    sim: &Simulator,
+    login_every: Duration,
+    comment_prefix: &str,
+    ppp_comment_prefix: Option<&str>,
+) {
     let mut clock = tokio::time::interval(Duration::from_secs(1));
     let mut since_login = Duration::ZERO;
     loop {
         clock.tick().await;
         sim.advance_clock(Duration::from_secs(1));
+        if let Some(prefix) = ppp_comment_prefix {
+            dial_in_ppp(sim, prefix);
+        }
         since_login += Duration::from_secs(1);
-        if since_login < login_every {
+        if login_every.is_zero() || since_login < login_every {
             continue;
         }
         since_login = Duration::ZERO;
@@ -107,12 +142,13 @@ async fn main() -> std::io::Result<()> {
     }
     // Scripts wait for exactly this line on stdout.
     println!("listening on {}", sim.addr());
-    if args.demo_login_every > 0 {
+    if args.demo_login_every > 0 || args.demo_ppp_comment_prefix.is_some() {
         tokio::select! {
             () = play_customers(
                 &sim,
                 Duration::from_secs(args.demo_login_every),
                 &args.demo_comment_prefix,
+                args.demo_ppp_comment_prefix.as_deref(),
             ) => {}
             result = tokio::signal::ctrl_c() => result?,
         }
