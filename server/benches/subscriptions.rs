@@ -51,7 +51,12 @@ async fn customers(bench: &Bench, run: usize, count: usize) -> Vec<i64> {
 
 /// `POST /api/v2/subscriptions` for each customer, 16 at a time, with the outbox worker running;
 /// ends when every secret is on the router.
-async fn subscriptions_end_to_end(bench: &Bench, site: &Site, plan_id: i64, customers: &[i64]) -> Duration {
+async fn subscriptions_end_to_end(
+    bench: &Bench,
+    site: &Site,
+    plan_id: i64,
+    customers: &[i64],
+) -> Duration {
     let worker_stop = tokio_util::sync::CancellationToken::new();
     let worker = tokio::spawn(billing::ops::schedule::outbox_worker(
         bench.services.clone(),

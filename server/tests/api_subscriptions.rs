@@ -22,11 +22,21 @@ async fn a_subscription_is_made_changed_isolated_and_closed_through_the_api(pool
                "profile": profile, "rate_limit": "5M/10M"})
     };
     let plan_10 = app
-        .request("POST", "/api/v2/plans", Auth::Bearer(&admin), Some(plan("Rumah 10", "pppoe-10m")))
+        .request(
+            "POST",
+            "/api/v2/plans",
+            Auth::Bearer(&admin),
+            Some(plan("Rumah 10", "pppoe-10m")),
+        )
         .await;
     assert_eq!(plan_10.status, StatusCode::CREATED, "{}", plan_10.text);
     let plan_20 = app
-        .request("POST", "/api/v2/plans", Auth::Bearer(&admin), Some(plan("Rumah 20", "pppoe-20m")))
+        .request(
+            "POST",
+            "/api/v2/plans",
+            Auth::Bearer(&admin),
+            Some(plan("Rumah 20", "pppoe-20m")),
+        )
         .await;
     let customer = app
         .request(
@@ -41,11 +51,25 @@ async fn a_subscription_is_made_changed_isolated_and_closed_through_the_api(pool
     let body = json!({"customer_id": customer_id, "plan_id": plan_10.body["id"],
                       "pppoe_username": "budi", "billing_day": 5});
     let refused = app
-        .request("POST", "/api/v2/subscriptions", Auth::Bearer(&cashier), Some(body.clone()))
+        .request(
+            "POST",
+            "/api/v2/subscriptions",
+            Auth::Bearer(&cashier),
+            Some(body.clone()),
+        )
         .await;
-    assert_eq!(refused.status, StatusCode::FORBIDDEN, "cashiers do not subscribe customers");
+    assert_eq!(
+        refused.status,
+        StatusCode::FORBIDDEN,
+        "cashiers do not subscribe customers"
+    );
     let created = app
-        .request("POST", "/api/v2/subscriptions", Auth::Bearer(&admin), Some(body.clone()))
+        .request(
+            "POST",
+            "/api/v2/subscriptions",
+            Auth::Bearer(&admin),
+            Some(body.clone()),
+        )
         .await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
     assert_eq!(created.body["pppoe_username"], "budi");
@@ -55,7 +79,12 @@ async fn a_subscription_is_made_changed_isolated_and_closed_through_the_api(pool
     let password = created.body["pppoe_password"].as_str().unwrap().to_owned();
     let id = created.body["id"].as_i64().unwrap();
     let again = app
-        .request("POST", "/api/v2/subscriptions", Auth::Bearer(&admin), Some(body))
+        .request(
+            "POST",
+            "/api/v2/subscriptions",
+            Auth::Bearer(&admin),
+            Some(body),
+        )
         .await;
     assert_eq!(again.status, StatusCode::CONFLICT);
     assert_eq!(again.body["code"], "pppoe_username_taken");
@@ -100,7 +129,12 @@ async fn a_subscription_is_made_changed_isolated_and_closed_through_the_api(pool
     assert_eq!(session.body["online"], true, "{}", session.text);
 
     let changed = app
-        .request("PUT", &uri, Auth::Bearer(&admin), Some(json!({"plan_id": plan_20.body["id"]})))
+        .request(
+            "PUT",
+            &uri,
+            Auth::Bearer(&admin),
+            Some(json!({"plan_id": plan_20.body["id"]})),
+        )
         .await;
     assert_eq!(changed.body["plan_name"], "Rumah 20", "{}", changed.text);
 
@@ -113,13 +147,27 @@ async fn a_subscription_is_made_changed_isolated_and_closed_through_the_api(pool
             Some(json!({"isolation_profile": "default"})),
         )
         .await;
-    assert_eq!(isolation.body["isolation_profile"], "default", "{}", isolation.text);
+    assert_eq!(
+        isolation.body["isolation_profile"], "default",
+        "{}",
+        isolation.text
+    );
     let isolated = app
-        .request("POST", &format!("{uri}/isolate"), Auth::Bearer(&admin), None)
+        .request(
+            "POST",
+            &format!("{uri}/isolate"),
+            Auth::Bearer(&admin),
+            None,
+        )
         .await;
     assert_eq!(isolated.body["status"], "isolated", "{}", isolated.text);
     drain(&app).await;
-    let secret = site.sim.ppp_secrets().into_iter().find(|s| s.get("name") == Some("budi")).unwrap();
+    let secret = site
+        .sim
+        .ppp_secrets()
+        .into_iter()
+        .find(|s| s.get("name") == Some("budi"))
+        .unwrap();
     assert_eq!(secret.get("profile"), Some("default"));
     assert!(site.sim.ppp_active().is_empty(), "the session was ended");
 
@@ -127,7 +175,9 @@ async fn a_subscription_is_made_changed_isolated_and_closed_through_the_api(pool
         .request("POST", &format!("{uri}/pause"), Auth::Bearer(&admin), None)
         .await;
     assert_eq!(unknown.status, StatusCode::BAD_REQUEST);
-    let not_closed = app.request("DELETE", &uri, Auth::Bearer(&admin), None).await;
+    let not_closed = app
+        .request("DELETE", &uri, Auth::Bearer(&admin), None)
+        .await;
     assert_eq!(not_closed.status, StatusCode::CONFLICT);
     assert_eq!(not_closed.body["code"], "subscription_not_closed");
     let closed = app
@@ -139,10 +189,17 @@ async fn a_subscription_is_made_changed_isolated_and_closed_through_the_api(pool
         .await;
     assert_eq!(resume.status, StatusCode::CONFLICT);
     assert_eq!(resume.body["code"], "subscription_transition");
-    let deleted = app.request("DELETE", &uri, Auth::Bearer(&admin), None).await;
+    let deleted = app
+        .request("DELETE", &uri, Auth::Bearer(&admin), None)
+        .await;
     assert_eq!(deleted.status, StatusCode::NO_CONTENT);
     drain(&app).await;
-    assert!(site.sim.ppp_secrets().iter().all(|s| s.get("name") != Some("budi")));
+    assert!(
+        site.sim
+            .ppp_secrets()
+            .iter()
+            .all(|s| s.get("name") != Some("budi"))
+    );
 
     let listed = app
         .request(
@@ -162,7 +219,10 @@ async fn a_routers_secrets_are_previewed_then_imported_once(pool: PgPool) {
     let admin = app.token("admin", "admin12345").await;
     let site = site(&app, &admin).await;
     let client = app.services.routers.client(site.router_id).await.unwrap();
-    for (name, comment) in [("rumah-1", "Ani 081234567811"), ("rumah-2", "Bayu 081234567812")] {
+    for (name, comment) in [
+        ("rumah-1", "Ani 081234567811"),
+        ("rumah-2", "Bayu 081234567812"),
+    ] {
         client
             .ppp_secrets()
             .add(&routeros::NewPppSecret {
@@ -179,14 +239,125 @@ async fn a_routers_secrets_are_previewed_then_imported_once(pool: PgPool) {
     let preview = app.request("GET", &uri, Auth::Bearer(&admin), None).await;
     assert_eq!(preview.status, StatusCode::OK, "{}", preview.text);
     assert_eq!(preview.body["candidates"].as_array().unwrap().len(), 2);
-    let first = app.request("POST", &uri, Auth::Bearer(&admin), Some(json!({}))).await;
+    let first = app
+        .request("POST", &uri, Auth::Bearer(&admin), Some(json!({})))
+        .await;
     assert_eq!(first.body["subscriptions_created"], 2, "{}", first.text);
     assert_eq!(first.body["customers_created"], 2);
     assert_eq!(first.body["plans_created"], 1);
-    let second = app.request("POST", &uri, Auth::Bearer(&admin), Some(json!({}))).await;
+    let second = app
+        .request("POST", &uri, Auth::Bearer(&admin), Some(json!({})))
+        .await;
     assert_eq!(second.body["subscriptions_created"], 0);
     let listed = app
         .request("GET", "/api/v2/subscriptions", Auth::Bearer(&admin), None)
         .await;
     assert_eq!(listed.body["subscriptions"].as_array().unwrap().len(), 2);
+}
+
+/// A server function called with a session cookie, as the browser's forms do.
+async fn call(app: &TestApp, path: &str, cookie: &str, form: &str) -> support::Response {
+    let request = axum::http::Request::post(path.to_owned())
+        .header(
+            axum::http::header::CONTENT_TYPE,
+            "application/x-www-form-urlencoded",
+        )
+        .header(axum::http::header::ACCEPT, "application/json")
+        .header(axum::http::header::COOKIE, cookie)
+        .body(axum::body::Body::from(form.to_owned()))
+        .unwrap();
+    app.send(request).await
+}
+
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
+async fn a_customer_sees_only_their_own_subscriptions(pool: PgPool) {
+    use app::pages::subscriptions::server::{
+        ActOnSubscription, AllSubscriptions, CustomerSubscriptions, MySubscriptions,
+    };
+    use leptos::server_fn::ServerFn;
+    let app = TestApp::new(pool).await;
+    app.create_staff("admin", "admin12345", Role::Admin).await;
+    let admin = app.token("admin", "admin12345").await;
+    let site = site(&app, &admin).await;
+    let plan = app
+        .request(
+            "POST",
+            "/api/v2/plans",
+            Auth::Bearer(&admin),
+            Some(
+                json!({"kind": "pppoe", "router_id": site.router_id, "name": "Rumah",
+                        "price": 150000, "profile": "pppoe-10m"}),
+            ),
+        )
+        .await;
+    let siti = app
+        .register("Siti", "081234567802", "siti@example.com", "rahasia123")
+        .await
+        .body["id"]
+        .as_i64()
+        .unwrap();
+    let budi = app
+        .request(
+            "POST",
+            "/api/v2/customers",
+            Auth::Bearer(&admin),
+            Some(json!({"name": "Budi Rahasia", "whatsapp": "081234567801"})),
+        )
+        .await
+        .body["id"]
+        .as_i64()
+        .unwrap();
+    let mut ids = Vec::new();
+    for (customer, username) in [(siti, "siti-rumah"), (budi, "budi-rahasia")] {
+        let created = app
+            .request(
+                "POST",
+                "/api/v2/subscriptions",
+                Auth::Bearer(&admin),
+                Some(json!({"customer_id": customer, "plan_id": plan.body["id"], "pppoe_username": username})),
+            )
+            .await;
+        ids.push(created.body["id"].as_i64().unwrap());
+    }
+    drain(&app).await;
+    let cookie = app
+        .login("siti@example.com", "rahasia123")
+        .await
+        .session_cookie()
+        .expect("a cookie session");
+
+    let mine = call(&app, MySubscriptions::PATH, &cookie, "").await;
+    assert_eq!(mine.status, StatusCode::OK, "{}", mine.text);
+    assert!(mine.text.contains("siti-rumah"), "{}", mine.text);
+    assert!(!mine.text.contains("budi"), "{}", mine.text);
+    for (path, form) in [
+        (CustomerSubscriptions::PATH, format!("customer_id={budi}")),
+        (AllSubscriptions::PATH, "status=".to_owned()),
+        (
+            ActOnSubscription::PATH,
+            format!("subscription_id={}&action=suspend", ids[1]),
+        ),
+    ] {
+        let refused = call(&app, path, &cookie, &form).await;
+        assert!(
+            refused.status.is_client_error(),
+            "{path}: {} {}",
+            refused.status,
+            refused.text
+        );
+        assert!(!refused.text.contains("budi"), "{path}: {}", refused.text);
+    }
+    let budi_now = app
+        .request(
+            "GET",
+            &format!("/api/v2/subscriptions/{}", ids[1]),
+            Auth::Bearer(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(budi_now.body["status"], "active", "nothing changed");
+    let refused = app
+        .request("GET", "/api/v2/subscriptions", Auth::Cookie(&cookie), None)
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
 }

@@ -140,7 +140,8 @@ impl Services {
             self.config.expired_voucher_action,
         )
         .await?;
-        let secrets = crate::subscribers::secrets::reconcile(&self.subscriptions, router_id).await?;
+        let secrets =
+            crate::subscribers::secrets::reconcile(&self.subscriptions, router_id).await?;
         report.secrets_recreated = secrets.recreated;
         report.secrets_drifted = secrets.drifted;
         Ok(report)

@@ -78,7 +78,9 @@ fn subscription(customer_id: i64, plan_id: i64, username: Option<&str>) -> Subsc
 
 /// The secret of this name on the simulated router.
 fn secret(sim: &Simulator, name: &str) -> Option<routeros::Attributes> {
-    sim.ppp_secrets().into_iter().find(|s| s.get("name") == Some(name))
+    sim.ppp_secrets()
+        .into_iter()
+        .find(|s| s.get("name") == Some(name))
 }
 
 fn field(attrs: &routeros::Attributes, key: &str) -> Option<String> {
@@ -123,19 +125,29 @@ async fn a_subscriptions_secret_appears_with_its_profile_and_follows_its_plan(po
         .create(subscription(budi, s.plan_10, None), today(), ADMIN)
         .await
         .unwrap();
-    assert_eq!(sub.pppoe_username, format!("budi{budi}"), "made from the first name and id");
+    assert_eq!(
+        sub.pppoe_username,
+        format!("budi{budi}"),
+        "made from the first name and id"
+    );
     let password = sub.pppoe_password.clone().unwrap();
     assert_eq!(password.len(), 10);
     assert_eq!((sub.billing_day, sub.start_date), (10, today()));
     assert_eq!(sub.router_state, SecretState::Pending);
-    assert!(secret(&s.sim, &sub.pppoe_username).is_none(), "nothing before the outbox runs");
+    assert!(
+        secret(&s.sim, &sub.pppoe_username).is_none(),
+        "nothing before the outbox runs"
+    );
 
     drain(&s.services).await;
     let on_router = secret(&s.sim, &sub.pppoe_username).expect("the secret is on the router");
     assert_eq!(field(&on_router, "password"), Some(password));
     assert_eq!(field(&on_router, "profile").as_deref(), Some("pppoe-10m"));
     assert_eq!(field(&on_router, "service").as_deref(), Some("pppoe"));
-    assert_eq!(field(&on_router, "comment"), Some(format!("mb:subscription={}", sub.id)));
+    assert_eq!(
+        field(&on_router, "comment"),
+        Some(format!("mb:subscription={}", sub.id))
+    );
     let sub = s.services.subscriptions.get(sub.id).await.unwrap();
     assert_eq!(sub.router_state, SecretState::Synced);
 
@@ -149,16 +161,26 @@ async fn a_subscriptions_secret_appears_with_its_profile_and_follows_its_plan(po
     drain(&s.services).await;
     let on_router = secret(&s.sim, &sub.pppoe_username).unwrap();
     assert_eq!(field(&on_router, "profile").as_deref(), Some("pppoe-20m"));
-    assert!(!online(&s.sim, &sub.pppoe_username), "the session was ended");
+    assert!(
+        !online(&s.sim, &sub.pppoe_username),
+        "the session was ended"
+    );
 
     // The same username on the router is refused; a hotspot plan is not a PPPoE plan.
     let siti = customer(&pool, "Siti", "081234567802").await;
     let taken = s
         .services
         .subscriptions
-        .create(subscription(siti, s.plan_10, Some(&sub.pppoe_username)), today(), ADMIN)
+        .create(
+            subscription(siti, s.plan_10, Some(&sub.pppoe_username)),
+            today(),
+            ADMIN,
+        )
         .await;
-    assert!(matches!(taken, Err(SubscriptionError::UsernameTaken)), "{taken:?}");
+    assert!(
+        matches!(taken, Err(SubscriptionError::UsernameTaken)),
+        "{taken:?}"
+    );
     let hotspot = plans::create_plan(&pool, support::plan_input(s.router_id), ADMIN)
         .await
         .unwrap();
@@ -167,13 +189,23 @@ async fn a_subscriptions_secret_appears_with_its_profile_and_follows_its_plan(po
         .subscriptions
         .create(subscription(siti, hotspot.id, None), today(), ADMIN)
         .await;
-    assert!(matches!(not_pppoe, Err(SubscriptionError::PlanNotPppoe)), "{not_pppoe:?}");
+    assert!(
+        matches!(not_pppoe, Err(SubscriptionError::PlanNotPppoe)),
+        "{not_pppoe:?}"
+    );
     let bad_name = s
         .services
         .subscriptions
-        .create(subscription(siti, s.plan_10, Some("siti rahayu")), today(), ADMIN)
+        .create(
+            subscription(siti, s.plan_10, Some("siti rahayu")),
+            today(),
+            ADMIN,
+        )
         .await;
-    assert!(matches!(bad_name, Err(SubscriptionError::Invalid(_))), "{bad_name:?}");
+    assert!(
+        matches!(bad_name, Err(SubscriptionError::Invalid(_))),
+        "{bad_name:?}"
+    );
     let count: i64 = sqlx::query_scalar("SELECT count(*) FROM subscriptions")
         .fetch_one(&pool)
         .await
@@ -207,9 +239,18 @@ async fn changes_made_while_the_router_is_down_all_reach_it_once_it_is_back(pool
         .await
         .unwrap();
     let subscriptions = &s.services.subscriptions;
-    subscriptions.act(subs[0].id, SubscriptionAction::Suspend, ADMIN).await.unwrap();
-    subscriptions.change_plan(subs[1].id, s.plan_20, ADMIN).await.unwrap();
-    subscriptions.act(subs[2].id, SubscriptionAction::Close, ADMIN).await.unwrap();
+    subscriptions
+        .act(subs[0].id, SubscriptionAction::Suspend, ADMIN)
+        .await
+        .unwrap();
+    subscriptions
+        .change_plan(subs[1].id, s.plan_20, ADMIN)
+        .await
+        .unwrap();
+    subscriptions
+        .act(subs[2].id, SubscriptionAction::Close, ADMIN)
+        .await
+        .unwrap();
     let outcome = drain(&s.services).await;
     assert_eq!((outcome.done, outcome.failed), (0, 0), "{outcome:?}");
     assert!(outcome.retrying > 0);
@@ -219,7 +260,10 @@ async fn changes_made_while_the_router_is_down_all_reach_it_once_it_is_back(pool
     skip_backoff(&pool).await;
     drain(&s.services).await;
     let disabled = |name: &str| field(&secret(&s.sim, name).unwrap(), "disabled");
-    assert_eq!(field(&secret(&s.sim, "dewi").unwrap(), "profile").as_deref(), Some("pppoe-20m"));
+    assert_eq!(
+        field(&secret(&s.sim, "dewi").unwrap(), "profile").as_deref(),
+        Some("pppoe-20m")
+    );
     assert_eq!(disabled(&subs[0].pppoe_username).as_deref(), Some("true"));
     assert_eq!(
         field(&secret(&s.sim, &subs[1].pppoe_username).unwrap(), "profile").as_deref(),
@@ -227,12 +271,24 @@ async fn changes_made_while_the_router_is_down_all_reach_it_once_it_is_back(pool
     );
     assert_eq!(disabled(&subs[2].pppoe_username).as_deref(), Some("true"));
     let page = subscriptions
-        .list(&subscriptions::SubscriptionFilter { limit: 50, ..Default::default() })
+        .list(&subscriptions::SubscriptionFilter {
+            limit: 50,
+            ..Default::default()
+        })
         .await
         .unwrap();
-    assert!(page.subscriptions.iter().all(|s| s.router_state == SecretState::Synced));
+    assert!(
+        page.subscriptions
+            .iter()
+            .all(|s| s.router_state == SecretState::Synced)
+    );
     assert_eq!(page.subscriptions.len(), 4);
-    assert!(page.subscriptions.iter().all(|s| s.pppoe_password.is_none()), "no passwords in lists");
+    assert!(
+        page.subscriptions
+            .iter()
+            .all(|s| s.pppoe_password.is_none()),
+        "no passwords in lists"
+    );
     let _ = new;
 
     // A closed subscription may be deleted: its secret leaves the router.
@@ -244,7 +300,12 @@ async fn changes_made_while_the_router_is_down_all_reach_it_once_it_is_back(pool
     assert!(secret(&s.sim, &subs[1].pppoe_username).is_some());
 }
 
-async fn overdue_invoice(pool: &PgPool, customer_id: i64, subscription_id: i64, due: NaiveDate) -> i64 {
+async fn overdue_invoice(
+    pool: &PgPool,
+    customer_id: i64,
+    subscription_id: i64,
+    due: NaiveDate,
+) -> i64 {
     let mut tx = pool.begin().await.unwrap();
     let id = invoices::issue_in(
         &mut tx,
@@ -279,11 +340,17 @@ async fn isolation_moves_an_unpaid_subscriber_to_the_isolation_profile_and_payin
     pool: PgPool,
 ) {
     let s = setup(&pool).await;
-    // The operator's walled profile on the router, named in the router's isolation setting.
-    add_profile(&s.services, s.router_id, "isolir").await;
+    // The router's isolation setting names a profile it does not have yet: it is made there.
     subscriptions::set_isolation_profile(&pool, s.router_id, Some("isolir"), ADMIN)
         .await
         .unwrap();
+    drain(&s.services).await;
+    assert!(
+        s.sim
+            .ppp_profiles()
+            .iter()
+            .any(|p| p.get("name") == Some("isolir"))
+    );
     let budi = customer(&pool, "Budi", "081234567801").await;
     let siti = customer(&pool, "Siti", "081234567802").await;
     let late = s
@@ -302,16 +369,23 @@ async fn isolation_moves_an_unpaid_subscriber_to_the_isolation_profile_and_payin
     s.sim.login_ppp_secret("budi").unwrap();
     s.sim.login_ppp_secret("siti").unwrap();
     // Invoices are due no earlier than their day of issue: the run is dated four days on.
-    let issued = chrono::Utc::now().with_timezone(&chrono_tz::Asia::Jakarta).date_naive();
+    let issued = chrono::Utc::now()
+        .with_timezone(&chrono_tz::Asia::Jakarta)
+        .date_naive();
     let run_day = issued + chrono::Days::new(4);
     let invoice = overdue_invoice(&pool, budi, late.id, issued).await;
     // Siti's invoice is overdue by one day only on the run's day: within the grace period of three.
     overdue_invoice(&pool, siti, recent.id, issued + chrono::Days::new(3)).await;
 
-    let isolated = subscriptions::isolate_overdue(&pool, run_day, 3).await.unwrap();
+    let isolated = subscriptions::isolate_overdue(&pool, run_day, 3)
+        .await
+        .unwrap();
     assert_eq!(isolated, vec![late.id]);
     assert!(
-        subscriptions::isolate_overdue(&pool, run_day, 3).await.unwrap().is_empty(),
+        subscriptions::isolate_overdue(&pool, run_day, 3)
+            .await
+            .unwrap()
+            .is_empty(),
         "isolated once"
     );
     drain(&s.services).await;
@@ -319,7 +393,10 @@ async fn isolation_moves_an_unpaid_subscriber_to_the_isolation_profile_and_payin
     assert_eq!(field(&on_router, "profile").as_deref(), Some("isolir"));
     assert_eq!(field(&on_router, "disabled").as_deref(), Some("false"));
     assert!(!online(&s.sim, "budi"), "kicked, to reconnect isolated");
-    assert!(online(&s.sim, "siti"), "Siti is still within the grace period");
+    assert!(
+        online(&s.sim, "siti"),
+        "Siti is still within the grace period"
+    );
     assert_eq!(
         s.services.subscriptions.get(late.id).await.unwrap().status,
         SubscriptionStatus::Isolated
@@ -345,11 +422,19 @@ async fn isolation_moves_an_unpaid_subscriber_to_the_isolation_profile_and_payin
         SubscriptionStatus::Active
     );
     drain(&s.services).await;
-    assert_eq!(field(&secret(&s.sim, "budi").unwrap(), "profile").as_deref(), Some("pppoe-10m"));
-    assert!(!online(&s.sim, "budi"), "kicked again, to reconnect at full speed");
+    assert_eq!(
+        field(&secret(&s.sim, "budi").unwrap(), "profile").as_deref(),
+        Some("pppoe-10m")
+    );
+    assert!(
+        !online(&s.sim, "budi"),
+        "kicked again, to reconnect at full speed"
+    );
 
     // Without an isolation profile, isolation disables the secret.
-    subscriptions::set_isolation_profile(&pool, s.router_id, None, ADMIN).await.unwrap();
+    subscriptions::set_isolation_profile(&pool, s.router_id, None, ADMIN)
+        .await
+        .unwrap();
     s.services
         .subscriptions
         .act(recent.id, SubscriptionAction::Isolate, ADMIN)
@@ -361,21 +446,41 @@ async fn isolation_moves_an_unpaid_subscriber_to_the_isolation_profile_and_payin
     assert_eq!(field(&on_router, "profile").as_deref(), Some("pppoe-10m"));
     assert!(!online(&s.sim, "siti"));
     // Resuming a closed subscription is refused.
-    s.services.subscriptions.act(recent.id, SubscriptionAction::Close, ADMIN).await.unwrap();
-    let refused = s.services.subscriptions.act(recent.id, SubscriptionAction::Resume, ADMIN).await;
-    assert!(matches!(refused, Err(SubscriptionError::Transition { .. })), "{refused:?}");
+    s.services
+        .subscriptions
+        .act(recent.id, SubscriptionAction::Close, ADMIN)
+        .await
+        .unwrap();
+    let refused = s
+        .services
+        .subscriptions
+        .act(recent.id, SubscriptionAction::Resume, ADMIN)
+        .await;
+    assert!(
+        matches!(refused, Err(SubscriptionError::Transition { .. })),
+        "{refused:?}"
+    );
 }
 
 async fn add_profile(services: &Services, router_id: i64, name: &str) {
     let client = services.routers.client(router_id).await.unwrap();
     client
         .ppp_profiles()
-        .add(&routeros::NewPppProfile { name: name.into(), ..Default::default() })
+        .add(&routeros::NewPppProfile {
+            name: name.into(),
+            ..Default::default()
+        })
         .await
         .unwrap();
 }
 
-async fn add_secret(services: &Services, router_id: i64, name: &str, profile: &str, comment: Option<&str>) {
+async fn add_secret(
+    services: &Services,
+    router_id: i64,
+    name: &str,
+    profile: &str,
+    comment: Option<&str>,
+) {
     let client = services.routers.client(router_id).await.unwrap();
     client
         .ppp_secrets()
@@ -395,17 +500,57 @@ async fn add_secret(services: &Services, router_id: i64, name: &str, profile: &s
 async fn importing_a_routers_secrets_twice_adds_them_once(pool: PgPool) {
     let s = setup(&pool).await;
     let known = customer(&pool, "Budi Santoso", "081234567801").await;
-    add_secret(&s.services, s.router_id, "budi-rumah", "pppoe-10m", Some("Budi 0812-3456-7801")).await;
+    add_secret(
+        &s.services,
+        s.router_id,
+        "budi-rumah",
+        "pppoe-10m",
+        Some("Budi 0812-3456-7801"),
+    )
+    .await;
     add_profile(&s.services, s.router_id, "paket-lama").await;
-    add_secret(&s.services, s.router_id, "warung-siti", "paket-lama", Some("Siti Warung 085712345678")).await;
-    add_secret(&s.services, s.router_id, "tanpa-nomor", "pppoe-10m", Some("Pak RT")).await;
+    add_secret(
+        &s.services,
+        s.router_id,
+        "warung-siti",
+        "paket-lama",
+        Some("Siti Warung 085712345678"),
+    )
+    .await;
+    add_secret(
+        &s.services,
+        s.router_id,
+        "tanpa-nomor",
+        "pppoe-10m",
+        Some("Pak RT"),
+    )
+    .await;
 
-    let preview = s.services.subscriptions.import_preview(s.router_id).await.unwrap();
+    let preview = s
+        .services
+        .subscriptions
+        .import_preview(s.router_id)
+        .await
+        .unwrap();
     assert_eq!(preview.candidates.len(), 3);
-    let budi = preview.candidates.iter().find(|c| c.pppoe_username == "budi-rumah").unwrap();
-    assert_eq!((budi.customer_id, budi.plan_id), (Some(known), Some(s.plan_10)));
-    let siti = preview.candidates.iter().find(|c| c.pppoe_username == "warung-siti").unwrap();
-    assert_eq!((siti.plan_id, siti.plan_name.as_str()), (None, "paket-lama"));
+    let budi = preview
+        .candidates
+        .iter()
+        .find(|c| c.pppoe_username == "budi-rumah")
+        .unwrap();
+    assert_eq!(
+        (budi.customer_id, budi.plan_id),
+        (Some(known), Some(s.plan_10))
+    );
+    let siti = preview
+        .candidates
+        .iter()
+        .find(|c| c.pppoe_username == "warung-siti")
+        .unwrap();
+    assert_eq!(
+        (siti.plan_id, siti.plan_name.as_str()),
+        (None, "paket-lama")
+    );
     assert_eq!(siti.customer_name, "Siti Warung");
 
     let outcome = s
@@ -415,32 +560,70 @@ async fn importing_a_routers_secrets_twice_adds_them_once(pool: PgPool) {
         .await
         .unwrap();
     assert_eq!(
-        (outcome.subscriptions_created, outcome.customers_created, outcome.plans_created),
+        (
+            outcome.subscriptions_created,
+            outcome.customers_created,
+            outcome.plans_created
+        ),
         (2, 1, 1)
     );
-    assert_eq!(outcome.skipped.len(), 1, "the secret without a number waits for one");
+    assert_eq!(
+        outcome.skipped.len(),
+        1,
+        "the secret without a number waits for one"
+    );
     assert_eq!(outcome.skipped[0].pppoe_username, "tanpa-nomor");
 
     // Again, with the missing number: only that one is added.
     let mut request = ImportRequest::default();
-    request.whatsapp.insert("tanpa-nomor".into(), "0813-1111-2222".into());
+    request
+        .whatsapp
+        .insert("tanpa-nomor".into(), "0813-1111-2222".into());
     let again = s
         .services
         .subscriptions
         .import(s.router_id, request.clone(), today(), ADMIN)
         .await
         .unwrap();
-    assert_eq!((again.subscriptions_created, again.customers_created, again.plans_created), (1, 1, 0));
-    let third = s.services.subscriptions.import(s.router_id, request, today(), ADMIN).await.unwrap();
-    assert_eq!((third.subscriptions_created, third.customers_created, third.plans_created), (0, 0, 0));
-    let preview = s.services.subscriptions.import_preview(s.router_id).await.unwrap();
+    assert_eq!(
+        (
+            again.subscriptions_created,
+            again.customers_created,
+            again.plans_created
+        ),
+        (1, 1, 0)
+    );
+    let third = s
+        .services
+        .subscriptions
+        .import(s.router_id, request, today(), ADMIN)
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            third.subscriptions_created,
+            third.customers_created,
+            third.plans_created
+        ),
+        (0, 0, 0)
+    );
+    let preview = s
+        .services
+        .subscriptions
+        .import_preview(s.router_id)
+        .await
+        .unwrap();
     assert_eq!((preview.candidates.len(), preview.already_imported), (0, 3));
 
     // An imported secret is ours by its name: suspending it disables it, its comment is kept.
     let imported = s
         .services
         .subscriptions
-        .list(&subscriptions::SubscriptionFilter { customer_id: Some(known), limit: 10, ..Default::default() })
+        .list(&subscriptions::SubscriptionFilter {
+            customer_id: Some(known),
+            limit: 10,
+            ..Default::default()
+        })
         .await
         .unwrap()
         .subscriptions
@@ -448,16 +631,29 @@ async fn importing_a_routers_secrets_twice_adds_them_once(pool: PgPool) {
     assert_eq!(imported.origin, "imported");
     let read = s.services.subscriptions.get(imported.id).await.unwrap();
     assert_eq!(read.pppoe_password.as_deref(), Some("budi-rumah-pw"));
-    s.services.subscriptions.act(imported.id, SubscriptionAction::Suspend, ADMIN).await.unwrap();
+    s.services
+        .subscriptions
+        .act(imported.id, SubscriptionAction::Suspend, ADMIN)
+        .await
+        .unwrap();
     drain(&s.services).await;
     let on_router = secret(&s.sim, "budi-rumah").unwrap();
     assert_eq!(field(&on_router, "disabled").as_deref(), Some("true"));
-    assert_eq!(field(&on_router, "comment").as_deref(), Some("Budi 0812-3456-7801"));
-    assert_eq!(field(&on_router, "password").as_deref(), Some("budi-rumah-pw"), "its password is kept");
+    assert_eq!(
+        field(&on_router, "comment").as_deref(),
+        Some("Budi 0812-3456-7801")
+    );
+    assert_eq!(
+        field(&on_router, "password").as_deref(),
+        Some("budi-rumah-pw"),
+        "its password is kept"
+    );
 }
 
 #[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
-async fn reconciliation_remakes_missing_secrets_reports_hand_changes_and_leaves_strangers(pool: PgPool) {
+async fn reconciliation_remakes_missing_secrets_reports_hand_changes_and_leaves_strangers(
+    pool: PgPool,
+) {
     let s = setup(&pool).await;
     let mut subs = Vec::new();
     for (n, name) in ["ani", "bayu"].iter().enumerate() {
@@ -480,18 +676,34 @@ async fn reconciliation_remakes_missing_secrets_reports_hand_changes_and_leaves_
     secrets.remove(&ani.id).await.unwrap();
     let bayu = secrets.find_by_name("bayu").await.unwrap().unwrap();
     secrets
-        .set(&bayu.id, &routeros::PppSecretChanges { profile: Some("default".into()), ..Default::default() })
+        .set(
+            &bayu.id,
+            &routeros::PppSecretChanges {
+                profile: Some("default".into()),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap();
 
     let report = s.services.reconcile(s.router_id).await.unwrap();
     assert_eq!((report.secrets_recreated, report.secrets_drifted), (1, 1));
     drain(&s.services).await;
-    assert_eq!(field(&secret(&s.sim, "ani").unwrap(), "profile").as_deref(), Some("pppoe-10m"));
+    assert_eq!(
+        field(&secret(&s.sim, "ani").unwrap(), "profile").as_deref(),
+        Some("pppoe-10m")
+    );
     let bayu = s.services.subscriptions.get(subs[1].id).await.unwrap();
     assert_eq!(bayu.router_state, SecretState::Drifted);
-    assert!(bayu.router_error.unwrap().contains("profile is default on the router"));
-    assert_eq!(field(&secret(&s.sim, "tetangga").unwrap(), "profile").as_deref(), Some("default"));
+    assert!(
+        bayu.router_error
+            .unwrap()
+            .contains("profile is default on the router")
+    );
+    assert_eq!(
+        field(&secret(&s.sim, "tetangga").unwrap(), "profile").as_deref(),
+        Some("default")
+    );
 
     // A stranger's secret with a subscription's name is never taken over.
     let c = customer(&pool, "Tetangga", "081234567809").await;
@@ -504,8 +716,16 @@ async fn reconciliation_remakes_missing_secrets_reports_hand_changes_and_leaves_
     drain(&s.services).await;
     let clash = s.services.subscriptions.get(clash.id).await.unwrap();
     assert_eq!(clash.router_state, SecretState::Failed);
-    assert!(clash.router_error.unwrap().contains("not made by the billing"));
-    assert_eq!(field(&secret(&s.sim, "tetangga").unwrap(), "password").as_deref(), Some("tetangga-pw"));
+    assert!(
+        clash
+            .router_error
+            .unwrap()
+            .contains("not made by the billing")
+    );
+    assert_eq!(
+        field(&secret(&s.sim, "tetangga").unwrap(), "password").as_deref(),
+        Some("tetangga-pw")
+    );
 }
 
 #[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
@@ -519,10 +739,18 @@ async fn live_sessions_come_from_the_router(pool: PgPool) {
         .await
         .unwrap();
     drain(&s.services).await;
-    let sessions = s.services.subscriptions.sessions(std::slice::from_ref(&sub)).await;
+    let sessions = s
+        .services
+        .subscriptions
+        .sessions(std::slice::from_ref(&sub))
+        .await;
     assert!(!sessions[0].online);
     s.sim.login_ppp_secret("budi").unwrap();
-    let sessions = s.services.subscriptions.sessions(std::slice::from_ref(&sub)).await;
+    let sessions = s
+        .services
+        .subscriptions
+        .sessions(std::slice::from_ref(&sub))
+        .await;
     assert!(sessions[0].online, "{sessions:?}");
     assert!(sessions[0].address.is_some());
 }

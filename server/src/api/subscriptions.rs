@@ -165,7 +165,9 @@ async fn act(
     ApiPath((id, action)): ApiPath<(i64, SubscriptionAction)>,
 ) -> Result<axum::Json<Subscription>, ApiError> {
     let actor = caller.require(&[Role::Admin])?.principal.actor();
-    Ok(axum::Json(services.subscriptions.act(id, action, actor).await?))
+    Ok(axum::Json(
+        services.subscriptions.act(id, action, actor).await?,
+    ))
 }
 
 /// The subscriber's session on the router now (online, address, uptime). Admins and cashiers.
@@ -221,8 +223,13 @@ async fn set_isolation(
     ApiJson(body): ApiJson<IsolationSetting>,
 ) -> Result<axum::Json<IsolationSetting>, ApiError> {
     let actor = caller.require(&[Role::Admin])?.principal.actor();
-    subscriptions::set_isolation_profile(&services.pool, id, body.isolation_profile.as_deref(), actor)
-        .await?;
+    subscriptions::set_isolation_profile(
+        &services.pool,
+        id,
+        body.isolation_profile.as_deref(),
+        actor,
+    )
+    .await?;
     Ok(axum::Json(IsolationSetting {
         isolation_profile: subscriptions::isolation_profile(&services.pool, id).await?,
     }))

@@ -85,10 +85,14 @@ pub fn ReconcileOutcome(report: ReconcileReport) -> impl IntoView {
         report.unknown_on_router.len(),
     );
     let names = report.unknown_on_router.join(", ");
+    let (secrets_recreated, secrets_drifted) = (report.secrets_recreated, report.secrets_drifted);
     view! {
         <p class="outcome outcome-ok" role="status" data-outcome="reconcile">
             {t!(i18n, reconcile_done, recreated, retired, unknown)}
             {(!names.is_empty()).then(|| view! { " " <span class="mono">{names}</span> })}
+            {(secrets_recreated + secrets_drifted > 0).then(|| view! {
+                " " {t!(i18n, reconcile_secrets, recreated = secrets_recreated, drifted = secrets_drifted)}
+            })}
         </p>
     }
 }

@@ -4,7 +4,9 @@
 
 pub mod server;
 
-use crate::components::{ConfirmSubmit, FormError, SubmitButton, error_message, invalid_when, successes, use_id_param};
+use crate::components::{
+    ConfirmSubmit, FormError, SubmitButton, error_message, invalid_when, successes, use_id_param,
+};
 use crate::error::AppError;
 use crate::i18n::*;
 use domain::model::subscriptions::{PppSession, Subscription};
@@ -14,12 +16,27 @@ use server::*;
 use std::time::Duration;
 
 /// The badge class and label of a subscription's status.
-pub fn status_badge(i18n: leptos_i18n::I18nContext<Locale>, status: SubscriptionStatus) -> (&'static str, String) {
+pub fn status_badge(
+    i18n: leptos_i18n::I18nContext<Locale>,
+    status: SubscriptionStatus,
+) -> (&'static str, String) {
     match status {
-        SubscriptionStatus::Active => ("badge badge-healthy", t_string!(i18n, sub_active).to_string()),
-        SubscriptionStatus::Isolated => ("badge badge-unhealthy", t_string!(i18n, sub_isolated).to_string()),
-        SubscriptionStatus::Suspended => ("badge badge-degraded", t_string!(i18n, sub_suspended).to_string()),
-        SubscriptionStatus::Closed => ("badge badge-neutral", t_string!(i18n, sub_closed).to_string()),
+        SubscriptionStatus::Active => (
+            "badge badge-healthy",
+            t_string!(i18n, sub_active).to_string(),
+        ),
+        SubscriptionStatus::Isolated => (
+            "badge badge-unhealthy",
+            t_string!(i18n, sub_isolated).to_string(),
+        ),
+        SubscriptionStatus::Suspended => (
+            "badge badge-degraded",
+            t_string!(i18n, sub_suspended).to_string(),
+        ),
+        SubscriptionStatus::Closed => (
+            "badge badge-neutral",
+            t_string!(i18n, sub_closed).to_string(),
+        ),
     }
 }
 
@@ -117,7 +134,10 @@ pub fn CustomerSubscriptionsCard(customer_id: i64) -> impl IntoView {
                 .any(|s| s.router_state == SecretState::Pending)
         });
         if waiting {
-            set_timeout(move || poll.update(|p| *p += 1), Duration::from_millis(1500));
+            set_timeout(
+                move || poll.update(|p| *p += 1),
+                Duration::from_millis(1500),
+            );
         }
     });
     let error = Signal::derive(move || {
@@ -300,7 +320,10 @@ fn NewSubscriptionForm(
 pub fn SubscriptionsPage() -> impl IntoView {
     let i18n = use_i18n();
     let status = RwSignal::new(String::new());
-    let list = Resource::new(move || status.get(), |status| all_subscriptions(status, None));
+    let list = Resource::new(
+        move || status.get(),
+        |status| all_subscriptions(status, None),
+    );
     view! {
         <h1>{t!(i18n, nav_subscriptions)}</h1>
         <div class="filters">
@@ -365,12 +388,19 @@ pub fn RouterPppoePage() -> impl IntoView {
     let import = ServerAction::<RunImport>::new();
     let saved = successes(save);
     let imported = successes(import);
-    let router = Resource::new(move || (id.get(), saved.get(), imported.get()), |(id, _, _)| router_pppoe(id));
+    let router = Resource::new(
+        move || (id.get(), saved.get(), imported.get()),
+        |(id, _, _)| router_pppoe(id),
+    );
     let asked = RwSignal::new(false);
     let preview = Resource::new(
         move || (id.get(), asked.get(), imported.get()),
         |(id, asked, _)| async move {
-            if asked { Some(preview_import(id).await) } else { None }
+            if asked {
+                Some(preview_import(id).await)
+            } else {
+                None
+            }
         },
     );
     let save_error = Signal::derive(move || save.value().get().and_then(Result::err));

@@ -141,7 +141,11 @@ pub async fn add_subscription(
     let billing_day = match billing_day.trim() {
         "" => None,
         day => Some(day.parse::<i16>().map_err(|_| {
-            AppError::invalid("billing_day", ErrorCode::BillingDay, "the billing day is 1 to 28")
+            AppError::invalid(
+                "billing_day",
+                ErrorCode::BillingDay,
+                "the billing day is 1 to 28",
+            )
         })?),
     };
     let text = |v: String| Some(v.trim().to_owned()).filter(|v| !v.is_empty());
@@ -171,7 +175,11 @@ pub async fn act_on_subscription(subscription_id: i64, action: String) -> Result
     use domain::model::subscriptions::SubscriptionAction;
     let caller = require(&[domain::Role::Admin]).await?;
     let action = SubscriptionAction::parse(&action).ok_or_else(|| {
-        AppError::invalid("action", ErrorCode::SubscriptionTransition, "unknown action")
+        AppError::invalid(
+            "action",
+            ErrorCode::SubscriptionTransition,
+            "unknown action",
+        )
     })?;
     services()?
         .subscriptions

@@ -267,14 +267,13 @@ async fn seed_subscribers(
         Actor::System,
     )
     .await?;
-    let customers: Vec<(i64, String)> = sqlx::query!(
-        "SELECT id, name FROM customers ORDER BY id LIMIT 6"
-    )
-    .fetch_all(&services.pool)
-    .await?
-    .into_iter()
-    .map(|r| (r.id, r.name))
-    .collect();
+    let customers: Vec<(i64, String)> =
+        sqlx::query!("SELECT id, name FROM customers ORDER BY id LIMIT 6")
+            .fetch_all(&services.pool)
+            .await?
+            .into_iter()
+            .map(|r| (r.id, r.name))
+            .collect();
     let today = chrono::Utc::now()
         .with_timezone(&services.config.timezone)
         .date_naive();

@@ -9,7 +9,9 @@ use crate::subscribers::secrets::SECRET_MARKER;
 use crate::subscribers::subscriptions::{SubscriptionError, SubscriptionService, check_username};
 use chrono::{Datelike, NaiveDate};
 use domain::WhatsappNumber;
-use domain::model::subscriptions::{ImportCandidate, ImportOutcome, ImportPreview, ImportRequest, ImportSkip};
+use domain::model::subscriptions::{
+    ImportCandidate, ImportOutcome, ImportPreview, ImportRequest, ImportSkip,
+};
 use routeros::PppSecret;
 use std::collections::{HashMap, HashSet};
 
@@ -27,11 +29,19 @@ fn read_comment(comment: Option<&str>) -> (Option<String>, Option<String>) {
     let Some(comment) = comment.map(str::trim).filter(|c| !c.is_empty()) else {
         return (None, None);
     };
-    let words: Vec<&str> = comment.split([' ', ',', ';', '/', '|']).filter(|w| !w.is_empty()).collect();
+    let words: Vec<&str> = comment
+        .split([' ', ',', ';', '/', '|'])
+        .filter(|w| !w.is_empty())
+        .collect();
     let number = words.iter().position(|w| {
         w.chars().filter(char::is_ascii_digit).count() >= 9 && WhatsappNumber::parse(w).is_ok()
     });
-    let whatsapp = number.map(|i| WhatsappNumber::parse(words[i]).expect("parsed above").as_str().to_owned());
+    let whatsapp = number.map(|i| {
+        WhatsappNumber::parse(words[i])
+            .expect("parsed above")
+            .as_str()
+            .to_owned()
+    });
     let name: String = words
         .iter()
         .enumerate()
@@ -67,7 +77,9 @@ impl SubscriptionService {
             .ppp_secrets()
             .print(
                 &routeros::Query::new(),
-                &[".id", "name", "password", "profile", "service", "comment", "disabled"],
+                &[
+                    ".id", "name", "password", "profile", "service", "comment", "disabled",
+                ],
             )
             .await
             .map_err(crate::routers::RouterError::from)?;
@@ -91,11 +103,12 @@ impl SubscriptionService {
         .into_iter()
         .map(|r| (r.name, (r.id, r.plan_name)))
         .collect();
-        let plan_names: HashSet<String> = sqlx::query_scalar!("SELECT name FROM plans WHERE router_id = $1", router_id)
-            .fetch_all(pool)
-            .await?
-            .into_iter()
-            .collect();
+        let plan_names: HashSet<String> =
+            sqlx::query_scalar!("SELECT name FROM plans WHERE router_id = $1", router_id)
+                .fetch_all(pool)
+                .await?
+                .into_iter()
+                .collect();
         let mut already_imported = 0;
         let mut candidates = Vec::new();
         let mut by_name = HashMap::new();
@@ -106,14 +119,24 @@ impl SubscriptionService {
                 continue;
             }
             // Ours but unknown here (a deleted subscription's leftover), or of another service.
-            if secret.comment.as_deref().is_some_and(|c| c.starts_with(SECRET_MARKER))
-                || secret.service.as_deref().is_some_and(|s| s != "pppoe" && s != "any")
+            if secret
+                .comment
+                .as_deref()
+                .is_some_and(|c| c.starts_with(SECRET_MARKER))
+                || secret
+                    .service
+                    .as_deref()
+                    .is_some_and(|s| s != "pppoe" && s != "any")
                 || check_username(&secret.name).is_err()
             {
                 continue;
             }
             let (whatsapp, name) = read_comment(secret.comment.as_deref());
-            let profile = secret.profile.clone().filter(|p| !p.is_empty()).unwrap_or_else(|| "default".to_owned());
+            let profile = secret
+                .profile
+                .clone()
+                .filter(|p| !p.is_empty())
+                .unwrap_or_else(|| "default".to_owned());
             let (plan_id, plan_name) = match plans.get(&profile) {
                 Some((id, name)) => (Some(*id), name.clone()),
                 None => (None, plan_name_for(&profile, &plan_names)),
@@ -163,7 +186,9 @@ impl SubscriptionService {
         today: NaiveDate,
         actor: Actor,
     ) -> Result<ImportOutcome, SubscriptionError> {
-        let billing_day = request.billing_day.unwrap_or_else(|| today.day().min(28) as i16);
+        let billing_day = request
+            .billing_day
+            .unwrap_or_else(|| today.day().min(28) as i16);
         if !(1..=28).contains(&billing_day) {
             return Err(SubscriptionError::Invalid(domain::FieldError::new(
                 "billing_day",
@@ -185,17 +210,24 @@ impl SubscriptionService {
                 pppoe_username: username.clone(),
                 reason: reason.to_owned(),
             };
-            let given = request.whatsapp.get(&username).map(|w| WhatsappNumber::parse(w));
+            let given = request
+                .whatsapp
+                .get(&username)
+                .map(|w| WhatsappNumber::parse(w));
             let whatsapp = match given {
                 Some(Ok(number)) => number.as_str().to_owned(),
                 Some(Err(_)) => {
-                    outcome.skipped.push(skip("the WhatsApp number given is not an Indonesian mobile number"));
+                    outcome.skipped.push(skip(
+                        "the WhatsApp number given is not an Indonesian mobile number",
+                    ));
                     continue;
                 }
                 None => match candidate.whatsapp.clone() {
                     Some(number) => number,
                     None => {
-                        outcome.skipped.push(skip("no WhatsApp number: give one for this secret"));
+                        outcome
+                            .skipped
+                            .push(skip("no WhatsApp number: give one for this secret"));
                         continue;
                     }
                 },
@@ -207,8 +239,14 @@ impl SubscriptionService {
                 ));
                 continue;
             };
-            let profile = candidate.profile.clone().unwrap_or_else(|| "default".to_owned());
-            let plan_id = match candidate.plan_id.or_else(|| plans_made.get(&profile).copied()) {
+            let profile = candidate
+                .profile
+                .clone()
+                .unwrap_or_else(|| "default".to_owned());
+            let plan_id = match candidate
+                .plan_id
+                .or_else(|| plans_made.get(&profile).copied())
+            {
                 Some(id) => id,
                 None => {
                     let profile_id = sqlx::query_scalar!(
@@ -248,7 +286,9 @@ impl SubscriptionService {
             .fetch_all(&mut *tx)
             .await?;
             let Some(customer) = customer.first() else {
-                outcome.skipped.push(skip("the customer could not be found or made"));
+                outcome
+                    .skipped
+                    .push(skip("the customer could not be found or made"));
                 continue;
             };
             let customer_id = customer.id;
@@ -258,7 +298,8 @@ impl SubscriptionService {
             let id = sqlx::query_scalar!("SELECT nextval('subscriptions_id_seq') AS \"id!\"")
                 .fetch_one(&mut *tx)
                 .await?;
-            let inserted = sqlx::query!(
+            let inserted =
+                sqlx::query!(
                 "INSERT INTO subscriptions (id, customer_id, plan_id, router_id, pppoe_username,
                                             pppoe_password_sealed, billing_day, start_date, status,
                                             origin, router_state)
@@ -274,9 +315,9 @@ impl SubscriptionService {
                 today,
                 if secret.disabled { "suspended" } else { "active" }
             )
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
             outcome.subscriptions_created += inserted;
         }
         audit::record(
@@ -303,10 +344,19 @@ mod tests {
     fn a_comment_gives_a_number_and_a_name() {
         assert_eq!(
             read_comment(Some("Budi Santoso 0812-3456-7890")),
-            (Some("6281234567890".to_owned()), Some("Budi Santoso".to_owned()))
+            (
+                Some("6281234567890".to_owned()),
+                Some("Budi Santoso".to_owned())
+            )
         );
-        assert_eq!(read_comment(Some("Siti, RT 03")), (None, Some("Siti RT 03".to_owned())));
+        assert_eq!(
+            read_comment(Some("Siti, RT 03")),
+            (None, Some("Siti RT 03".to_owned()))
+        );
         assert_eq!(read_comment(None), (None, None));
-        assert_eq!(read_comment(Some("+6281298765432")), (Some("6281298765432".to_owned()), None));
+        assert_eq!(
+            read_comment(Some("+6281298765432")),
+            (Some("6281298765432".to_owned()), None)
+        );
     }
 }

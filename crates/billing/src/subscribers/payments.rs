@@ -7,8 +7,8 @@
 use crate::core::audit::{self, Actor};
 use crate::subscribers::error::{MoneyError, invalid, reason};
 use crate::subscribers::invoices::lock_invoice;
-use crate::subscribers::subscriptions;
 use crate::subscribers::ledger::{self, Cause};
+use crate::subscribers::subscriptions;
 use domain::model::customers::{AdjustmentInput, LedgerKind, RefundInput};
 use domain::model::invoices::{
     InvoiceStatus, PaymentInput, PaymentMethod, PaymentReceipt, PaymentRecord, PaymentStatus,

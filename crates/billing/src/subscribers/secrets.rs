@@ -93,7 +93,16 @@ impl JobHandler for SecretJobs {
                     subscription_id,
                     name,
                     imported,
-                } => remove_secret(&self.subscriptions, router_id, subscription_id, &name, imported).await,
+                } => {
+                    remove_secret(
+                        &self.subscriptions,
+                        router_id,
+                        subscription_id,
+                        &name,
+                        imported,
+                    )
+                    .await
+                }
             }
         })
     }
@@ -191,7 +200,11 @@ async fn sync_secrets(service: &SubscriptionService, router_id: i64) -> Result<u
     }
     let mut outcome = Outcome::default();
     for id in unreadable {
-        outcome.fail(id, 0, "the stored password cannot be opened (wrong encryption key?)");
+        outcome.fail(
+            id,
+            0,
+            "the stored password cannot be opened (wrong encryption key?)",
+        );
     }
     let client = service.routers().client(router_id).await?;
     let menu = client.ppp_secrets();
@@ -201,7 +214,8 @@ async fn sync_secrets(service: &SubscriptionService, router_id: i64) -> Result<u
             &[".id", "name", "password", "profile", "comment", "disabled"],
         )
         .await?;
-    let by_name: HashMap<&str, &PppSecret> = on_router.iter().map(|s| (s.name.as_str(), s)).collect();
+    let by_name: HashMap<&str, &PppSecret> =
+        on_router.iter().map(|s| (s.name.as_str(), s)).collect();
 
     let mut commands = Vec::new();
     for (i, w) in wanted.iter().enumerate() {
@@ -217,7 +231,11 @@ async fn sync_secrets(service: &SubscriptionService, router_id: i64) -> Result<u
                     ..Default::default()
                 };
                 let menu = &menu;
-                commands.push((i, Box::pin(async move { menu.add(&secret).await.map(|_| ()) }) as BoxFuture<'_, _>));
+                commands.push((
+                    i,
+                    Box::pin(async move { menu.add(&secret).await.map(|_| ()) })
+                        as BoxFuture<'_, _>,
+                ));
             }
             Some(secret) if !w.is_ours(secret) => outcome.fail(
                 w.id,
@@ -234,7 +252,10 @@ async fn sync_secrets(service: &SubscriptionService, router_id: i64) -> Result<u
         }
     }
     let (indexes, futures): (Vec<usize>, Vec<_>) = commands.into_iter().unzip();
-    for (i, result) in indexes.into_iter().zip(futures::future::join_all(futures).await) {
+    for (i, result) in indexes
+        .into_iter()
+        .zip(futures::future::join_all(futures).await)
+    {
         let w = &wanted[i];
         match result {
             Ok(()) => outcome.done(w),
@@ -250,7 +271,9 @@ async fn sync_secrets(service: &SubscriptionService, router_id: i64) -> Result<u
         .collect();
     if !kick.is_empty() {
         let active_menu = client.ppp_active();
-        let active = active_menu.print(&routeros::Query::new(), &[".id", "name"]).await?;
+        let active = active_menu
+            .print(&routeros::Query::new(), &[".id", "name"])
+            .await?;
         let removals = active
             .iter()
             .filter(|a| kick.contains(&a.name.as_str()))
@@ -338,7 +361,10 @@ async fn remove_secret(
             Err(e) => return Err(e.into()),
         }
         let active = client.ppp_active();
-        for session in active.print(&routeros::Query::new(), &[".id", "name"]).await? {
+        for session in active
+            .print(&routeros::Query::new(), &[".id", "name"])
+            .await?
+        {
             if session.name == name {
                 let _ = active.remove(&session.id).await;
             }
@@ -379,10 +405,15 @@ pub async fn reconcile(
     let client = service.routers().client(router_id).await?;
     let on_router = client
         .ppp_secrets()
-        .print(&routeros::Query::new(), &[".id", "name", "profile", "comment", "disabled"])
+        .print(
+            &routeros::Query::new(),
+            &[".id", "name", "profile", "comment", "disabled"],
+        )
         .await?;
-    let by_name: HashMap<&str, &PppSecret> = on_router.iter().map(|s| (s.name.as_str(), s)).collect();
-    let (mut missing, mut drifted_ids, mut drifted_notes, mut clean) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let by_name: HashMap<&str, &PppSecret> =
+        on_router.iter().map(|s| (s.name.as_str(), s)).collect();
+    let (mut missing, mut drifted_ids, mut drifted_notes, mut clean) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for r in &rows {
         let (profile, disabled) = match (r.status, &r.isolation_profile) {
             (SubscriptionStatus::Active, _) => (r.plan_profile.clone(), false),
@@ -404,7 +435,11 @@ pub async fn reconcile(
                     ));
                 }
                 if secret.disabled != disabled {
-                    notes.push(if secret.disabled { "disabled on the router".to_owned() } else { "enabled on the router".to_owned() });
+                    notes.push(if secret.disabled {
+                        "disabled on the router".to_owned()
+                    } else {
+                        "enabled on the router".to_owned()
+                    });
                 }
                 if notes.is_empty() {
                     clean.push(r.id);

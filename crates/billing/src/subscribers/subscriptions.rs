@@ -71,9 +71,7 @@ impl Explain for SubscriptionError {
                 field: "customer_id",
                 code: ErrorCode::CustomerNotFound,
             },
-            SubscriptionError::CustomerClosed => {
-                conflict("customer_id", ErrorCode::CustomerClosed)
-            }
+            SubscriptionError::CustomerClosed => conflict("customer_id", ErrorCode::CustomerClosed),
             SubscriptionError::PlanNotPppoe => Problem::Invalid {
                 field: "plan_id",
                 code: ErrorCode::PlanNotPppoe,
@@ -184,7 +182,9 @@ async fn free_username(
     if !taken.contains(&base) {
         return Ok(base);
     }
-    let n = (2..).find(|n| !taken.contains(&format!("{base}-{n}"))).expect("some suffix is free");
+    let n = (2..)
+        .find(|n| !taken.contains(&format!("{base}-{n}")))
+        .expect("some suffix is free");
     Ok(format!("{base}-{n}"))
 }
 
@@ -273,9 +273,17 @@ impl SubscriptionService {
             Some(p) => check_password(p)?,
             None => generate_password(),
         };
-        let given_username = input.pppoe_username.as_deref().map(check_username).transpose()?;
+        let given_username = input
+            .pppoe_username
+            .as_deref()
+            .map(check_username)
+            .transpose()?;
         let start_date = input.start_date.unwrap_or(today);
-        let billing_day = check_billing_day(input.billing_day.unwrap_or_else(|| billing_day_of(start_date)))?;
+        let billing_day = check_billing_day(
+            input
+                .billing_day
+                .unwrap_or_else(|| billing_day_of(start_date)),
+        )?;
         let mut tx = self.pool.begin().await?;
         let customer = sqlx::query!(
             "SELECT name, status FROM customers WHERE id = $1 FOR SHARE",
@@ -332,10 +340,13 @@ impl SubscriptionService {
     /// One subscription, with its PPPoE password.
     pub async fn get(&self, id: i64) -> Result<Subscription, SubscriptionError> {
         let row = self
-            .rows(&SubscriptionFilter {
-                limit: 1,
-                ..Default::default()
-            }, Some(id))
+            .rows(
+                &SubscriptionFilter {
+                    limit: 1,
+                    ..Default::default()
+                },
+                Some(id),
+            )
             .await?
             .pop()
             .ok_or(SubscriptionError::NotFound)?;
@@ -347,10 +358,19 @@ impl SubscriptionService {
     }
 
     /// A page of subscriptions (no passwords), oldest first.
-    pub async fn list(&self, filter: &SubscriptionFilter) -> Result<SubscriptionPage, SubscriptionError> {
+    pub async fn list(
+        &self,
+        filter: &SubscriptionFilter,
+    ) -> Result<SubscriptionPage, SubscriptionError> {
         let limit = filter.limit.clamp(1, 500);
         let mut rows = self
-            .rows(&SubscriptionFilter { limit: limit + 1, ..filter.clone() }, None)
+            .rows(
+                &SubscriptionFilter {
+                    limit: limit + 1,
+                    ..filter.clone()
+                },
+                None,
+            )
             .await?;
         let next_after = if rows.len() as i64 > limit {
             rows.truncate(limit as usize);
@@ -359,12 +379,19 @@ impl SubscriptionService {
             None
         };
         Ok(SubscriptionPage {
-            subscriptions: rows.into_iter().map(|r| r.into_subscription(None)).collect(),
+            subscriptions: rows
+                .into_iter()
+                .map(|r| r.into_subscription(None))
+                .collect(),
             next_after,
         })
     }
 
-    async fn rows(&self, filter: &SubscriptionFilter, id: Option<i64>) -> Result<Vec<Row>, sqlx::Error> {
+    async fn rows(
+        &self,
+        filter: &SubscriptionFilter,
+        id: Option<i64>,
+    ) -> Result<Vec<Row>, sqlx::Error> {
         sqlx::query_as!(
             Row,
             r#"SELECT s.id, s.customer_id, c.name AS customer_name, s.plan_id, p.name AS plan_name,
@@ -464,7 +491,10 @@ impl SubscriptionService {
                 SubscriptionAction::Close => true,
             };
             if !allowed {
-                return Err(SubscriptionError::Transition { from: status, action });
+                return Err(SubscriptionError::Transition {
+                    from: status,
+                    action,
+                });
             }
             let router_id = set_status(&mut tx, id, target).await?;
             secrets::queue_sync(&mut tx, router_id).await?;
@@ -532,7 +562,10 @@ impl SubscriptionService {
                 let client = self.routers.client(router_id).await?;
                 let rows = client
                     .ppp_active()
-                    .print(&routeros::Query::new(), &[".id", "name", "address", "uptime", "caller-id"])
+                    .print(
+                        &routeros::Query::new(),
+                        &[".id", "name", "address", "uptime", "caller-id"],
+                    )
                     .await
                     .map_err(crate::routers::RouterError::from)?;
                 Ok::<_, crate::routers::RouterError>(rows)
@@ -558,18 +591,27 @@ impl SubscriptionService {
                             }
                         }
                         Ok(Err(e)) => session.error = Some(e.to_string()),
-                        Err(_) => session.error = Some("the router did not answer in time".to_owned()),
+                        Err(_) => {
+                            session.error = Some("the router did not answer in time".to_owned())
+                        }
                     }
                     session
                 })
                 .collect::<Vec<_>>()
         });
-        futures::future::join_all(asks).await.into_iter().flatten().collect()
+        futures::future::join_all(asks)
+            .await
+            .into_iter()
+            .flatten()
+            .collect()
     }
 }
 
 /// The router of a PPPoE plan (locked against a concurrent change of its kind).
-async fn pppoe_plan_router(conn: &mut PgConnection, plan_id: i64) -> Result<i64, SubscriptionError> {
+async fn pppoe_plan_router(
+    conn: &mut PgConnection,
+    plan_id: i64,
+) -> Result<i64, SubscriptionError> {
     sqlx::query_scalar!(
         "SELECT router_id FROM plans WHERE id = $1 AND kind = 'pppoe' FOR SHARE",
         plan_id
@@ -701,6 +743,19 @@ pub async fn set_isolation_profile(
     if updated == 0 {
         return Err(crate::routers::RouterError::NotFound.into());
     }
+    // The profile is made on the router if it is not there yet (without a rate limit: the
+    // operator shapes it); one that exists is left as it is.
+    if let Some(profile) = profile {
+        crate::outbox::enqueue(
+            &mut tx,
+            router_id,
+            &crate::routers::ppp_jobs::PppoeJob::EnsurePppProfile {
+                name: profile.to_owned(),
+                rate_limit: None,
+            },
+        )
+        .await?;
+    }
     // Isolated subscribers follow the new setting.
     let moved = sqlx::query!(
         "UPDATE subscriptions SET version = version + 1, router_state = 'pending', router_error = NULL,
@@ -727,11 +782,17 @@ pub async fn set_isolation_profile(
 }
 
 /// The router's isolation profile (none: isolation disables the secret).
-pub async fn isolation_profile(pool: &PgPool, router_id: i64) -> Result<Option<String>, SubscriptionError> {
-    sqlx::query_scalar!("SELECT isolation_profile FROM routers WHERE id = $1", router_id)
-        .fetch_optional(pool)
-        .await?
-        .ok_or(crate::routers::RouterError::NotFound.into())
+pub async fn isolation_profile(
+    pool: &PgPool,
+    router_id: i64,
+) -> Result<Option<String>, SubscriptionError> {
+    sqlx::query_scalar!(
+        "SELECT isolation_profile FROM routers WHERE id = $1",
+        router_id
+    )
+    .fetch_optional(pool)
+    .await?
+    .ok_or(crate::routers::RouterError::NotFound.into())
 }
 
 impl SubscriptionService {
@@ -740,7 +801,11 @@ impl SubscriptionService {
         self.secrets.seal(password, &password_owner(id))
     }
 
-    pub(crate) fn open_password(&self, id: i64, sealed: &[u8]) -> Result<String, SubscriptionError> {
+    pub(crate) fn open_password(
+        &self,
+        id: i64,
+        sealed: &[u8],
+    ) -> Result<String, SubscriptionError> {
         self.secrets
             .open(sealed, &password_owner(id))
             .map_err(|_| SubscriptionError::Sealed)

@@ -17,12 +17,20 @@ pub struct SubscriptionInput {
     /// customer's name when left out.
     #[cfg_attr(
         feature = "openapi",
-        schema(example = "budi.santoso", min_length = 1, max_length = 64, pattern = r"^[A-Za-z0-9._@-]+$")
+        schema(
+            example = "budi.santoso",
+            min_length = 1,
+            max_length = 64,
+            pattern = r"^[A-Za-z0-9._@-]+$"
+        )
     )]
     #[serde(default)]
     pub pppoe_username: Option<String>,
     /// 6–64 visible ASCII characters without spaces. Generated when left out.
-    #[cfg_attr(feature = "openapi", schema(min_length = 6, max_length = 64, pattern = r"^[!-~]+$"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 6, max_length = 64, pattern = r"^[!-~]+$")
+    )]
     #[serde(default)]
     pub pppoe_password: Option<String>,
     /// The day of the month its invoice is issued, 1–28. Defaults to the start date's day
@@ -208,7 +216,10 @@ pub struct ImportSkip {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IsolationSetting {
-    #[cfg_attr(feature = "openapi", schema(example = "isolir", min_length = 1, max_length = 100))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "isolir", min_length = 1, max_length = 100)
+    )]
     #[serde(default)]
     pub isolation_profile: Option<String>,
 }

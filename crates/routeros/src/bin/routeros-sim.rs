@@ -63,7 +63,9 @@ fn dial_in_ppp(sim: &Simulator, comment_prefix: &str) {
         .filter_map(|s| s.get("name").map(str::to_owned))
         .collect();
     for secret in sim.ppp_secrets() {
-        let Some(name) = secret.get("name") else { continue };
+        let Some(name) = secret.get("name") else {
+            continue;
+        };
         let ours = secret
             .get("comment")
             .is_some_and(|c| c.starts_with(comment_prefix));
