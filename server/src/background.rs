@@ -102,7 +102,7 @@ struct Schedule {
     >,
 }
 
-fn schedules(config: &billing::Config) -> [Schedule; 4] {
+fn schedules(config: &billing::Config) -> [Schedule; 5] {
     let activation = config.activation_interval_seconds;
     [
         Schedule {
@@ -128,6 +128,12 @@ fn schedules(config: &billing::Config) -> [Schedule; 4] {
             cron: "0 15 * * * *".to_owned(),
             period: Duration::from_secs(3600),
             run: |s| Box::pin(async move { billing::ops::schedule::isolation_tick(&s).await }),
+        },
+        Schedule {
+            name: "invoice-run",
+            cron: "0 10 * * * *".to_owned(),
+            period: Duration::from_secs(3600),
+            run: |s| Box::pin(async move { billing::ops::schedule::invoice_run_tick(&s).await }),
         },
     ]
 }

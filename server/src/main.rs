@@ -39,6 +39,14 @@ enum Command {
         #[arg(long, default_value = "demo-router")]
         router_password: String,
     },
+    /// Run the monthly invoice run now (the server runs it every hour by itself) and print what
+    /// it did. Safe beside a running server or another run: each subscription is invoiced once
+    /// per period.
+    InvoiceRun {
+        /// Run as on this day (YYYY-MM-DD) instead of today.
+        #[arg(long)]
+        date: Option<chrono::NaiveDate>,
+    },
     /// Create an admin (or cashier) account. The password is read from the environment variable
     /// NEW_USER_PASSWORD or, if unset, from the first line of standard input.
     CreateAdmin {
@@ -107,6 +115,28 @@ async fn run(cli: Cli) -> Result<()> {
                     login.password
                 );
             }
+            Ok(())
+        }
+        Command::InvoiceRun { date } => {
+            use billing::subscribers::invoice_run::{self, RunSettings};
+            let services = Services::start(config).await?;
+            let today = date.unwrap_or_else(|| {
+                chrono::Utc::now()
+                    .with_timezone(&services.config.timezone)
+                    .date_naive()
+            });
+            let outcome = invoice_run::run(
+                &services.pool,
+                today,
+                billing::subscribers::invoices::Issuing::from_config(&services.config),
+                RunSettings::from_config(&services.config),
+                billing::core::audit::Actor::System,
+            )
+            .await?;
+            println!(
+                "invoice run for {today}: {} created, {} skipped",
+                outcome.created, outcome.skipped
+            );
             Ok(())
         }
         Command::CreateAdmin {

@@ -155,7 +155,7 @@ async fn a_subscriptions_secret_appears_with_its_profile_and_follows_its_plan(po
     s.sim.login_ppp_secret(&sub.pppoe_username).unwrap();
     s.services
         .subscriptions
-        .change_plan(sub.id, s.plan_20, ADMIN)
+        .change_plan(sub.id, s.plan_20, today(), ADMIN)
         .await
         .unwrap();
     drain(&s.services).await;
@@ -244,7 +244,7 @@ async fn changes_made_while_the_router_is_down_all_reach_it_once_it_is_back(pool
         .await
         .unwrap();
     subscriptions
-        .change_plan(subs[1].id, s.plan_20, ADMIN)
+        .change_plan(subs[1].id, s.plan_20, today(), ADMIN)
         .await
         .unwrap();
     subscriptions

@@ -8,6 +8,7 @@ pub mod error_code;
 pub mod ids;
 pub mod model;
 pub mod money;
+pub mod period;
 pub mod plan;
 pub mod role;
 pub mod router;

@@ -9,7 +9,8 @@ use billing::Services;
 use billing::subscribers::invoices::{self, InvoiceFilter};
 use billing::subscribers::payments;
 use domain::model::invoices::{
-    Invoice, InvoiceInput, InvoicePage, InvoiceStatus, PaymentInput, PaymentReceipt, ReasonInput,
+    Invoice, InvoiceInput, InvoicePage, InvoiceRunOutcome, InvoiceRunRequest, InvoiceStatus,
+    PaymentInput, PaymentReceipt, ReasonInput,
 };
 use domain::{ErrorCode, Role};
 use serde::Deserialize;
@@ -26,6 +27,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(void))
         .routes(routes!(pay))
         .routes(routes!(reverse))
+        .routes(routes!(invoice_run))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -189,5 +191,39 @@ async fn reverse(
     let actor = caller.require(&[Role::Admin])?.principal.actor();
     Ok(axum::Json(
         payments::reverse(&services.pool, id, &body.reason, actor).await?,
+    ))
+}
+
+/// The monthly invoice run, now: every active or isolated subscription gets the invoice of its
+/// next period once that period starts within `invoices.run_days_ahead` days (prorated for a
+/// first period that starts mid-period; with the lines a change of plan left), the balance
+/// applied as on every invoice. Each subscription is invoiced once per period however often
+/// this runs. `date` runs it as on another day (e.g. to catch up). Admins only.
+#[utoipa::path(post, path = "/api/v2/invoices/run", tag = "invoices", request_body = InvoiceRunRequest,
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, body = InvoiceRunOutcome), (status = 400, body = ErrorBody),
+               (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+               (status = 422, body = ErrorBody)))]
+async fn invoice_run(
+    State(services): State<Services>,
+    caller: AuthUser,
+    ApiJson(body): ApiJson<InvoiceRunRequest>,
+) -> Result<axum::Json<InvoiceRunOutcome>, ApiError> {
+    use billing::subscribers::invoice_run::{self, RunSettings};
+    let actor = caller.require(&[Role::Admin])?.principal.actor();
+    let today = body.date.unwrap_or_else(|| {
+        chrono::Utc::now()
+            .with_timezone(&services.config.timezone)
+            .date_naive()
+    });
+    Ok(axum::Json(
+        invoice_run::run(
+            &services.pool,
+            today,
+            invoices::Issuing::from_config(&services.config),
+            RunSettings::from_config(&services.config),
+            actor,
+        )
+        .await?,
     ))
 }

@@ -110,7 +110,9 @@ async fn get_one(
 }
 
 /// Moves a subscription to another PPPoE plan of its router; its session is ended so that it
-/// reconnects with the new profile. Admins only.
+/// reconnects with the new profile. When the current period is already invoiced, its unused
+/// days are credited at the old price and charged at the new one on the next invoice. Admins
+/// only.
 #[utoipa::path(put, path = "/api/v2/subscriptions/{id}", tag = "subscriptions", params(("id" = i64, Path)),
     request_body = SubscriptionChange, security(("bearer" = []), ("cookie" = [])),
     responses((status = 200, body = Subscription), (status = 400, body = ErrorBody),
@@ -127,7 +129,7 @@ async fn change_plan(
     Ok(axum::Json(
         services
             .subscriptions
-            .change_plan(id, body.plan_id, actor)
+            .change_plan(id, body.plan_id, today(&services), actor)
             .await?,
     ))
 }

@@ -195,7 +195,7 @@ pub async fn change_subscription_plan(subscription_id: i64, plan_id: i64) -> Res
     let caller = require(&[domain::Role::Admin]).await?;
     services()?
         .subscriptions
-        .change_plan(subscription_id, plan_id, caller.principal.actor())
+        .change_plan(subscription_id, plan_id, today()?, caller.principal.actor())
         .await?;
     Ok(())
 }

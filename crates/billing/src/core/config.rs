@@ -62,6 +62,10 @@ pub struct InvoicesConfig {
     pub due_days: u32,
     /// Days past an invoice's due date before its unpaid PPPoE subscription is isolated.
     pub isolation_grace_days: u32,
+    /// Days before a subscription's period starts that the monthly run issues its invoice.
+    pub run_days_ahead: u32,
+    /// Days after a period starts that its invoice is due.
+    pub period_due_days: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -181,6 +185,8 @@ struct RawInvoices {
     prices_include_tax: Option<bool>,
     due_days: Option<u32>,
     isolation_grace_days: Option<u32>,
+    run_days_ahead: Option<u32>,
+    period_due_days: Option<u32>,
 }
 
 /// A percentage with up to two decimals (`11`, `11.5`, `11,25`) in hundredths of a percent.
@@ -424,6 +430,8 @@ impl Config {
             prices_include_tax: raw.invoices.prices_include_tax.unwrap_or(false),
             due_days: raw.invoices.due_days.unwrap_or(7).min(365),
             isolation_grace_days: raw.invoices.isolation_grace_days.unwrap_or(3).min(365),
+            run_days_ahead: raw.invoices.run_days_ahead.unwrap_or(7).min(27),
+            period_due_days: raw.invoices.period_due_days.unwrap_or(0).min(27),
         };
 
         Ok(Config {

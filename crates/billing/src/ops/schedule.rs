@@ -136,6 +136,38 @@ pub async fn isolation_tick(services: &Services) -> Result<TickSummary, sqlx::Er
     })
 }
 
+/// Hourly: the monthly invoice run (`subscribers::invoice_run`), for the business's today. Each
+/// subscription is invoiced once per period however often it runs; running it each hour lets a
+/// server that was down catch up.
+pub async fn invoice_run_tick(services: &Services) -> Result<TickSummary, sqlx::Error> {
+    use crate::subscribers::invoice_run::{self, RunSettings};
+    use crate::subscribers::invoices::Issuing;
+    let today = chrono::Utc::now()
+        .with_timezone(&services.config.timezone)
+        .date_naive();
+    match invoice_run::run(
+        &services.pool,
+        today,
+        Issuing::from_config(&services.config),
+        RunSettings::from_config(&services.config),
+        crate::core::audit::Actor::System,
+    )
+    .await
+    {
+        Ok(outcome) if outcome.created > 0 => {
+            tracing::info!(
+                created = outcome.created,
+                skipped = outcome.skipped,
+                "invoice run"
+            )
+        }
+        Ok(_) => {}
+        Err(crate::subscribers::error::MoneyError::Database(e)) => return Err(e),
+        Err(e) => tracing::error!(error = %e, "invoice run failed"),
+    }
+    Ok(TickSummary::default())
+}
+
 /// Drains the router outbox until `shutdown` resolves (see [`outbox::work`]).
 pub async fn outbox_worker(services: Services, shutdown: impl std::future::Future<Output = ()>) {
     let handler = services.router_jobs();

@@ -156,7 +156,19 @@ pub async fn issue_in(
         None => today + chrono::Days::new(u64::from(issuing.due_days)),
     };
 
-    let mut lines: Vec<InvoiceLine> = new
+    let number = next_number(
+        conn,
+        &now.with_timezone(&issuing.timezone)
+            .format("%Y%m")
+            .to_string(),
+    )
+    .await?;
+    let debt_from = if customer.balance.is_negative() {
+        last_partial_number(conn, customer.id).await?
+    } else {
+        None
+    };
+    let charges: Vec<InvoiceLine> = new
         .charges
         .iter()
         .map(|c| InvoiceLine {
@@ -165,64 +177,12 @@ pub async fn issue_in(
             amount: c.amount,
         })
         .collect();
-    let charges = new
-        .charges
-        .iter()
-        .fold(Rupiah::ZERO, |sum, c| sum + c.amount);
-    let tax_percent = percent(issuing.tax.basis_points);
-    let mut own = charges;
-    match issuing.tax.tax(charges) {
-        Some(Tax::Added(tax)) => {
-            own = own + tax;
-            lines.push(InvoiceLine {
-                kind: LineKind::Tax,
-                description: format!("PPN {tax_percent}%"),
-                amount: tax,
-            });
-        }
-        Some(Tax::Included(tax)) => lines.push(InvoiceLine {
-            kind: LineKind::TaxIncluded,
-            description: format!("PPN {tax_percent}% (termasuk dalam harga)"),
-            amount: tax,
-        }),
-        None => {}
-    }
-    let carried = Carried::from_balance(own, customer.balance);
-    let number = next_number(
-        conn,
-        &now.with_timezone(&issuing.timezone)
-            .format("%Y%m")
-            .to_string(),
-    )
-    .await?;
-    match carried {
-        Carried::Credit(amount) => lines.push(InvoiceLine {
-            kind: LineKind::CreditApplied,
-            description: "Saldo dipakai".to_owned(),
-            amount: -amount,
-        }),
-        Carried::Debt(amount) => {
-            let from = last_partial_number(conn, customer.id).await?;
-            lines.push(InvoiceLine {
-                kind: LineKind::DebtCarried,
-                description: match from {
-                    Some(number) => format!("Kekurangan dari {number}"),
-                    None => "Kekurangan sebelumnya".to_owned(),
-                },
-                amount,
-            })
-        }
-        Carried::Nothing => {}
-    }
-    let total = lines
-        .iter()
-        .filter(|l| l.kind.counts())
-        .fold(Rupiah::ZERO, |sum, l| sum + l.amount);
-    let status = if total == Rupiah::ZERO {
-        InvoiceStatus::Paid
-    } else {
-        InvoiceStatus::Unpaid
-    };
+    let Composed {
+        lines,
+        total,
+        carried,
+        status,
+    } = compose(charges, issuing.tax, customer.balance, debt_from.as_deref());
     let staff_id = actor.staff_id();
     let id = sqlx::query_scalar!(
         "INSERT INTO invoices (number, customer_id, subscription_id, status, customer_name,
@@ -287,6 +247,76 @@ pub async fn issue_in(
     )
     .await?;
     Ok(id)
+}
+
+/// An invoice's lines and total from its charges, as every invoice is made (by hand or by the
+/// monthly run): the charges, the PPN line, then the balance carried (credit as a negative line,
+/// never below zero; debt as a line). Fully covered, it is paid at once.
+pub(crate) struct Composed {
+    pub lines: Vec<InvoiceLine>,
+    pub total: Rupiah,
+    pub carried: Carried,
+    pub status: InvoiceStatus,
+}
+
+pub(crate) fn compose(
+    charges: Vec<InvoiceLine>,
+    tax: TaxRule,
+    balance: Rupiah,
+    debt_from: Option<&str>,
+) -> Composed {
+    let charged = charges.iter().fold(Rupiah::ZERO, |sum, c| sum + c.amount);
+    let mut lines = charges;
+    let tax_percent = percent(tax.basis_points);
+    let mut own = charged;
+    match tax.tax(charged) {
+        Some(Tax::Added(tax)) => {
+            own = own + tax;
+            lines.push(InvoiceLine {
+                kind: LineKind::Tax,
+                description: format!("PPN {tax_percent}%"),
+                amount: tax,
+            });
+        }
+        Some(Tax::Included(tax)) => lines.push(InvoiceLine {
+            kind: LineKind::TaxIncluded,
+            description: format!("PPN {tax_percent}% (termasuk dalam harga)"),
+            amount: tax,
+        }),
+        None => {}
+    }
+    let carried = Carried::from_balance(own, balance);
+    match carried {
+        Carried::Credit(amount) => lines.push(InvoiceLine {
+            kind: LineKind::CreditApplied,
+            description: "Saldo dipakai".to_owned(),
+            amount: -amount,
+        }),
+        Carried::Debt(amount) => lines.push(InvoiceLine {
+            kind: LineKind::DebtCarried,
+            description: match debt_from {
+                Some(number) => format!("Kekurangan dari {number}"),
+                None => "Kekurangan sebelumnya".to_owned(),
+            },
+            amount,
+        }),
+        Carried::Nothing => {}
+    }
+    let total = lines
+        .iter()
+        .filter(|l| l.kind.counts())
+        .fold(Rupiah::ZERO, |sum, l| sum + l.amount);
+    let status = if total == Rupiah::ZERO {
+        InvoiceStatus::Paid
+    } else {
+        InvoiceStatus::Unpaid
+    };
+    Composed {
+        lines,
+        total,
+        carried,
+        status,
+    }
 }
 
 /// A rate in hundredths of a percent as Indonesians write it: 1,100 → `11`, 1,150 → `11,5`.

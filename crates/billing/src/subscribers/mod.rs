@@ -5,6 +5,7 @@
 pub mod customers;
 pub mod error;
 pub mod import;
+pub mod invoice_run;
 pub mod invoices;
 pub mod ledger;
 pub mod payments;

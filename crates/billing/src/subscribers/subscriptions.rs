@@ -424,15 +424,20 @@ impl SubscriptionService {
 
     /// Moves a subscription to another PPPoE plan of its router; its session is ended so that
     /// it reconnects with the new profile.
+    /// When the current period is already invoiced, its unused days are credited at the old
+    /// plan's price and charged at the new one's, as lines of the next invoice.
     pub async fn change_plan(
         &self,
         id: i64,
         plan_id: i64,
+        today: NaiveDate,
         actor: Actor,
     ) -> Result<Subscription, SubscriptionError> {
         let mut tx = self.pool.begin().await?;
         let current = sqlx::query!(
-            "SELECT router_id, plan_id, status FROM subscriptions WHERE id = $1 FOR UPDATE",
+            "SELECT s.router_id, s.plan_id, s.billed_until, p.name AS plan_name, p.price
+             FROM subscriptions s JOIN plans p ON p.id = s.plan_id
+             WHERE s.id = $1 FOR UPDATE OF s",
             id
         )
         .fetch_optional(&mut *tx)
@@ -442,6 +447,29 @@ impl SubscriptionService {
             return Err(SubscriptionError::PlanNotPppoe);
         }
         if current.plan_id != plan_id {
+            if let Some(billed_until) = current.billed_until.filter(|until| *until > today) {
+                let new = sqlx::query!("SELECT name, price FROM plans WHERE id = $1", plan_id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                let (days, period_days) = domain::period::remaining_share(today, billed_until);
+                let share =
+                    |price: i64| domain::period::prorate(Rupiah::new(price), days, period_days);
+                let last = billed_until
+                    .pred_opt()
+                    .expect("a period ends after it starts");
+                let span = format!("{} – {}", today.format("%d-%m-%Y"), last.format("%d-%m-%Y"));
+                sqlx::query!(
+                    "INSERT INTO subscription_adjustments (subscription_id, kind, description, amount)
+                     VALUES ($1, 'plan_credit', $2, $3), ($1, 'charge', $4, $5)",
+                    id,
+                    format!("Sisa {} tidak terpakai, {span} ({days} dari {period_days} hari)", current.plan_name),
+                    -share(current.price).amount(),
+                    format!("{}, {span} ({days} dari {period_days} hari)", new.name),
+                    share(new.price).amount()
+                )
+                .execute(&mut *tx)
+                .await?;
+            }
             sqlx::query!(
                 "UPDATE subscriptions SET plan_id = $2, version = version + 1, router_state = 'pending',
                         router_error = NULL, kick_pending = TRUE, updated_at = now()

@@ -54,6 +54,8 @@ pub enum LineKind {
     CreditApplied,
     /// The customer's debt from earlier invoices.
     DebtCarried,
+    /// The unused part of a plan billed before a change of plan (negative).
+    PlanCredit,
 }
 
 impl LineKind {
@@ -64,6 +66,7 @@ impl LineKind {
             LineKind::TaxIncluded => "tax_included",
             LineKind::CreditApplied => "credit_applied",
             LineKind::DebtCarried => "debt_carried",
+            LineKind::PlanCredit => "plan_credit",
         }
     }
 
@@ -74,6 +77,7 @@ impl LineKind {
             LineKind::TaxIncluded,
             LineKind::CreditApplied,
             LineKind::DebtCarried,
+            LineKind::PlanCredit,
         ]
         .into_iter()
         .find(|k| k.as_str() == value)
@@ -297,4 +301,23 @@ pub struct ReasonInput {
         )
     )]
     pub reason: String,
+}
+
+/// Asks for the monthly invoice run as on a day (`POST /api/v2/invoices/run`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InvoiceRunRequest {
+    /// The day to run as (the business's today when left out), e.g. to catch up.
+    #[serde(default)]
+    pub date: Option<NaiveDate>,
+}
+
+/// What the monthly invoice run did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InvoiceRunOutcome {
+    /// Invoices issued.
+    pub created: u64,
+    /// Subscriptions due but not billed (their customer is closed).
+    pub skipped: u64,
 }
