@@ -168,3 +168,34 @@ test('an admin imports a secret made on the router before the billing, once', { 
   assert.equal(imported[0].origin, 'imported');
   assert.equal(imported[0].customer_name, 'Pak Harjo');
 });
+
+test('the monthly run issues the subscription its invoice, seen in the invoice manager and on the customer phone', { timeout: TEST_TIMEOUT_MS }, async () => {
+  const budi = (await api('GET', '/api/v2/customers?q=budi%20santoso', undefined, token)).customers[0];
+  let line;
+  await withBrowser(DESKTOP, async (page) => {
+    await login(page, ADMIN.username, ADMIN.password);
+    await visit(page, '/admin/invoices');
+    await page.locator('button[data-action="invoice-run"]').click();
+    const done = page.locator('.invoice-run .outcome-ok');
+    await done.waitFor();
+    assert.ok(Number(await done.getAttribute('data-created')) >= 1, await text(done));
+    // The subscription of the first test starts today: its first period is billed, prorated
+    // when today is not its billing day (the 5th).
+    const invoices = (await api('GET', `/api/v2/invoices?customer_id=${budi.id}`, undefined, token)).invoices;
+    const invoice = invoices.find((i) => i.lines.some((l) => l.description.startsWith(`${planName}, `)));
+    assert.ok(invoice, `an invoice for ${planName} among ${invoices.map((i) => i.number)}`);
+    line = invoice.lines[0].description;
+    assert.match(line, /^Rumah \d+, \d{2}-\d{2}-\d{4} – \d{2}-\d{2}-\d{4}/);
+    await page.locator(`li.invoice-row[data-invoice="${invoice.number}"]`).waitFor();
+    await screenshot(page, 'invoice-run-manager');
+    // Run again: nothing more for it.
+    await page.locator('button[data-action="invoice-run"]').click();
+    await page.waitForFunction(() => document.querySelector('.invoice-run .outcome-ok')?.dataset.created === '0');
+  });
+  await withBrowser(PHONE, async (page) => {
+    await login(page, BUDI.username, BUDI.password);
+    await page.locator('.invoice-item', { hasText: line }).first().waitFor();
+    const width = await documentWidth(page);
+    assert.ok(width <= PHONE.width, `${pathOf(page)} is ${width}px wide on a phone`);
+  });
+});

@@ -423,7 +423,7 @@ bench() {
   services
   schema_db
   cargo bench -p routeros --bench pipeline --bench decode_print
-  cargo bench -p server --bench provisioning --bench sales --bench money --bench subscriptions
+  cargo bench -p server --bench provisioning --bench sales --bench money --bench subscriptions --bench invoice_run
   bench_dashboard
 }
 

@@ -103,8 +103,22 @@ async fn run(cli: Cli) -> Result<()> {
                 .await
                 .map_err(|e| anyhow::anyhow!("cannot load the demo router: {e}"))?;
                 if added {
-                    println!("demo router registered: {router} with plans and 20 vouchers");
+                    println!(
+                        "demo router registered: {router} with plans, subscribers and 20 vouchers"
+                    );
                 }
+                // The demo subscribers' first invoices, as the hourly run would issue them.
+                let today = chrono::Utc::now()
+                    .with_timezone(&services.config.timezone)
+                    .date_naive();
+                billing::subscribers::invoice_run::run(
+                    &services.pool,
+                    today,
+                    billing::subscribers::invoices::Issuing::from_config(&services.config),
+                    billing::subscribers::invoice_run::RunSettings::from_config(&services.config),
+                    billing::core::audit::Actor::System,
+                )
+                .await?;
             }
             println!("demo data loaded; logins (username / password):");
             for login in billing::ops::demo::logins() {

@@ -361,3 +361,127 @@ async fn a_customer_sees_only_their_own_subscriptions(pool: PgPool) {
         .await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
 }
+
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
+async fn the_invoice_run_through_the_api_and_from_two_server_processes_at_once(pool: PgPool) {
+    let database = pool
+        .connect_options()
+        .get_database()
+        .expect("a test database")
+        .to_owned();
+    let app = TestApp::new(pool.clone()).await;
+    app.create_staff("admin", "admin12345", Role::Admin).await;
+    app.create_staff("kasir", "kasir12345", Role::Staff).await;
+    let admin = app.token("admin", "admin12345").await;
+    let cashier = app.token("kasir", "kasir12345").await;
+    let site = site(&app, &admin).await;
+    let plan = app
+        .request(
+            "POST",
+            "/api/v2/plans",
+            Auth::Bearer(&admin),
+            Some(
+                json!({"kind": "pppoe", "router_id": site.router_id, "name": "Rumah",
+                        "price": 150000, "profile": "pppoe-10m"}),
+            ),
+        )
+        .await;
+    for n in 0..30 {
+        let customer = app
+            .request(
+                "POST",
+                "/api/v2/customers",
+                Auth::Bearer(&admin),
+                Some(json!({"name": format!("Pelanggan {n}"), "whatsapp": format!("08123456{n:04}")})),
+            )
+            .await;
+        let created = app
+            .request(
+                "POST",
+                "/api/v2/subscriptions",
+                Auth::Bearer(&admin),
+                Some(
+                    json!({"customer_id": customer.body["id"], "plan_id": plan.body["id"],
+                            "billing_day": 1, "start_date": "2026-12-01"}),
+                ),
+            )
+            .await;
+        assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    }
+
+    // Two server processes run it at the same moment on the same database.
+    let base = std::env::var("DATABASE_URL").expect("DATABASE_URL");
+    let url = format!("{}/{database}", &base[..base.rfind('/').unwrap()]);
+    let spawn = || {
+        let dir = tempfile::tempdir().unwrap();
+        let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_server"))
+            .args(["invoice-run", "--date", "2026-12-01"])
+            .env("APP_DATABASE__URL", &url)
+            .env("APP_REDIS__URL", support::shared_redis_url())
+            .env("APP_MODE", "development")
+            .current_dir(dir.path())
+            .kill_on_drop(true)
+            .output();
+        (dir, child)
+    };
+    let ((_a, first), (_b, second)) = (spawn(), spawn());
+    let (first, second) = tokio::join!(first, second);
+    let created: u64 = [first.unwrap(), second.unwrap()]
+        .iter()
+        .map(|out| {
+            let text = String::from_utf8_lossy(&out.stdout).into_owned();
+            assert!(
+                out.status.success(),
+                "{text} {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            text.split_whitespace()
+                .find_map(|w| w.parse::<u64>().ok())
+                .unwrap_or_else(|| panic!("{text}"))
+        })
+        .sum();
+    assert_eq!(created, 30);
+    let (invoices, distinct): (i64, i64) = sqlx::query_as(
+        "SELECT count(*), count(DISTINCT (subscription_id, period_start)) FROM invoices",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!((invoices, distinct), (30, 30));
+
+    // Through the API: admins only; a rerun makes nothing; a later day makes the next period.
+    let refused = app
+        .request(
+            "POST",
+            "/api/v2/invoices/run",
+            Auth::Bearer(&cashier),
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let rerun = app
+        .request(
+            "POST",
+            "/api/v2/invoices/run",
+            Auth::Bearer(&admin),
+            Some(json!({"date": "2026-12-01"})),
+        )
+        .await;
+    assert_eq!(rerun.status, StatusCode::OK, "{}", rerun.text);
+    assert_eq!(
+        (
+            rerun.body["created"].as_u64(),
+            rerun.body["skipped"].as_u64()
+        ),
+        (Some(0), Some(0))
+    );
+    let next = app
+        .request(
+            "POST",
+            "/api/v2/invoices/run",
+            Auth::Bearer(&admin),
+            Some(json!({"date": "2026-12-25"})),
+        )
+        .await;
+    assert_eq!(next.body["created"], 30, "{}", next.text);
+}

@@ -80,6 +80,54 @@ pub async fn invoice_book(
     })
 }
 
+/// The monthly invoice run, now (it also runs every hour by itself). Admins.
+#[server(prefix = "/rpc")]
+pub async fn run_invoices() -> Result<domain::model::invoices::InvoiceRunOutcome, AppError> {
+    use crate::auth::ssr::{require, services};
+    use billing::subscribers::invoice_run::{self, RunSettings};
+    use billing::subscribers::invoices::Issuing;
+    let caller = require(&[domain::Role::Admin]).await?;
+    let services = services()?;
+    let today = chrono::Utc::now()
+        .with_timezone(&services.config.timezone)
+        .date_naive();
+    Ok(invoice_run::run(
+        &services.pool,
+        today,
+        Issuing::from_config(&services.config),
+        RunSettings::from_config(&services.config),
+        caller.principal.actor(),
+    )
+    .await?)
+}
+
+/// Runs the monthly invoice run by hand and says what it did.
+#[component]
+fn InvoiceRunCard(run: ServerAction<RunInvoices>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="card invoice-run">
+            <div>
+                <h2>{t!(i18n, invoice_run_title)}</h2>
+                <p class="muted small">{t!(i18n, invoice_run_hint)}</p>
+            </div>
+            <ActionForm action=run>
+                <button type="submit" class="button button-secondary" data-action="invoice-run" disabled=move || run.pending().get()>
+                    {move || if run.pending().get() { t_string!(i18n, working).to_string() } else { t_string!(i18n, invoice_run_now).to_string() }}
+                </button>
+            </ActionForm>
+            {move || run.value().get().map(|outcome| match outcome {
+                Ok(o) => view! {
+                    <p class="outcome outcome-ok" role="status" data-created=o.created>
+                        {t!(i18n, invoice_run_done, created = o.created, skipped = o.skipped)}
+                    </p>
+                }.into_any(),
+                Err(e) => view! { <p class="outcome outcome-bad" role="alert">{crate::components::error_message(i18n, &e)}</p> }.into_any(),
+            })}
+        </section>
+    }
+}
+
 #[component]
 pub fn InvoicesPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -90,9 +138,19 @@ pub fn InvoicesPage() -> impl IntoView {
     let after = Memo::new(move |_| {
         query.with(|q| q.get("after").and_then(|a| a.trim().parse::<i64>().ok()))
     });
+    let run = ServerAction::<RunInvoices>::new();
+    let ran = crate::components::successes(run);
     let book = Resource::new(
-        move || (status.get(), period.get(), overdue.get(), after.get()),
-        |(status, period, overdue, after)| invoice_book(status, period, overdue, after),
+        move || {
+            (
+                status.get(),
+                period.get(),
+                overdue.get(),
+                after.get(),
+                ran.get(),
+            )
+        },
+        |(status, period, overdue, after, _)| invoice_book(status, period, overdue, after),
     );
     let statuses = [
         InvoiceStatus::Unpaid,
@@ -102,6 +160,7 @@ pub fn InvoicesPage() -> impl IntoView {
     ];
     view! {
         <h1>{t!(i18n, nav_invoices)}</h1>
+        <InvoiceRunCard run />
         <form method="get" action="/admin/invoices" class="card toolbar filters invoice-filters">
             <label>
                 <span>{t!(i18n, status)}</span>
