@@ -214,22 +214,37 @@ impl ApiError {
     }
 }
 
-/// `axum::Json`, with rejections turned into [`ApiError`]s.
+/// `axum::Json`, with rejections turned into [`ApiError`]s. Every body of this API is a JSON
+/// object: serde would also read a struct from an array of its fields in order (`[5]` as
+/// `{"plan_id": 5}`, `[]` as a struct whose fields all have defaults), so anything else is
+/// refused before it is read.
 #[derive(Debug)]
 pub struct ApiJson<T>(pub T);
 
 impl<T, S> FromRequest<S> for ApiJson<T>
 where
-    axum::Json<T>: FromRequest<S, Rejection = JsonRejection>,
+    T: serde::de::DeserializeOwned,
     S: Send + Sync,
 {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        axum::Json::<T>::from_request(request, state)
+        let axum::Json(value) = axum::Json::<serde_json::Value>::from_request(request, state)
             .await
-            .map(|axum::Json(value)| ApiJson(value))
-            .map_err(ApiError::from_json_rejection)
+            .map_err(ApiError::from_json_rejection)?;
+        let invalid = |message: String| ApiError::Unprocessable {
+            field: None,
+            code: ErrorCode::InvalidBody.as_str().to_owned(),
+            message,
+        };
+        if !value.is_object() {
+            return Err(invalid("the body is a JSON object".to_owned()));
+        }
+        serde_json::from_value(value).map(ApiJson).map_err(|e| {
+            invalid(format!(
+                "Failed to deserialize the JSON body into the target type: {e}"
+            ))
+        })
     }
 }
 
