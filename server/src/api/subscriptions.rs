@@ -155,7 +155,7 @@ async fn delete(
 /// outbox, and the subscriber's session is ended so that it reconnects as it now should. Doing
 /// what is already done changes nothing. Admins only.
 #[utoipa::path(post, path = "/api/v2/subscriptions/{id}/{action}", tag = "subscriptions",
-    params(("id" = i64, Path), ("action" = SubscriptionAction, Path)),
+    params(("id" = i64, Path), ("action" = inline(SubscriptionAction), Path)),
     security(("bearer" = []), ("cookie" = [])),
     responses((status = 200, body = Subscription), (status = 400, body = ErrorBody),
                (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
