@@ -36,6 +36,7 @@ const AGUS = { email: 'agus@example.com', password: 'agus12345', name: 'Agus Wij
 const ADMIN_NAV = [
   ['/admin', 'Dasbor'],
   ['/admin/customers', 'Pelanggan'],
+  ['/admin/subscriptions', 'Langganan'],
   ['/admin/routers', 'Router'],
   ['/admin/plans', 'Paket'],
   ['/admin/vouchers', 'Voucher'],
