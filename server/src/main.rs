@@ -108,17 +108,9 @@ async fn run(cli: Cli) -> Result<()> {
                     );
                 }
                 // The demo subscribers' first invoices, as the hourly run would issue them.
-                let today = chrono::Utc::now()
-                    .with_timezone(&services.config.timezone)
-                    .date_naive();
-                billing::subscribers::invoice_run::run(
-                    &services.pool,
-                    today,
-                    billing::subscribers::invoices::Issuing::from_config(&services.config),
-                    billing::subscribers::invoice_run::RunSettings::from_config(&services.config),
-                    billing::core::audit::Actor::System,
-                )
-                .await?;
+                services
+                    .invoice_run(services.today(), billing::core::audit::Actor::System)
+                    .await?;
             }
             println!("demo data loaded; logins (username / password):");
             for login in billing::ops::demo::logins() {
@@ -132,21 +124,11 @@ async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::InvoiceRun { date } => {
-            use billing::subscribers::invoice_run::{self, RunSettings};
             let services = Services::start(config).await?;
-            let today = date.unwrap_or_else(|| {
-                chrono::Utc::now()
-                    .with_timezone(&services.config.timezone)
-                    .date_naive()
-            });
-            let outcome = invoice_run::run(
-                &services.pool,
-                today,
-                billing::subscribers::invoices::Issuing::from_config(&services.config),
-                RunSettings::from_config(&services.config),
-                billing::core::audit::Actor::System,
-            )
-            .await?;
+            let today = date.unwrap_or_else(|| services.today());
+            let outcome = services
+                .invoice_run(today, billing::core::audit::Actor::System)
+                .await?;
             println!(
                 "invoice run for {today}: {} created, {} skipped",
                 outcome.created, outcome.skipped

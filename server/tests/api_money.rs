@@ -261,21 +261,6 @@ async fn a_customer_reaches_no_customer_or_invoice_route(pool: PgPool) {
     assert_eq!(found.body["customers"][0]["id"], budi, "{}", found.text);
 }
 
-/// Calls a server function of the web interface as its page does (a form post), with a session
-/// cookie.
-async fn call(app: &TestApp, path: &str, cookie: &str, form: &str) -> support::Response {
-    let request = axum::http::Request::post(path.to_owned())
-        .header(
-            axum::http::header::CONTENT_TYPE,
-            "application/x-www-form-urlencoded",
-        )
-        .header(axum::http::header::ACCEPT, "application/json")
-        .header(axum::http::header::COOKIE, cookie)
-        .body(axum::body::Body::from(form.to_owned()))
-        .unwrap();
-    app.send(request).await
-}
-
 #[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
 async fn a_customer_reads_only_their_own_papers_through_the_server_functions(pool: PgPool) {
     use leptos::server_fn::ServerFn;
@@ -326,7 +311,7 @@ async fn a_customer_reads_only_their_own_papers_through_the_server_functions(poo
         .expect("a cookie session");
 
     // Her own invoice prints.
-    let own = call(
+    let own = support::server_function(
         &app,
         app::pages::print::PrintedInvoice::PATH,
         &siti,
@@ -359,7 +344,7 @@ async fn a_customer_reads_only_their_own_papers_through_the_server_functions(poo
             "status=&period=&overdue=false".to_owned(),
         ),
     ] {
-        let refused = call(&app, path, &siti, &form).await;
+        let refused = support::server_function(&app, path, &siti, &form).await;
         assert!(
             refused.status.is_client_error(),
             "{path}: {} {}",
@@ -370,7 +355,8 @@ async fn a_customer_reads_only_their_own_papers_through_the_server_functions(poo
     }
 
     // Her portal lists her invoice only.
-    let mine = call(&app, app::pages::portal::MyInvoices::PATH, &siti, "").await;
+    let mine =
+        support::server_function(&app, app::pages::portal::MyInvoices::PATH, &siti, "").await;
     assert_eq!(mine.status, StatusCode::OK, "{}", mine.text);
     assert!(mine.text.contains("Siti's line"), "{}", mine.text);
     assert!(!mine.text.contains("Budi"), "{}", mine.text);
@@ -402,7 +388,7 @@ async fn a_new_portal_password_ends_the_customers_sessions(pool: PgPool) {
     assert_eq!(me(Auth::Cookie(&siti_cookie)).await.status, StatusCode::OK);
 
     // Too short: refused, nothing changes.
-    let short = call(
+    let short = support::server_function(
         &app,
         app::pages::customers::SetPortalPassword::PATH,
         &admin,
@@ -413,7 +399,7 @@ async fn a_new_portal_password_ends_the_customers_sessions(pool: PgPool) {
     assert!(short.text.contains("password_too_short"), "{}", short.text);
     assert_eq!(me(Auth::Cookie(&siti_cookie)).await.status, StatusCode::OK);
 
-    let set = call(
+    let set = support::server_function(
         &app,
         app::pages::customers::SetPortalPassword::PATH,
         &admin,

@@ -255,20 +255,6 @@ async fn a_routers_secrets_are_previewed_then_imported_once(pool: PgPool) {
     assert_eq!(listed.body["subscriptions"].as_array().unwrap().len(), 2);
 }
 
-/// A server function called with a session cookie, as the browser's forms do.
-async fn call(app: &TestApp, path: &str, cookie: &str, form: &str) -> support::Response {
-    let request = axum::http::Request::post(path.to_owned())
-        .header(
-            axum::http::header::CONTENT_TYPE,
-            "application/x-www-form-urlencoded",
-        )
-        .header(axum::http::header::ACCEPT, "application/json")
-        .header(axum::http::header::COOKIE, cookie)
-        .body(axum::body::Body::from(form.to_owned()))
-        .unwrap();
-    app.send(request).await
-}
-
 #[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
 async fn a_customer_sees_only_their_own_subscriptions(pool: PgPool) {
     use app::pages::subscriptions::server::{
@@ -326,7 +312,7 @@ async fn a_customer_sees_only_their_own_subscriptions(pool: PgPool) {
         .session_cookie()
         .expect("a cookie session");
 
-    let mine = call(&app, MySubscriptions::PATH, &cookie, "").await;
+    let mine = support::server_function(&app, MySubscriptions::PATH, &cookie, "").await;
     assert_eq!(mine.status, StatusCode::OK, "{}", mine.text);
     assert!(mine.text.contains("siti-rumah"), "{}", mine.text);
     assert!(!mine.text.contains("budi"), "{}", mine.text);
@@ -338,7 +324,7 @@ async fn a_customer_sees_only_their_own_subscriptions(pool: PgPool) {
             format!("subscription_id={}&action=suspend", ids[1]),
         ),
     ] {
-        let refused = call(&app, path, &cookie, &form).await;
+        let refused = support::server_function(&app, path, &cookie, &form).await;
         assert!(
             refused.status.is_client_error(),
             "{path}: {} {}",

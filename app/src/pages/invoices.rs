@@ -84,21 +84,11 @@ pub async fn invoice_book(
 #[server(prefix = "/rpc")]
 pub async fn run_invoices() -> Result<domain::model::invoices::InvoiceRunOutcome, AppError> {
     use crate::auth::ssr::{require, services};
-    use billing::subscribers::invoice_run::{self, RunSettings};
-    use billing::subscribers::invoices::Issuing;
     let caller = require(&[domain::Role::Admin]).await?;
     let services = services()?;
-    let today = chrono::Utc::now()
-        .with_timezone(&services.config.timezone)
-        .date_naive();
-    Ok(invoice_run::run(
-        &services.pool,
-        today,
-        Issuing::from_config(&services.config),
-        RunSettings::from_config(&services.config),
-        caller.principal.actor(),
-    )
-    .await?)
+    Ok(services
+        .invoice_run(services.today(), caller.principal.actor())
+        .await?)
 }
 
 /// Runs the monthly invoice run by hand and says what it did.

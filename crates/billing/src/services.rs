@@ -147,6 +147,31 @@ impl Services {
         Ok(report)
     }
 
+    /// Today, in the business's time zone (`timezone`): the day invoices, periods and reports
+    /// count in.
+    pub fn today(&self) -> chrono::NaiveDate {
+        chrono::Utc::now()
+            .with_timezone(&self.config.timezone)
+            .date_naive()
+    }
+
+    /// The monthly invoice run as the configuration says (`invoices.*`), as on `today`.
+    pub async fn invoice_run(
+        &self,
+        today: chrono::NaiveDate,
+        actor: crate::core::audit::Actor,
+    ) -> Result<domain::model::invoices::InvoiceRunOutcome, crate::subscribers::error::MoneyError>
+    {
+        crate::subscribers::invoice_run::run(
+            &self.pool,
+            today,
+            crate::subscribers::invoices::Issuing::from_config(&self.config),
+            crate::subscribers::invoice_run::RunSettings::from_config(&self.config),
+            actor,
+        )
+        .await
+    }
+
     /// Database and Redis (critical), then every router (non-critical), from cached probes
     /// (see [`HealthMonitor`]).
     pub async fn health(&self) -> health::HealthReport {

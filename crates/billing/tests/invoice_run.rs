@@ -7,12 +7,11 @@ mod support;
 use billing::Services;
 use billing::core::audit::Actor;
 use billing::hotspot::plans;
-use billing::subscribers::customers;
 use billing::subscribers::invoice_run::{self, RunSettings};
 use billing::subscribers::invoices::{self, Issuing};
 use chrono::{Datelike, NaiveDate};
 use domain::Rupiah;
-use domain::model::customers::{AdjustmentInput, CustomerInput};
+use domain::model::customers::AdjustmentInput;
 use domain::model::invoices::{Invoice, InvoiceStatus, LineKind};
 use domain::model::plans::{PlanInput, PlanKind};
 use domain::model::subscriptions::{SubscriptionAction, SubscriptionInput};
@@ -77,21 +76,7 @@ async fn setup(pool: &PgPool) -> Setup {
 }
 
 async fn customer(pool: &PgPool, n: u32) -> i64 {
-    customers::create(
-        pool,
-        CustomerInput {
-            name: format!("Pelanggan {n}"),
-            whatsapp: format!("0812{n:08}"),
-            email: None,
-            address: None,
-            notes: None,
-            status: None,
-        },
-        ADMIN,
-    )
-    .await
-    .unwrap()
-    .id
+    support::customer(pool, &format!("Pelanggan {n}"), &format!("0812{n:08}")).await
 }
 
 async fn subscribe(s: &Setup, customer_id: i64, plan_id: i64, start: NaiveDate, day: i16) -> i64 {

@@ -4,16 +4,15 @@
 
 mod support;
 
-use support::{drain, register_router, services, simulator, skip_backoff};
+use support::{customer, drain, register_router, services, simulator, skip_backoff};
 
 use billing::Services;
 use billing::core::audit::Actor;
 use billing::hotspot::plans;
 use billing::subscribers::invoices::{self, Charge, Issuing, NewInvoice};
+use billing::subscribers::payments;
 use billing::subscribers::subscriptions::{self, SubscriptionError};
-use billing::subscribers::{customers, payments};
 use chrono::NaiveDate;
-use domain::model::customers::CustomerInput;
 use domain::model::invoices::{PaymentInput, PaymentMethod};
 use domain::model::plans::{PlanInput, PlanKind};
 use domain::model::subscriptions::{ImportRequest, SubscriptionAction, SubscriptionInput};
@@ -39,24 +38,6 @@ async fn pppoe_plan(pool: &PgPool, router_id: i64, name: &str, profile: &str, ra
             profile: profile.into(),
             rate_limit: Some(rate.into()),
             ..PlanInput::default()
-        },
-        ADMIN,
-    )
-    .await
-    .unwrap()
-    .id
-}
-
-async fn customer(pool: &PgPool, name: &str, whatsapp: &str) -> i64 {
-    customers::create(
-        pool,
-        CustomerInput {
-            name: name.into(),
-            whatsapp: whatsapp.into(),
-            email: None,
-            address: None,
-            notes: None,
-            status: None,
         },
         ADMIN,
     )

@@ -209,21 +209,7 @@ async fn invoice_run(
     caller: AuthUser,
     ApiJson(body): ApiJson<InvoiceRunRequest>,
 ) -> Result<axum::Json<InvoiceRunOutcome>, ApiError> {
-    use billing::subscribers::invoice_run::{self, RunSettings};
     let actor = caller.require(&[Role::Admin])?.principal.actor();
-    let today = body.date.unwrap_or_else(|| {
-        chrono::Utc::now()
-            .with_timezone(&services.config.timezone)
-            .date_naive()
-    });
-    Ok(axum::Json(
-        invoice_run::run(
-            &services.pool,
-            today,
-            invoices::Issuing::from_config(&services.config),
-            RunSettings::from_config(&services.config),
-            actor,
-        )
-        .await?,
-    ))
+    let today = body.date.unwrap_or_else(|| services.today());
+    Ok(axum::Json(services.invoice_run(today, actor).await?))
 }

@@ -31,12 +31,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(import_preview, import))
 }
 
-fn today(services: &Services) -> chrono::NaiveDate {
-    chrono::Utc::now()
-        .with_timezone(&services.config.timezone)
-        .date_naive()
-}
-
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct SubscriptionQuery {
@@ -89,7 +83,7 @@ async fn create(
     let actor = caller.require(&[Role::Admin])?.principal.actor();
     let created = services
         .subscriptions
-        .create(body, today(&services), actor)
+        .create(body, services.today(), actor)
         .await?;
     Ok((StatusCode::CREATED, axum::Json(created)))
 }
@@ -129,7 +123,7 @@ async fn change_plan(
     Ok(axum::Json(
         services
             .subscriptions
-            .change_plan(id, body.plan_id, today(&services), actor)
+            .change_plan(id, body.plan_id, services.today(), actor)
             .await?,
     ))
 }
@@ -275,7 +269,7 @@ async fn import(
     Ok(axum::Json(
         services
             .subscriptions
-            .import(id, body, today(&services), actor)
+            .import(id, body, services.today(), actor)
             .await?,
     ))
 }

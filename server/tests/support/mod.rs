@@ -258,3 +258,18 @@ pub async fn create_plan(
     );
     plan.body["id"].as_i64().unwrap()
 }
+
+/// Calls a server function of the web interface at `path` with a session `cookie`, as the
+/// browser's forms post them.
+pub async fn server_function(app: &TestApp, path: &str, cookie: &str, form: &str) -> Response {
+    let request = axum::http::Request::post(path.to_owned())
+        .header(
+            axum::http::header::CONTENT_TYPE,
+            "application/x-www-form-urlencoded",
+        )
+        .header(axum::http::header::ACCEPT, "application/json")
+        .header(axum::http::header::COOKIE, cookie)
+        .body(axum::body::Body::from(form.to_owned()))
+        .unwrap();
+    app.send(request).await
+}

@@ -48,10 +48,7 @@ pub struct RouterPppoeView {
 
 #[cfg(feature = "ssr")]
 fn today() -> Result<chrono::NaiveDate, AppError> {
-    let services = crate::auth::ssr::services()?;
-    Ok(chrono::Utc::now()
-        .with_timezone(&services.config.timezone)
-        .date_naive())
+    Ok(crate::auth::ssr::services()?.today())
 }
 
 #[cfg(feature = "ssr")]
@@ -75,23 +72,33 @@ async fn pppoe_plans(services: &billing::Services) -> Result<Vec<PlanChoice>, Ap
         .collect())
 }
 
-/// A customer's subscriptions and the PPPoE plans on offer. Admins and cashiers.
-#[server(prefix = "/rpc")]
-pub async fn customer_subscriptions(customer_id: i64) -> Result<SubscriptionsOfCustomer, AppError> {
-    use crate::auth::ssr::{require, services};
+/// A customer's subscriptions (at most 50; without passwords).
+#[cfg(feature = "ssr")]
+async fn of_customer(
+    services: &billing::Services,
+    customer_id: i64,
+) -> Result<Vec<Subscription>, AppError> {
     use billing::subscribers::subscriptions::SubscriptionFilter;
-    let caller = require(&[domain::Role::Admin, domain::Role::Staff]).await?;
-    let services = services()?;
-    let page = services
+    Ok(services
         .subscriptions
         .list(&SubscriptionFilter {
             customer_id: Some(customer_id),
             limit: 50,
             ..Default::default()
         })
-        .await?;
-    let mut subscriptions = Vec::with_capacity(page.subscriptions.len());
-    for s in page.subscriptions {
+        .await?
+        .subscriptions)
+}
+
+/// A customer's subscriptions and the PPPoE plans on offer. Admins and cashiers.
+#[server(prefix = "/rpc")]
+pub async fn customer_subscriptions(customer_id: i64) -> Result<SubscriptionsOfCustomer, AppError> {
+    use crate::auth::ssr::{require, services};
+    let caller = require(&[domain::Role::Admin, domain::Role::Staff]).await?;
+    let services = services()?;
+    let listed = of_customer(&services, customer_id).await?;
+    let mut subscriptions = Vec::with_capacity(listed.len());
+    for s in listed {
         // One at a time, with its password (a customer has a few).
         subscriptions.push(services.subscriptions.get(s.id).await?);
     }
@@ -107,18 +114,10 @@ pub async fn customer_subscriptions(customer_id: i64) -> Result<SubscriptionsOfC
 #[server(prefix = "/rpc")]
 pub async fn customer_sessions(customer_id: i64) -> Result<Vec<PppSession>, AppError> {
     use crate::auth::ssr::{require, services};
-    use billing::subscribers::subscriptions::SubscriptionFilter;
     require(&[domain::Role::Admin, domain::Role::Staff]).await?;
     let services = services()?;
-    let page = services
-        .subscriptions
-        .list(&SubscriptionFilter {
-            customer_id: Some(customer_id),
-            limit: 50,
-            ..Default::default()
-        })
-        .await?;
-    Ok(services.subscriptions.sessions(&page.subscriptions).await)
+    let listed = of_customer(&services, customer_id).await?;
+    Ok(services.subscriptions.sessions(&listed).await)
 }
 
 /// Subscribes the customer to a PPPoE plan; empty username or password are generated, an

@@ -274,9 +274,7 @@ async fn seed_subscribers(
             .into_iter()
             .map(|r| (r.id, r.name))
             .collect();
-    let today = chrono::Utc::now()
-        .with_timezone(&services.config.timezone)
-        .date_naive();
+    let today = services.today();
     for (n, (customer_id, _)) in customers.iter().enumerate() {
         let subscription = services
             .subscriptions

@@ -117,12 +117,9 @@ pub async fn reconcile_tick(services: &Services) -> Result<TickSummary, sqlx::Er
 /// rather than once a day lets a server that was down catch up); secrets left pending by a sync
 /// that gave up are queued again.
 pub async fn isolation_tick(services: &Services) -> Result<TickSummary, sqlx::Error> {
-    let today = chrono::Utc::now()
-        .with_timezone(&services.config.timezone)
-        .date_naive();
     let isolated = crate::subscribers::subscriptions::isolate_overdue(
         &services.pool,
-        today,
+        services.today(),
         services.config.invoices.isolation_grace_days,
     )
     .await?;
@@ -140,19 +137,9 @@ pub async fn isolation_tick(services: &Services) -> Result<TickSummary, sqlx::Er
 /// subscription is invoiced once per period however often it runs; running it each hour lets a
 /// server that was down catch up.
 pub async fn invoice_run_tick(services: &Services) -> Result<TickSummary, sqlx::Error> {
-    use crate::subscribers::invoice_run::{self, RunSettings};
-    use crate::subscribers::invoices::Issuing;
-    let today = chrono::Utc::now()
-        .with_timezone(&services.config.timezone)
-        .date_naive();
-    match invoice_run::run(
-        &services.pool,
-        today,
-        Issuing::from_config(&services.config),
-        RunSettings::from_config(&services.config),
-        crate::core::audit::Actor::System,
-    )
-    .await
+    match services
+        .invoice_run(services.today(), crate::core::audit::Actor::System)
+        .await
     {
         Ok(outcome) if outcome.created > 0 => {
             tracing::info!(

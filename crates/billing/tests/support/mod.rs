@@ -120,3 +120,22 @@ pub fn batch(plan_id: i64, quantity: u32) -> BatchInput {
         comment: None,
     }
 }
+
+/// A customer with this name and WhatsApp number (any usual form), made by an admin.
+pub async fn customer(pool: &PgPool, name: &str, whatsapp: &str) -> i64 {
+    billing::subscribers::customers::create(
+        pool,
+        domain::model::customers::CustomerInput {
+            name: name.into(),
+            whatsapp: whatsapp.into(),
+            email: None,
+            address: None,
+            notes: None,
+            status: None,
+        },
+        billing::core::audit::Actor::System,
+    )
+    .await
+    .unwrap()
+    .id
+}
