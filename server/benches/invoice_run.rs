@@ -14,7 +14,7 @@ use billing::subscribers::invoices::Issuing;
 use chrono::NaiveDate;
 use serde_json::json;
 use std::time::{Duration, Instant};
-use support::{TempDatabase, call, setup, site};
+use support::{TempDatabase, call, report_median, setup, site};
 
 const SUBSCRIPTIONS: i64 = 100_000;
 const SETTINGS: RunSettings = RunSettings {
@@ -39,22 +39,6 @@ async fn reset(pool: &sqlx::PgPool) {
     ] {
         sqlx::query(statement).execute(pool).await.unwrap();
     }
-}
-
-fn report(name: &str, target: Duration, mut samples: Vec<Duration>) -> bool {
-    samples.sort();
-    let median = samples[samples.len() / 2];
-    let met = median <= target;
-    println!(
-        "{name:<64} median {:>8.1} ms  min {:>8.1} ms  max {:>8.1} ms  ({} runs; target ≤ {} ms) {}",
-        median.as_secs_f64() * 1e3,
-        samples[0].as_secs_f64() * 1e3,
-        samples[samples.len() - 1].as_secs_f64() * 1e3,
-        samples.len(),
-        target.as_millis(),
-        if met { "OK" } else { "MISSED" }
-    );
-    met
 }
 
 #[tokio::main]
@@ -121,12 +105,12 @@ async fn main() {
     .await
     .unwrap();
     assert_eq!(ledger_sum, balances, "the ledger moved the balances");
-    let mut met = report(
+    let mut met = report_median(
         "invoice run over 100,000 subscriptions, all due",
         Duration::from_secs(10),
         first,
     );
-    met &= report(
+    met &= report_median(
         "the same run again (nothing to do)",
         Duration::from_secs(2),
         second,

@@ -12,7 +12,7 @@ use billing::hotspot::activation;
 use domain::ExpiredAction;
 use serde_json::json;
 use std::time::{Duration, Instant};
-use support::{Bench, Site, TempDatabase, call, get, setup, site};
+use support::{Bench, Site, TempDatabase, call, get, report_median, setup, site};
 
 const LATENCY: Duration = Duration::from_millis(20);
 
@@ -99,29 +99,12 @@ async fn voucher_list_at_100k(bench: &Bench, site: &Site) -> bool {
             let rows = rows.as_array().expect("a list of vouchers");
             assert_eq!(rows.len(), 50, "{name}: a full first page");
         }
-        met &= report(
+        met &= report_median(
             &format!("GET /api/v2/vouchers at 100,000 vouchers: {name}"),
             Duration::from_millis(50),
             samples,
         );
     }
-    met
-}
-
-/// Prints one line of figures; false when the median misses `target`.
-fn report(name: &str, target: Duration, mut samples: Vec<Duration>) -> bool {
-    samples.sort();
-    let median = samples[samples.len() / 2];
-    let met = median <= target;
-    println!(
-        "{name:<64} median {:>8.1} ms  min {:>8.1} ms  max {:>8.1} ms  ({} runs; target ≤ {} ms) {}",
-        median.as_secs_f64() * 1e3,
-        samples[0].as_secs_f64() * 1e3,
-        samples[samples.len() - 1].as_secs_f64() * 1e3,
-        samples.len(),
-        target.as_millis(),
-        if met { "OK" } else { "MISSED" }
-    );
     met
 }
 
@@ -136,7 +119,7 @@ async fn main() {
         batch_end_to_end(&bench, &site, 10).await;
         samples.push(batch_end_to_end(&bench, &site, 1_000).await);
     }
-    let mut met = report(
+    let mut met = report_median(
         "batch of 1,000: API → database → router (20 ms latency)",
         Duration::from_secs(2),
         samples,
@@ -148,7 +131,7 @@ async fn main() {
         batch_end_to_end(&bench, &site, 10).await;
         samples.push(batch_end_to_end(&bench, &site, 10_000).await);
     }
-    met &= report(
+    met &= report_median(
         "batch of 10,000: API → database → router (20 ms latency)",
         Duration::from_secs(10),
         samples,
@@ -182,7 +165,7 @@ async fn main() {
         samples.push(started.elapsed());
         assert_eq!(outcome.matched, 20_000);
     }
-    met &= report(
+    met &= report_median(
         "activation cycle over 20,000 router users (20 ms latency)",
         Duration::from_millis(300),
         samples,

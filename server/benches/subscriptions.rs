@@ -12,7 +12,7 @@ mod support;
 use futures::StreamExt;
 use serde_json::json;
 use std::time::{Duration, Instant};
-use support::{Bench, Site, TempDatabase, call, drain, setup, site};
+use support::{Bench, Site, TempDatabase, call, drain, report_median, setup, site};
 
 const LATENCY: Duration = Duration::from_millis(20);
 const SUBSCRIPTIONS: usize = 1_000;
@@ -128,22 +128,6 @@ async fn import_secrets(bench: &Bench, site: &Site, run: usize, count: usize) ->
     elapsed
 }
 
-fn report(name: &str, target: Duration, mut samples: Vec<Duration>) -> bool {
-    samples.sort();
-    let median = samples[samples.len() / 2];
-    let met = median <= target;
-    println!(
-        "{name:<64} median {:>8.1} ms  min {:>8.1} ms  max {:>8.1} ms  ({} runs; target ≤ {} ms) {}",
-        median.as_secs_f64() * 1e3,
-        samples[0].as_secs_f64() * 1e3,
-        samples[samples.len() - 1].as_secs_f64() * 1e3,
-        samples.len(),
-        target.as_millis(),
-        if met { "OK" } else { "MISSED" }
-    );
-    met
-}
-
 #[tokio::main]
 async fn main() {
     let database = TempDatabase::create().await;
@@ -158,7 +142,7 @@ async fn main() {
         let customers = customers(&bench, run * 2 + 1, SUBSCRIPTIONS).await;
         samples.push(subscriptions_end_to_end(&bench, &site, plan_id, &customers).await);
     }
-    let mut met = report(
+    let mut met = report_median(
         "1,000 subscriptions: API → database → router (20 ms latency)",
         Duration::from_secs(2),
         samples,
@@ -170,7 +154,7 @@ async fn main() {
         pppoe_plan(&bench, &site).await;
         samples.push(import_secrets(&bench, &site, run, SUBSCRIPTIONS).await);
     }
-    met &= report(
+    met &= report_median(
         "import of 1,000 secrets from a router (20 ms latency)",
         Duration::from_secs(5),
         samples,

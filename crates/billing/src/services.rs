@@ -122,7 +122,9 @@ impl Services {
                 routers: self.routers.clone(),
             },
             secrets: SecretJobs {
-                subscriptions: self.subscriptions.clone(),
+                pool: self.pool.clone(),
+                routers: self.routers.clone(),
+                secrets: self.subscriptions.secret_box().clone(),
             },
         }
     }
@@ -141,7 +143,7 @@ impl Services {
         )
         .await?;
         let secrets =
-            crate::subscribers::secrets::reconcile(&self.subscriptions, router_id).await?;
+            crate::subscribers::secrets::reconcile(&self.pool, &self.routers, router_id).await?;
         report.secrets_recreated = secrets.recreated;
         report.secrets_drifted = secrets.drifted;
         Ok(report)

@@ -215,3 +215,21 @@ pub async fn drain(services: &Services) {
         > 0
     {}
 }
+
+/// Prints one line of figures (median, min, max of `samples`); false when the median misses
+/// `target`.
+pub fn report_median(name: &str, target: Duration, mut samples: Vec<Duration>) -> bool {
+    samples.sort();
+    let median = samples[samples.len() / 2];
+    let met = median <= target;
+    println!(
+        "{name:<64} median {:>8.1} ms  min {:>8.1} ms  max {:>8.1} ms  ({} runs; target ≤ {} ms) {}",
+        median.as_secs_f64() * 1e3,
+        samples[0].as_secs_f64() * 1e3,
+        samples[samples.len() - 1].as_secs_f64() * 1e3,
+        samples.len(),
+        target.as_millis(),
+        if met { "OK" } else { "MISSED" }
+    );
+    met
+}

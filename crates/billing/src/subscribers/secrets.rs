@@ -6,19 +6,25 @@
 //! early. A secret is ours when it carries our comment (`mb:subscription=<id>`) or was imported;
 //! any other secret is never touched.
 
+use crate::core::crypto::SecretBox;
 use crate::outbox::{self, JobError, JobHandler, OutboxJob};
-use crate::subscribers::subscriptions::SubscriptionService;
+use crate::routers::RouterService;
 use domain::SubscriptionStatus;
 use futures::future::BoxFuture;
 use routeros::{NewPppSecret, PppSecret, PppSecretChanges};
 use serde::{Deserialize, Serialize};
-use sqlx::PgConnection;
+use sqlx::{PgConnection, PgPool};
 use std::collections::HashMap;
 
 /// Every secret we create carries a comment starting with this.
 pub const SECRET_MARKER: &str = "mb:subscription=";
 /// Subscriptions one sync takes at a time.
 const SYNC_CHUNK: i64 = 2_000;
+
+/// The record a subscription's PPPoE password is sealed for (AES-GCM associated data).
+pub(crate) fn password_owner(id: i64) -> Vec<u8> {
+    format!("subscription:{id}").into_bytes()
+}
 
 /// The comment that marks a secret as a subscription's.
 pub fn secret_comment(subscription_id: i64) -> String {
@@ -72,7 +78,10 @@ pub async fn queue_sync(conn: &mut PgConnection, router_id: i64) -> Result<(), s
 /// Runs [`SecretJob`]s against the routers.
 #[derive(Clone, Debug)]
 pub struct SecretJobs {
-    pub subscriptions: SubscriptionService,
+    pub pool: PgPool,
+    pub routers: RouterService,
+    /// Opens the subscriptions' sealed passwords.
+    pub secrets: SecretBox,
 }
 
 impl JobHandler for SecretJobs {
@@ -85,7 +94,7 @@ impl JobHandler for SecretJobs {
         Box::pin(async move {
             match outbox::decode::<SecretJob>(payload)? {
                 SecretJob::SyncPppSecrets {} => loop {
-                    if sync_secrets(&self.subscriptions, router_id).await? < SYNC_CHUNK as usize {
+                    if sync_secrets(self, router_id).await? < SYNC_CHUNK as usize {
                         return Ok(());
                     }
                 },
@@ -94,14 +103,7 @@ impl JobHandler for SecretJobs {
                     name,
                     imported,
                 } => {
-                    remove_secret(
-                        &self.subscriptions,
-                        router_id,
-                        subscription_id,
-                        &name,
-                        imported,
-                    )
-                    .await
+                    remove_secret(&self.routers, router_id, subscription_id, &name, imported).await
                 }
             }
         })
@@ -149,8 +151,8 @@ impl Wanted {
 
 /// Reads the router's pending subscriptions (a chunk) and makes its secrets match. Returns how
 /// many were read.
-async fn sync_secrets(service: &SubscriptionService, router_id: i64) -> Result<usize, JobError> {
-    let pool = service.pool();
+async fn sync_secrets(jobs: &SecretJobs, router_id: i64) -> Result<usize, JobError> {
+    let pool = &jobs.pool;
     let rows = sqlx::query!(
         r#"SELECT s.id, s.version, s.pppoe_username, s.pppoe_password_sealed,
                   s.status AS "status: SubscriptionStatus", s.origin, s.kick_pending,
@@ -174,7 +176,10 @@ async fn sync_secrets(service: &SubscriptionService, router_id: i64) -> Result<u
     let mut wanted = Vec::with_capacity(rows.len());
     let mut unreadable = Vec::new();
     for r in rows {
-        let Ok(password) = service.open_password(r.id, &r.pppoe_password_sealed) else {
+        let Ok(password) = jobs
+            .secrets
+            .open(&r.pppoe_password_sealed, &password_owner(r.id))
+        else {
             unreadable.push(r.id);
             continue;
         };
@@ -206,7 +211,7 @@ async fn sync_secrets(service: &SubscriptionService, router_id: i64) -> Result<u
             "the stored password cannot be opened (wrong encryption key?)",
         );
     }
-    let client = service.routers().client(router_id).await?;
+    let client = jobs.routers.client(router_id).await?;
     let menu = client.ppp_secrets();
     let on_router = menu
         .print(
@@ -317,7 +322,7 @@ impl Outcome {
         self.failed_errors.push(error.to_owned());
     }
 
-    async fn record(&self, pool: &sqlx::PgPool) -> Result<(), sqlx::Error> {
+    async fn record(&self, pool: &PgPool) -> Result<(), sqlx::Error> {
         sqlx::query!(
             "UPDATE subscriptions s SET router_state = 'synced', router_error = NULL,
                     kick_pending = FALSE, updated_at = now()
@@ -344,13 +349,13 @@ impl Outcome {
 }
 
 async fn remove_secret(
-    service: &SubscriptionService,
+    routers: &RouterService,
     router_id: i64,
     subscription_id: i64,
     name: &str,
     imported: bool,
 ) -> Result<(), JobError> {
-    let client = service.routers().client(router_id).await?;
+    let client = routers.client(router_id).await?;
     let menu = client.ppp_secrets();
     if let Some(secret) = menu.find_by_name(name).await?
         && (imported || secret.comment.as_deref() == Some(secret_comment(subscription_id).as_str()))
@@ -386,10 +391,10 @@ pub struct SecretReconcile {
 /// one changed by hand is reported (`drifted`, with what differs); secrets that are not ours are
 /// never touched.
 pub async fn reconcile(
-    service: &SubscriptionService,
+    pool: &PgPool,
+    routers: &RouterService,
     router_id: i64,
 ) -> Result<SecretReconcile, crate::routers::RouterError> {
-    let pool = service.pool();
     let rows = sqlx::query!(
         r#"SELECT s.id, s.pppoe_username, s.status AS "status: SubscriptionStatus", s.origin,
                   pp.name AS "plan_profile?", r.isolation_profile
@@ -402,7 +407,7 @@ pub async fn reconcile(
     )
     .fetch_all(pool)
     .await?;
-    let client = service.routers().client(router_id).await?;
+    let client = routers.client(router_id).await?;
     let on_router = client
         .ppp_secrets()
         .print(
@@ -486,7 +491,7 @@ pub async fn reconcile(
 
 /// Queues a sync for every router with pending subscriptions and no sync waiting (a sync that
 /// used up its attempts while the router was down for long). The daily run calls it.
-pub async fn requeue_stranded(pool: &sqlx::PgPool) -> Result<u64, sqlx::Error> {
+pub async fn requeue_stranded(pool: &PgPool) -> Result<u64, sqlx::Error> {
     let routers = sqlx::query_scalar!(
         "SELECT DISTINCT s.router_id AS \"router_id!\" FROM subscriptions s
          WHERE s.router_state = 'pending'

@@ -8,7 +8,7 @@
 use crate::core::audit::{self, Actor};
 use crate::core::crypto::SecretBox;
 use crate::routers::RouterService;
-use crate::subscribers::secrets;
+use crate::subscribers::secrets::{self, password_owner};
 use chrono::{Datelike, NaiveDate};
 use domain::model::subscriptions::{
     PppSession, Subscription, SubscriptionAction, SubscriptionInput, SubscriptionPage,
@@ -91,11 +91,6 @@ impl Explain for SubscriptionError {
 
 fn invalid(field: &'static str, code: ErrorCode, message: &str) -> SubscriptionError {
     SubscriptionError::Invalid(FieldError::new(field, code, message))
-}
-
-/// The record a subscription's password is sealed for.
-fn password_owner(id: i64) -> Vec<u8> {
-    format!("subscription:{id}").into_bytes()
 }
 
 /// A PPPoE username as we make or accept them: 1–64 of `A-Z a-z 0-9 . _ - @`.
@@ -829,14 +824,9 @@ impl SubscriptionService {
         self.secrets.seal(password, &password_owner(id))
     }
 
-    pub(crate) fn open_password(
-        &self,
-        id: i64,
-        sealed: &[u8],
-    ) -> Result<String, SubscriptionError> {
-        self.secrets
-            .open(sealed, &password_owner(id))
-            .map_err(|_| SubscriptionError::Sealed)
+    /// What seals and opens the subscriptions' passwords (the router outbox's jobs open them).
+    pub fn secret_box(&self) -> &SecretBox {
+        &self.secrets
     }
 
     pub(crate) fn pool(&self) -> &PgPool {
