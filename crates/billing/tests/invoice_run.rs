@@ -384,6 +384,13 @@ async fn closed_and_suspended_subscriptions_are_not_billed_isolated_ones_are(poo
         .await
         .unwrap();
     assert_eq!(run(&pool, d(2026, 12, 26)).await, (1, 1));
+    // A plan whose price is not set yet (Rp 0, as the import makes them) is not billed.
+    sqlx::query("UPDATE plans SET price = 0 WHERE id = $1")
+        .bind(s.plan_150)
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert_eq!(run(&pool, d(2027, 1, 26)).await, (0, 2));
 }
 
 #[sqlx::test(migrator = "billing::core::db::MIGRATOR")]

@@ -198,7 +198,8 @@ async fn reverse(
 /// next period once that period starts within `invoices.run_days_ahead` days (prorated for a
 /// first period that starts mid-period; with the lines a change of plan left), the balance
 /// applied as on every invoice. Each subscription is invoiced once per period however often
-/// this runs. `date` runs it as on another day (e.g. to catch up). Admins only.
+/// this runs. Subscriptions of closed customers, and of plans whose price is still 0, are left
+/// out (`skipped`). `date` runs it as on another day (e.g. to catch up). Admins only.
 #[utoipa::path(post, path = "/api/v2/invoices/run", tag = "invoices", request_body = InvoiceRunRequest,
     security(("bearer" = []), ("cookie" = [])),
     responses((status = 200, body = InvoiceRunOutcome), (status = 400, body = ErrorBody),

@@ -164,7 +164,9 @@ async fn run_pass(
     let mut skipped = 0;
     for d in &due {
         let customer = customers.get_mut(&d.customer_id).expect("locked above");
-        if customer.closed {
+        // A plan at Rp 0 is a price not set yet (the import makes such plans): billing it would
+        // close its periods for nothing.
+        if customer.closed || d.price == 0 {
             skipped += 1;
             continue;
         }

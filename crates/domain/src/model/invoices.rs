@@ -318,6 +318,7 @@ pub struct InvoiceRunRequest {
 pub struct InvoiceRunOutcome {
     /// Invoices issued.
     pub created: u64,
-    /// Subscriptions due but not billed (their customer is closed).
+    /// Subscriptions due but not billed: their customer is closed, or their plan's price is 0
+    /// (not set yet).
     pub skipped: u64,
 }
