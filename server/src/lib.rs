@@ -4,6 +4,7 @@
 pub mod api;
 pub mod background;
 pub mod body_limit;
+pub mod cache_headers;
 pub mod pages_guard;
 pub mod same_origin;
 pub mod security_headers;
@@ -71,6 +72,7 @@ pub fn router(services: Services, leptos_options: LeptosOptions) -> Router {
             security_headers::Hsts(services.config.mode == billing::core::config::Mode::Production),
             security_headers::add,
         ))
+        .layer(axum::middleware::from_fn(cache_headers::add))
         .layer(
             TraceLayer::new_for_http().make_span_with(|request: &Request| {
                 let route = request

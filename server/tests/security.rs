@@ -695,3 +695,43 @@ async fn the_last_active_admin_is_neither_demoted_nor_deactivated(pool: PgPool) 
         "their own admin session ended with the role"
     );
 }
+
+/// HTML pages are never reused from a cache without asking (a deploy, a logout, a payment shows
+/// at once), and a logged-in user's pages are never kept by a shared cache (a proxy of the RT/RW
+/// network).
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
+async fn pages_are_not_cached_and_logged_in_pages_are_private(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    app.create_staff("admin", "admin12345", domain::Role::Admin)
+        .await;
+    let cache_control = |response: &support::Response| {
+        response
+            .headers
+            .get("cache-control")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let login_page = app
+        .request("GET", "/login", support::Auth::None, None)
+        .await;
+    assert_eq!(login_page.status, StatusCode::OK);
+    assert_eq!(cache_control(&login_page).as_deref(), Some("no-cache"));
+    let cookie = app
+        .login("admin", "admin12345")
+        .await
+        .session_cookie()
+        .expect("a cookie session");
+    let dashboard = app
+        .request("GET", "/admin", support::Auth::Cookie(&cookie), None)
+        .await;
+    assert_eq!(dashboard.status, StatusCode::OK, "{}", dashboard.text);
+    assert_eq!(
+        cache_control(&dashboard).as_deref(),
+        Some("private, no-cache")
+    );
+    // Answers of the API say what they say themselves; JSON is not a page.
+    let health = app
+        .request("GET", "/health", support::Auth::None, None)
+        .await;
+    assert_ne!(cache_control(&health).as_deref(), Some("no-cache"));
+}
