@@ -85,6 +85,13 @@ test('admin logs in on a desktop and sees the dashboard shell', { timeout: TEST_
     );
     assert.deepEqual(links, ADMIN_NAV);
     assert.equal(await nav.locator('a[aria-current="page"]').getAttribute('href'), '/admin');
+    // Each tab names its page: the section, then the app.
+    assert.equal(await page.title(), 'Dasbor · Mikrotik Billing');
+    await nav.locator('a[href="/admin/invoices"]').click();
+    await page.waitForURL(/\/admin\/invoices$/);
+    await page.waitForFunction(() => document.title === 'Tagihan · Mikrotik Billing');
+    await nav.locator('a[href="/admin"]').click();
+    await page.waitForURL(/\/admin$/);
 
     assert.equal(await page.locator('.stat').count(), 5, 'customers, staff, balances, and today\'s sales and revenue');
     const customers = Number(await text(page.locator('[data-stat="customers"]')));
@@ -268,6 +275,7 @@ test('admin sections show a coming-soon card on a tablet', { timeout: TEST_TIMEO
 test('a wrong password shows the translated error and stays on the login page', { timeout: TEST_TIMEOUT_MS }, () =>
   withBrowser(DESKTOP, async (page) => {
     await visit(page, '/login');
+    assert.equal(await page.title(), 'Masuk · Mikrotik Billing', 'the page title is in the served HTML');
     await submitLogin(page, SITI.email, 'not-her-password');
 
     const error = page.locator('.form-error');

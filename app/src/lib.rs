@@ -41,7 +41,10 @@ pub fn App() -> impl IntoView {
     view! {
         <I18nContextProvider>
             <Stylesheet id="leptos" href="/pkg/mikrotik_billing.css" />
-            <Title text="Mikrotik Billing" />
+            // Each page names itself ("Pelanggan · Mikrotik Billing"); the app's name alone until it does.
+            <Title formatter=|text: String| {
+                if text.is_empty() { "Mikrotik Billing".to_owned() } else { format!("{text} · Mikrotik Billing") }
+            } />
             <components::HydrationMarker />
             <Router>
                 <Routes fallback=pages::errors::NotFound>

@@ -5,7 +5,9 @@ use super::LanguageSwitch;
 use crate::auth::{Logout, current_user};
 use crate::i18n::*;
 use leptos::prelude::*;
+use leptos_meta::Title;
 use leptos_router::components::{A, Outlet};
+use leptos_router::hooks::use_location;
 
 /// The sections of the admin console, in menu order: (path, label).
 fn admin_sections(i18n: leptos_i18n::I18nContext<Locale>) -> Vec<(&'static str, String)> {
@@ -70,7 +72,21 @@ pub fn UserBox() -> impl IntoView {
 pub fn AdminLayout() -> impl IntoView {
     let i18n = use_i18n();
     let (menu_open, set_menu_open) = signal(false);
+    // The tab is named after the section: `/admin/customers/5` is "Pelanggan".
+    let pathname = use_location().pathname;
+    let title = move || {
+        let path = pathname.get();
+        let segment = path
+            .trim_start_matches("/admin")
+            .trim_start_matches('/')
+            .split('/')
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        admin_section_label(i18n, &segment).unwrap_or_default()
+    };
     view! {
+        <Title text=title />
         <div class="admin" class:menu-open=menu_open>
             <header class="topbar">
                 <button
@@ -114,6 +130,7 @@ pub fn AdminLayout() -> impl IntoView {
 pub fn PosLayout() -> impl IntoView {
     let i18n = use_i18n();
     view! {
+        <Title text=move || t_string!(i18n, nav_pos).to_string() />
         <div class="pos">
             <header class="topbar">
                 <a class="brand" href="/pos">{t!(i18n, app_name)}</a>
@@ -135,6 +152,7 @@ pub fn PosLayout() -> impl IntoView {
 pub fn PortalLayout() -> impl IntoView {
     let i18n = use_i18n();
     view! {
+        <Title text=move || t_string!(i18n, portal_title).to_string() />
         <div class="portal">
             <header class="topbar">
                 <a class="brand" href="/portal">{t!(i18n, app_name)}</a>

@@ -11,6 +11,7 @@ pub fn LoginPage() -> impl IntoView {
     let error = Signal::derive(move || login.value().get().and_then(Result::err));
     let registered = move || use_query_map().with(|q| q.get("registered").is_some());
     view! {
+        <leptos_meta::Title text=move || t_string!(i18n, login_title).to_string() />
         <main class="centered auth-page">
             <section class="card auth-card">
                 <header class="auth-header">

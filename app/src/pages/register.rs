@@ -16,6 +16,7 @@ pub fn RegisterPage() -> impl IntoView {
         }
     };
     view! {
+        <leptos_meta::Title text=move || t_string!(i18n, register_title).to_string() />
         <main class="centered auth-page">
             <section class="card auth-card">
                 <header class="auth-header">
