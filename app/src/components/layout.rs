@@ -41,7 +41,11 @@ pub fn admin_section_label(
     i18n: leptos_i18n::I18nContext<Locale>,
     segment: &str,
 ) -> Option<String> {
-    let path = format!("/admin/{segment}");
+    let path = if segment.is_empty() {
+        "/admin".to_owned()
+    } else {
+        format!("/admin/{segment}")
+    };
     admin_sections(i18n)
         .into_iter()
         .find(|(p, _)| *p == path)
