@@ -154,6 +154,11 @@ pub fn CustomerSubscriptionsCard(customer_id: i64) -> impl IntoView {
         <section class="card" id="subscriptions">
             <h2>{t!(i18n, subscriptions_title)}</h2>
             <FormError error />
+            // Outside the form: the list reloads after a subscription is added, and the form
+            // with it (closed again).
+            {move || actions.add.value().get().and_then(Result::ok).map(|username| view! {
+                <p class="outcome outcome-ok" role="status" data-outcome="subscribed">{t!(i18n, sub_created, username = username)}</p>
+            })}
             <Transition fallback=move || view! { <p class="muted">{t!(i18n, loading)}</p> }>
                 {move || Suspend::new(async move {
                     data.await.map(|d| {
@@ -304,9 +309,6 @@ fn NewSubscriptionForm(
                         placeholder=move || t_string!(i18n, billing_day_default).to_string() aria-invalid=invalid_when(error, "billing_day") />
                 </label>
                 <FormError error />
-                {move || action.value().get().and_then(Result::ok).map(|username| view! {
-                    <p class="outcome outcome-ok" role="status">{t!(i18n, sub_created, username = username)}</p>
-                })}
                 <div class="form-actions">
                     <SubmitButton pending=action.pending() label=Signal::derive(move || t_string!(i18n, sub_add).to_string()) />
                 </div>
