@@ -270,7 +270,19 @@ async fn changes_made_while_the_router_is_down_all_reach_it_once_it_is_back(pool
             .all(|s| s.pppoe_password.is_none()),
         "no passwords in lists"
     );
-    let _ = new;
+    // Staff reading one customer's few subscriptions see the passwords, as one by one.
+    let with_passwords = subscriptions
+        .list_with_passwords(&subscriptions::SubscriptionFilter {
+            customer_id: Some(new.customer_id),
+            limit: 50,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        with_passwords,
+        vec![subscriptions.get(new.id).await.unwrap()]
+    );
 
     // A closed subscription may be deleted: its secret leaves the router.
     subscriptions.delete(subs[2].id, ADMIN).await.unwrap();
@@ -734,4 +746,31 @@ async fn live_sessions_come_from_the_router(pool: PgPool) {
         .await;
     assert!(sessions[0].online, "{sessions:?}");
     assert!(sessions[0].address.is_some());
+
+    // Several subscribers of one router are asked about at once; each gets its own session.
+    let mut subs = vec![sub];
+    for (n, name) in ["siti", "agus"].iter().enumerate() {
+        let c = customer(&pool, name, &format!("08123456781{n}")).await;
+        subs.push(
+            s.services
+                .subscriptions
+                .create(subscription(c, s.plan_10, Some(name)), today(), ADMIN)
+                .await
+                .unwrap(),
+        );
+    }
+    drain(&s.services).await;
+    s.sim.login_ppp_secret("agus").unwrap();
+    let online: Vec<(i64, bool)> = s
+        .services
+        .subscriptions
+        .sessions(&subs)
+        .await
+        .iter()
+        .map(|x| (x.subscription_id, x.online))
+        .collect();
+    assert_eq!(
+        online,
+        vec![(subs[0].id, true), (subs[1].id, false), (subs[2].id, true)]
+    );
 }

@@ -72,22 +72,14 @@ async fn pppoe_plans(services: &billing::Services) -> Result<Vec<PlanChoice>, Ap
         .collect())
 }
 
-/// A customer's subscriptions (at most 50; without passwords).
+/// A customer's subscriptions, at most 50.
 #[cfg(feature = "ssr")]
-async fn of_customer(
-    services: &billing::Services,
-    customer_id: i64,
-) -> Result<Vec<Subscription>, AppError> {
-    use billing::subscribers::subscriptions::SubscriptionFilter;
-    Ok(services
-        .subscriptions
-        .list(&SubscriptionFilter {
-            customer_id: Some(customer_id),
-            limit: 50,
-            ..Default::default()
-        })
-        .await?
-        .subscriptions)
+fn customer_filter(customer_id: i64) -> billing::subscribers::subscriptions::SubscriptionFilter {
+    billing::subscribers::subscriptions::SubscriptionFilter {
+        customer_id: Some(customer_id),
+        limit: 50,
+        ..Default::default()
+    }
 }
 
 /// A customer's subscriptions and the PPPoE plans on offer. Admins and cashiers.
@@ -96,14 +88,11 @@ pub async fn customer_subscriptions(customer_id: i64) -> Result<SubscriptionsOfC
     use crate::auth::ssr::{require, services};
     let caller = require(&[domain::Role::Admin, domain::Role::Staff]).await?;
     let services = services()?;
-    let listed = of_customer(&services, customer_id).await?;
-    let mut subscriptions = Vec::with_capacity(listed.len());
-    for s in listed {
-        // One at a time, with its password (a customer has a few).
-        subscriptions.push(services.subscriptions.get(s.id).await?);
-    }
     Ok(SubscriptionsOfCustomer {
-        subscriptions,
+        subscriptions: services
+            .subscriptions
+            .list_with_passwords(&customer_filter(customer_id))
+            .await?,
         plans: pppoe_plans(&services).await?,
         can_manage: caller.principal.role == domain::Role::Admin,
     })
@@ -116,8 +105,11 @@ pub async fn customer_sessions(customer_id: i64) -> Result<Vec<PppSession>, AppE
     use crate::auth::ssr::{require, services};
     require(&[domain::Role::Admin, domain::Role::Staff]).await?;
     let services = services()?;
-    let listed = of_customer(&services, customer_id).await?;
-    Ok(services.subscriptions.sessions(&listed).await)
+    let listed = services
+        .subscriptions
+        .list(&customer_filter(customer_id))
+        .await?;
+    Ok(services.subscriptions.sessions(&listed.subscriptions).await)
 }
 
 /// Subscribes the customer to a PPPoE plan; empty username or password are generated, an

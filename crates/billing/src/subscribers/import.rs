@@ -6,8 +6,10 @@
 
 use crate::core::audit::{self, Actor};
 use crate::subscribers::secrets::SECRET_MARKER;
-use crate::subscribers::subscriptions::{SubscriptionError, SubscriptionService, check_username};
-use chrono::{Datelike, NaiveDate};
+use crate::subscribers::subscriptions::{
+    SubscriptionError, SubscriptionService, billing_day_of, check_billing_day, check_username,
+};
+use chrono::NaiveDate;
 use domain::WhatsappNumber;
 use domain::model::subscriptions::{
     ImportCandidate, ImportOutcome, ImportPreview, ImportRequest, ImportSkip,
@@ -186,16 +188,8 @@ impl SubscriptionService {
         today: NaiveDate,
         actor: Actor,
     ) -> Result<ImportOutcome, SubscriptionError> {
-        let billing_day = request
-            .billing_day
-            .unwrap_or_else(|| today.day().min(28) as i16);
-        if !(1..=28).contains(&billing_day) {
-            return Err(SubscriptionError::Invalid(domain::FieldError::new(
-                "billing_day",
-                domain::ErrorCode::BillingDay,
-                "the billing day is 1 to 28",
-            )));
-        }
+        let billing_day =
+            check_billing_day(request.billing_day.unwrap_or_else(|| billing_day_of(today)))?;
         let Scan { preview, secrets } = self.scan(router_id).await?;
         let wanted: HashSet<&str> = request.usernames.iter().map(String::as_str).collect();
         let mut outcome = ImportOutcome::default();

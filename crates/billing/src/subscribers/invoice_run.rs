@@ -11,6 +11,7 @@
 use crate::core::audit::{self, Actor};
 use crate::subscribers::error::MoneyError;
 use crate::subscribers::invoices::{Composed, Issuing, compose};
+use crate::subscribers::ledger::{self, LockedCustomer};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::Rupiah;
 use domain::model::customers::LedgerKind;
@@ -81,15 +82,6 @@ struct Due {
     price: i64,
 }
 
-struct Customer {
-    name: String,
-    whatsapp: String,
-    address: Option<String>,
-    closed: bool,
-    balance: Rupiah,
-    changed: bool,
-}
-
 /// Everything one pass writes, column by column.
 #[derive(Default)]
 struct Batch {
@@ -139,7 +131,7 @@ async fn run_pass(
         ids.dedup();
         ids
     };
-    let mut customers = lock_customers(&mut tx, &customer_ids).await?;
+    let mut customers = ledger::lock_customers(&mut tx, &customer_ids).await?;
     let debt_from = last_partial_numbers(&mut tx, &customers).await?;
     let subscription_ids: Vec<i64> = due.iter().map(|d| d.id).collect();
     let mut adjustments: HashMap<i64, Vec<(i64, LineKind, String, i64)>> = HashMap::new();
@@ -166,7 +158,7 @@ async fn run_pass(
         let customer = customers.get_mut(&d.customer_id).expect("locked above");
         // A plan at Rp 0 is a price not set yet (the import makes such plans): billing it would
         // close its periods for nothing.
-        if customer.closed || d.price == 0 {
+        if customer.status == "closed" || d.price == 0 {
             skipped += 1;
             continue;
         }
@@ -209,7 +201,6 @@ async fn run_pass(
                 credit.amount = credit.amount + excess;
             }
             customer.balance = customer.balance + excess;
-            customer.changed = true;
             batch.ledger.push((
                 index,
                 d.customer_id,
@@ -233,7 +224,6 @@ async fn run_pass(
         let change = carried.balance_change();
         if change != Rupiah::ZERO {
             customer.balance = customer.balance + change;
-            customer.changed = true;
             let kind = match carried {
                 Carried::Debt(_) => LedgerKind::DebtBilled,
                 _ => LedgerKind::CreditApplied,
@@ -285,38 +275,10 @@ async fn run_pass(
     })
 }
 
-async fn lock_customers(
-    conn: &mut PgConnection,
-    ids: &[i64],
-) -> Result<HashMap<i64, Customer>, MoneyError> {
-    Ok(sqlx::query!(
-        "SELECT id, name, whatsapp, address, status, balance FROM customers
-         WHERE id = ANY($1) ORDER BY id FOR UPDATE",
-        ids
-    )
-    .fetch_all(conn)
-    .await?
-    .into_iter()
-    .map(|c| {
-        (
-            c.id,
-            Customer {
-                name: c.name,
-                whatsapp: c.whatsapp,
-                address: c.address,
-                closed: c.status == "closed",
-                balance: Rupiah::new(c.balance),
-                changed: false,
-            },
-        )
-    })
-    .collect())
-}
-
 /// The latest invoice closed as partial of each customer in debt: where the debt comes from.
 async fn last_partial_numbers(
     conn: &mut PgConnection,
-    customers: &HashMap<i64, Customer>,
+    customers: &HashMap<i64, LockedCustomer>,
 ) -> Result<HashMap<i64, String>, MoneyError> {
     let in_debt: Vec<i64> = customers
         .iter()
@@ -344,7 +306,7 @@ async fn last_partial_numbers(
 async fn write(
     conn: &mut PgConnection,
     batch: &Batch,
-    customers: &HashMap<i64, Customer>,
+    customers: &HashMap<i64, LockedCustomer>,
     issuing: Issuing,
     actor: Actor,
 ) -> Result<(), MoneyError> {
@@ -372,7 +334,7 @@ async fn write(
     )
     .fetch_all(&mut *conn)
     .await?;
-    let of = |column: fn(&Customer) -> Option<String>| -> Vec<Option<String>> {
+    let of = |column: fn(&LockedCustomer) -> Option<String>| -> Vec<Option<String>> {
         batch
             .customer
             .iter()
@@ -456,11 +418,14 @@ async fn write(
         )
         .execute(&mut *conn)
         .await?;
-        let (moved, balances): (Vec<i64>, Vec<i64>) = customers
+        // Every customer with a ledger row here, at the balance its last row left (the rows
+        // come in customer order: the due subscriptions are read by customer).
+        let mut moved = customer.clone();
+        moved.dedup();
+        let balances: Vec<i64> = moved
             .iter()
-            .filter(|(_, c)| c.changed)
-            .map(|(id, c)| (*id, c.balance.amount()))
-            .unzip();
+            .map(|id| customers[id].balance.amount())
+            .collect();
         sqlx::query!(
             "UPDATE customers c SET balance = b.balance, updated_at = now()
              FROM UNNEST($1::BIGINT[], $2::BIGINT[]) AS b(id, balance) WHERE c.id = b.id",

@@ -6,6 +6,7 @@ use crate::subscribers::error::MoneyError;
 use domain::Rupiah;
 use domain::model::customers::{Ledger, LedgerEntry, LedgerKind};
 use sqlx::{PgConnection, PgPool};
+use std::collections::HashMap;
 
 /// A customer row held with `FOR UPDATE` for the rest of the transaction, as invoices copy it.
 #[derive(Debug, Clone)]
@@ -32,6 +33,25 @@ pub(crate) async fn lock_customer(
     .fetch_optional(conn)
     .await?
     .ok_or(MoneyError::CustomerNotFound)
+}
+
+/// Locks several customers at once, in id order (the order every batch takes them in), for
+/// work that changes many balances in one transaction (the invoice run).
+pub(crate) async fn lock_customers(
+    conn: &mut PgConnection,
+    ids: &[i64],
+) -> Result<HashMap<i64, LockedCustomer>, MoneyError> {
+    Ok(sqlx::query_as!(
+        LockedCustomer,
+        r#"SELECT id, name, whatsapp, address, status, balance AS "balance: Rupiah"
+           FROM customers WHERE id = ANY($1) ORDER BY id FOR UPDATE"#,
+        ids
+    )
+    .fetch_all(conn)
+    .await?
+    .into_iter()
+    .map(|c| (c.id, c))
+    .collect())
 }
 
 /// What a ledger row is about.

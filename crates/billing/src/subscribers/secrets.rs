@@ -26,6 +26,27 @@ pub(crate) fn password_owner(id: i64) -> Vec<u8> {
     format!("subscription:{id}").into_bytes()
 }
 
+/// Whether a secret on the router is the subscription's: it carries our comment for it, or it
+/// was imported (ours by its name). Any other secret is never touched.
+fn is_ours(secret: &PppSecret, subscription_id: i64, imported: bool) -> bool {
+    imported || secret.comment.as_deref() == Some(secret_comment(subscription_id).as_str())
+}
+
+/// The profile and enabled state a subscription's secret should have on the router: its plan's
+/// profile while active; the router's isolation profile while isolated (disabled when the router
+/// has none); disabled while suspended or closed.
+fn wanted_state(
+    status: SubscriptionStatus,
+    plan_profile: Option<String>,
+    isolation_profile: Option<String>,
+) -> (Option<String>, bool) {
+    match (status, isolation_profile) {
+        (SubscriptionStatus::Active, _) => (plan_profile, false),
+        (SubscriptionStatus::Isolated, Some(isolation)) => (Some(isolation), false),
+        _ => (plan_profile, true),
+    }
+}
+
 /// The comment that marks a secret as a subscription's.
 pub fn secret_comment(subscription_id: i64) -> String {
     format!("{SECRET_MARKER}{subscription_id}")
@@ -123,10 +144,6 @@ struct Wanted {
 }
 
 impl Wanted {
-    fn is_ours(&self, secret: &PppSecret) -> bool {
-        self.imported || secret.comment.as_deref() == Some(secret_comment(self.id).as_str())
-    }
-
     /// What differs on the router.
     fn changes(&self, secret: &PppSecret) -> Option<PppSecretChanges> {
         let mut changes = PppSecretChanges::default();
@@ -183,15 +200,7 @@ async fn sync_secrets(jobs: &SecretJobs, router_id: i64) -> Result<usize, JobErr
             unreadable.push(r.id);
             continue;
         };
-        let isolated_to = r.isolation_profile.clone();
-        let (profile, disabled) = match r.status {
-            SubscriptionStatus::Active => (r.plan_profile, false),
-            SubscriptionStatus::Isolated => match isolated_to {
-                Some(isolation) => (Some(isolation), false),
-                None => (r.plan_profile, true),
-            },
-            SubscriptionStatus::Suspended | SubscriptionStatus::Closed => (r.plan_profile, true),
-        };
+        let (profile, disabled) = wanted_state(r.status, r.plan_profile, r.isolation_profile);
         wanted.push(Wanted {
             id: r.id,
             version: r.version,
@@ -242,7 +251,7 @@ async fn sync_secrets(jobs: &SecretJobs, router_id: i64) -> Result<usize, JobErr
                         as BoxFuture<'_, _>,
                 ));
             }
-            Some(secret) if !w.is_ours(secret) => outcome.fail(
+            Some(secret) if !is_ours(secret, w.id, w.imported) => outcome.fail(
                 w.id,
                 w.version,
                 "a PPP secret with this name, not made by the billing, is on the router",
@@ -358,7 +367,7 @@ async fn remove_secret(
     let client = routers.client(router_id).await?;
     let menu = client.ppp_secrets();
     if let Some(secret) = menu.find_by_name(name).await?
-        && (imported || secret.comment.as_deref() == Some(secret_comment(subscription_id).as_str()))
+        && is_ours(&secret, subscription_id, imported)
     {
         match menu.remove(&secret.id).await {
             Ok(()) => {}
@@ -367,12 +376,13 @@ async fn remove_secret(
         }
         let active = client.ppp_active();
         for session in active
-            .print(&routeros::Query::new(), &[".id", "name"])
+            .print(
+                &routeros::Query::new().equals("name", name),
+                &[".id", "name"],
+            )
             .await?
         {
-            if session.name == name {
-                let _ = active.remove(&session.id).await;
-            }
+            let _ = active.remove(&session.id).await;
         }
     }
     Ok(())
@@ -420,16 +430,14 @@ pub async fn reconcile(
     let (mut missing, mut drifted_ids, mut drifted_notes, mut clean) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for r in &rows {
-        let (profile, disabled) = match (r.status, &r.isolation_profile) {
-            (SubscriptionStatus::Active, _) => (r.plan_profile.clone(), false),
-            (SubscriptionStatus::Isolated, Some(p)) => (Some(p.clone()), false),
-            _ => (r.plan_profile.clone(), true),
-        };
+        let (profile, disabled) = wanted_state(
+            r.status,
+            r.plan_profile.clone(),
+            r.isolation_profile.clone(),
+        );
         match by_name.get(r.pppoe_username.as_str()) {
             None => missing.push(r.id),
-            Some(secret)
-                if r.origin != "imported"
-                    && secret.comment.as_deref() != Some(secret_comment(r.id).as_str()) => {}
+            Some(secret) if !is_ours(secret, r.id, r.origin == "imported") => {}
             Some(secret) => {
                 let mut notes = Vec::new();
                 if profile.is_some() && secret.profile != profile {

@@ -134,7 +134,7 @@ pub fn billing_day_of(start: NaiveDate) -> i16 {
     start.day().min(28) as i16
 }
 
-fn check_billing_day(day: i16) -> Result<i16, SubscriptionError> {
+pub(crate) fn check_billing_day(day: i16) -> Result<i16, SubscriptionError> {
     if !(1..=28).contains(&day) {
         return Err(invalid(
             "billing_day",
@@ -345,6 +345,27 @@ impl SubscriptionService {
             .await?
             .pop()
             .ok_or(SubscriptionError::NotFound)?;
+        self.with_password(row)
+    }
+
+    /// Subscriptions with their PPPoE passwords (a customer's few, for staff), oldest first, at
+    /// most `filter.limit` (1–500).
+    pub async fn list_with_passwords(
+        &self,
+        filter: &SubscriptionFilter,
+    ) -> Result<Vec<Subscription>, SubscriptionError> {
+        let filter = SubscriptionFilter {
+            limit: filter.limit.clamp(1, 500),
+            ..filter.clone()
+        };
+        self.rows(&filter, None)
+            .await?
+            .into_iter()
+            .map(|row| self.with_password(row))
+            .collect()
+    }
+
+    fn with_password(&self, row: Row) -> Result<Subscription, SubscriptionError> {
         let password = self
             .secrets
             .open(&row.pppoe_password_sealed, &password_owner(row.id))
@@ -583,12 +604,17 @@ impl SubscriptionService {
         let asks = by_router.into_iter().map(|(router_id, subs)| async move {
             let active = tokio::time::timeout(SESSION_WAIT, async {
                 let client = self.routers.client(router_id).await?;
+                // Only these subscribers' sessions, not every session of the router.
+                let query = subs
+                    .iter()
+                    .enumerate()
+                    .fold(routeros::Query::new(), |q, (i, s)| {
+                        let q = q.equals("name", &s.pppoe_username);
+                        if i == 0 { q } else { q.or() }
+                    });
                 let rows = client
                     .ppp_active()
-                    .print(
-                        &routeros::Query::new(),
-                        &[".id", "name", "address", "uptime", "caller-id"],
-                    )
+                    .print(&query, &[".id", "name", "address", "uptime", "caller-id"])
                     .await
                     .map_err(crate::routers::RouterError::from)?;
                 Ok::<_, crate::routers::RouterError>(rows)
