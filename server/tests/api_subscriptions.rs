@@ -9,6 +9,23 @@ use serde_json::json;
 use sqlx::PgPool;
 use support::{Auth, TestApp, drain, site};
 
+/// A PPPoE plan at Rp 150.000 on `router_id` (profile `profile`, 5M/10M), made over the API.
+async fn pppoe_plan(app: &TestApp, admin: &str, router_id: i64, name: &str, profile: &str) -> i64 {
+    let plan = app
+        .request(
+            "POST",
+            "/api/v2/plans",
+            Auth::Bearer(admin),
+            Some(
+                json!({"kind": "pppoe", "router_id": router_id, "name": name, "price": 150000,
+                         "profile": profile, "rate_limit": "5M/10M"}),
+            ),
+        )
+        .await;
+    assert_eq!(plan.status, StatusCode::CREATED, "{}", plan.text);
+    plan.body["id"].as_i64().unwrap()
+}
+
 #[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
 async fn a_subscription_is_made_changed_isolated_and_closed_through_the_api(pool: PgPool) {
     let app = TestApp::new(pool).await;
@@ -17,27 +34,8 @@ async fn a_subscription_is_made_changed_isolated_and_closed_through_the_api(pool
     let admin = app.token("admin", "admin12345").await;
     let cashier = app.token("kasir", "kasir12345").await;
     let site = site(&app, &admin).await;
-    let plan = |name: &str, profile: &str| {
-        json!({"kind": "pppoe", "router_id": site.router_id, "name": name, "price": 150000,
-               "profile": profile, "rate_limit": "5M/10M"})
-    };
-    let plan_10 = app
-        .request(
-            "POST",
-            "/api/v2/plans",
-            Auth::Bearer(&admin),
-            Some(plan("Rumah 10", "pppoe-10m")),
-        )
-        .await;
-    assert_eq!(plan_10.status, StatusCode::CREATED, "{}", plan_10.text);
-    let plan_20 = app
-        .request(
-            "POST",
-            "/api/v2/plans",
-            Auth::Bearer(&admin),
-            Some(plan("Rumah 20", "pppoe-20m")),
-        )
-        .await;
+    let plan_10 = pppoe_plan(&app, &admin, site.router_id, "Rumah 10", "pppoe-10m").await;
+    let plan_20 = pppoe_plan(&app, &admin, site.router_id, "Rumah 20", "pppoe-20m").await;
     let customer = app
         .request(
             "POST",
@@ -48,7 +46,7 @@ async fn a_subscription_is_made_changed_isolated_and_closed_through_the_api(pool
         .await;
     let customer_id = customer.body["id"].as_i64().unwrap();
 
-    let body = json!({"customer_id": customer_id, "plan_id": plan_10.body["id"],
+    let body = json!({"customer_id": customer_id, "plan_id": plan_10,
                       "pppoe_username": "budi", "billing_day": 5});
     let refused = app
         .request(
@@ -93,7 +91,7 @@ async fn a_subscription_is_made_changed_isolated_and_closed_through_the_api(pool
             "POST",
             "/api/v2/subscriptions",
             Auth::Bearer(&admin),
-            Some(json!({"customer_id": customer_id, "plan_id": plan_10.body["id"], "billing_day": 31})),
+            Some(json!({"customer_id": customer_id, "plan_id": plan_10, "billing_day": 31})),
         )
         .await;
     assert_eq!(bad_day.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -133,7 +131,7 @@ async fn a_subscription_is_made_changed_isolated_and_closed_through_the_api(pool
             "PUT",
             &uri,
             Auth::Bearer(&admin),
-            Some(json!({"plan_id": plan_20.body["id"]})),
+            Some(json!({"plan_id": plan_20})),
         )
         .await;
     assert_eq!(changed.body["plan_name"], "Rumah 20", "{}", changed.text);
@@ -265,17 +263,7 @@ async fn a_customer_sees_only_their_own_subscriptions(pool: PgPool) {
     app.create_staff("admin", "admin12345", Role::Admin).await;
     let admin = app.token("admin", "admin12345").await;
     let site = site(&app, &admin).await;
-    let plan = app
-        .request(
-            "POST",
-            "/api/v2/plans",
-            Auth::Bearer(&admin),
-            Some(
-                json!({"kind": "pppoe", "router_id": site.router_id, "name": "Rumah",
-                        "price": 150000, "profile": "pppoe-10m"}),
-            ),
-        )
-        .await;
+    let plan = pppoe_plan(&app, &admin, site.router_id, "Rumah", "pppoe-10m").await;
     let siti = app
         .register("Siti", "081234567802", "siti@example.com", "rahasia123")
         .await
@@ -300,7 +288,7 @@ async fn a_customer_sees_only_their_own_subscriptions(pool: PgPool) {
                 "POST",
                 "/api/v2/subscriptions",
                 Auth::Bearer(&admin),
-                Some(json!({"customer_id": customer, "plan_id": plan.body["id"], "pppoe_username": username})),
+                Some(json!({"customer_id": customer, "plan_id": plan, "pppoe_username": username})),
             )
             .await;
         ids.push(created.body["id"].as_i64().unwrap());
@@ -361,17 +349,7 @@ async fn the_invoice_run_through_the_api_and_from_two_server_processes_at_once(p
     let admin = app.token("admin", "admin12345").await;
     let cashier = app.token("kasir", "kasir12345").await;
     let site = site(&app, &admin).await;
-    let plan = app
-        .request(
-            "POST",
-            "/api/v2/plans",
-            Auth::Bearer(&admin),
-            Some(
-                json!({"kind": "pppoe", "router_id": site.router_id, "name": "Rumah",
-                        "price": 150000, "profile": "pppoe-10m"}),
-            ),
-        )
-        .await;
+    let plan = pppoe_plan(&app, &admin, site.router_id, "Rumah", "pppoe-10m").await;
     for n in 0..30 {
         let customer = app
             .request(
@@ -386,10 +364,8 @@ async fn the_invoice_run_through_the_api_and_from_two_server_processes_at_once(p
                 "POST",
                 "/api/v2/subscriptions",
                 Auth::Bearer(&admin),
-                Some(
-                    json!({"customer_id": customer.body["id"], "plan_id": plan.body["id"],
-                            "billing_day": 1, "start_date": "2026-12-01"}),
-                ),
+                Some(json!({"customer_id": customer.body["id"], "plan_id": plan,
+                            "billing_day": 1, "start_date": "2026-12-01"})),
             )
             .await;
         assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
