@@ -16,6 +16,7 @@ import {
   DESKTOP,
   PHONE,
   documentWidth,
+  failedRequest,
   hotspotUserNames,
   login,
   pathOf,
@@ -58,6 +59,15 @@ async function assertFitsWidth(page, width) {
   assert.ok(scrollWidth <= width, `${pathOf(page)} is ${scrollWidth}px wide on a ${width}px screen`);
 }
 
+/** Opens the batch form of the vouchers page from its button, and returns the form. */
+async function openBatchForm(page) {
+  const form = page.locator('form:has(select[name="plan_id"])');
+  assert.ok(!(await form.isVisible()), 'the batch form starts closed, below its button');
+  await page.locator('.batch-new > summary').click();
+  await form.waitFor();
+  return form;
+}
+
 /** The router's block in the routers table (its row, its buttons and their outcomes). */
 const routerEntry = (page) => page.locator(`tbody[data-router="${ROUTER_NAME}"]`);
 
@@ -85,7 +95,9 @@ async function fillRouterForm(form, { name, host, port, username, password }) {
 // The tests build on each other (router → plan → batch) and run in file order.
 
 test('admin registers the router, tests its connection and syncs its profiles', { timeout: TEST_TIMEOUT_MS }, () =>
-  withBrowser(DESKTOP, async (page) => {
+  withBrowser(DESKTOP, async (page, browser) => {
+    // The refused form below is answered 422.
+    browser.allowConsole(failedRequest(422));
     await login(page, ADMIN.username, ADMIN.password);
     await visit(page, '/admin/routers');
     assert.equal(await text(page.locator('h1')), 'Router');
@@ -112,7 +124,7 @@ test('admin registers the router, tests its connection and syncs its profiles', 
     await entry.getByRole('button', { name: 'Tes koneksi' }).click();
     const tested = entry.locator('[data-outcome="test"]');
     await tested.waitFor();
-    assert.match(await text(tested), /Router terhubung \(\d+ ms\)/);
+    assert.match(await text(tested), /Router terhubung \(\d+\sms\)/);
     // The test records what it saw: the row shows the router's identity and version.
     const [identity, version] = await tested.locator('dd').allInnerTexts();
     assert.ok(identity.trim() && version.trim(), `identity "${identity}", version "${version}"`);
@@ -130,7 +142,8 @@ test('admin registers the router, tests its connection and syncs its profiles', 
 );
 
 test('admin creates a plan on the router; a bad price changes nothing', { timeout: TEST_TIMEOUT_MS }, () =>
-  withBrowser(DESKTOP, async (page) => {
+  withBrowser(DESKTOP, async (page, browser) => {
+    browser.allowConsole(failedRequest(422));
     await login(page, ADMIN.username, ADMIN.password);
     await visit(page, '/admin/plans');
     assert.equal(await text(page.locator('h1')), 'Paket');
@@ -159,7 +172,7 @@ test('admin creates a plan on the router; a bad price changes nothing', { timeou
     await plan.waitFor();
     const cells = await text(plan);
     assert.match(cells, /Rp 5\.000/);
-    assert.match(cells, /1m/);
+    assert.match(cells, /1 menit/, 'the validity in words, as elsewhere');
     assert.match(cells, /default/);
     assert.equal(await form.locator('input[name="name"]').inputValue(), '', 'the form is cleared for the next plan');
     await screenshotFromTop(page, 'plans-desktop');
@@ -215,6 +228,7 @@ test('admin creates a PPPoE plan: billed monthly, its profile on the router', { 
     );
     // Vouchers are made of hotspot plans only.
     await visit(page, '/admin/vouchers');
+    await openBatchForm(page);
     const options = await page.locator('select[name="plan_id"] option').allInnerTexts();
     assert.ok(options.length > 0 && !options.some((o) => o.includes(name)), `no PPPoE plan among ${options}`);
     await screenshotFromTop(page, 'vouchers-plans-hotspot-only');
@@ -222,12 +236,13 @@ test('admin creates a PPPoE plan: billed monthly, its profile on the router', { 
 );
 
 test('admin makes a batch of 50 vouchers and watches it reach the router', { timeout: TEST_TIMEOUT_MS }, () =>
-  withBrowser(DESKTOP, async (page) => {
+  withBrowser(DESKTOP, async (page, browser) => {
+    browser.allowConsole(failedRequest(422));
     await login(page, ADMIN.username, ADMIN.password);
     await visit(page, '/admin/vouchers');
     assert.equal(await text(page.locator('h1')), 'Voucher');
 
-    const form = page.locator('form:has(select[name="plan_id"])');
+    const form = await openBatchForm(page);
     await form.locator('select[name="plan_id"]').selectOption({ label: `${PLAN_NAME} — ${ROUTER_NAME} — Rp 5.000` });
 
     // Too many vouchers: the translated error and no batch.
@@ -246,6 +261,13 @@ test('admin makes a batch of 50 vouchers and watches it reach the router', { tim
     await page.waitForURL(/\/admin\/vouchers\?batch=\d+$/);
     batchId = new URL(page.url()).searchParams.get('batch');
 
+    // The form starts over and closes; the batch's own panel offers to print it.
+    await form.waitFor({ state: 'hidden' });
+    assert.equal(await form.locator('input[name="prefix"]').inputValue(), '', 'the form starts over');
+    const printBatch = page.locator('.batch-live a[data-print-batch="a4"]');
+    await printBatch.waitFor();
+    assert.equal(await printBatch.getAttribute('href'), `/print/vouchers?batch=${batchId}&layout=a4`);
+
     // The progress follows the worker live, without a reload.
     const progress = page.locator('.batch-live .batch-progress');
     await progress.waitFor();
@@ -262,6 +284,8 @@ test('admin makes a batch of 50 vouchers and watches it reach the router', { tim
     const shown = page.locator('[data-shown]');
     await page.locator('[data-shown="50"]').waitFor();
     assert.equal(await shown.getAttribute('data-shown'), '50');
+    assert.equal(await shown.getAttribute('data-total'), '50', 'the count of the filter, on all pages');
+    assert.equal(await text(shown), 'Menampilkan 50 dari 50 voucher');
     const codes = await page.locator('.vouchers-table tbody th.code').allInnerTexts();
     assert.equal(codes.length, 50);
     assert.ok(codes.every((code) => /^UJI-[A-Z2-9]{8}$/.test(code.trim())), codes.slice(0, 3).join(', '));
@@ -276,6 +300,12 @@ test('admin makes a batch of 50 vouchers and watches it reach the router', { tim
     const code = await text(first.locator('th.code'));
     await first.getByRole('button', { name: 'Nonaktifkan' }).click();
     await page.locator(`.vouchers-table tr[data-voucher="${code}"][data-status="disabled"]`).waitFor();
+
+    // "Print this batch" opens the print page with the batch chosen.
+    await printBatch.click();
+    await page.waitForURL(new RegExp(`/print/vouchers\\?batch=${batchId}&layout=a4$`));
+    await page.locator('[data-printable]').waitFor();
+    assert.equal(await page.locator('[data-printable]').getAttribute('data-printable'), '49', 'all but the disabled one');
   }),
 );
 
@@ -353,12 +383,13 @@ test('the provisioning pages fit a phone', { timeout: TEST_TIMEOUT_MS }, () =>
       ['/admin/vouchers', 'vouchers-phone'],
     ]) {
       await visit(page, path);
-      await page.locator('.card').first().waitFor();
+      // (The vouchers page's first card, the batch form, waits closed behind its button.)
+      await page.locator('.card:visible').first().waitFor();
       await assertFitsWidth(page, PHONE.width);
-      // Every button on the page is big enough to tap.
-      for (const button of await page.locator('.content button:visible').all()) {
-        const box = await button.boundingBox();
-        assert.ok(box.height >= 44, `${path}: "${(await button.innerText()).trim()}" is ${box.height}px tall`);
+      // Every button and link on the page is big enough to tap.
+      for (const control of await page.locator('.content :is(button, .button, .pager a, a.tap-target):visible').all()) {
+        const box = await control.boundingBox();
+        assert.ok(box.height >= 44, `${path}: "${(await control.innerText()).trim()}" is ${box.height}px tall`);
       }
       await screenshotFromTop(page, name);
     }

@@ -32,6 +32,7 @@ import {
   startSimulator,
   until,
   visit,
+  waitForHydration,
   withBrowser,
 } from './support.mjs';
 
@@ -253,6 +254,15 @@ test('a cashier sells vouchers on a tablet with taps only', { timeout: TEST_TIME
       let last;
       for (const plan of [HOURS, DAY, HOURS]) {
         last = await sell(page, plan, last?.id);
+        if (sold.length === 0) {
+          // Auto-print is off on a new device: the first receipt is not printed; the cashier
+          // switches it on, and the device remembers it.
+          const autoPrint = page.locator('input[name="auto_print"]');
+          assert.equal(await autoPrint.isChecked(), false, 'auto-print starts off');
+          assert.equal(await page.evaluate(() => window.__prints), 0, 'nothing printed by itself');
+          await autoPrint.tap();
+          assert.equal(await page.evaluate(() => localStorage.getItem('pos.autoPrint')), 'on');
+        }
         assert.match(last.code, /^[A-Z0-9]{6,}$/, `a code is shown for ${plan}`);
         assert.ok(!sold.some((s) => s.code === last.code), 'every sale has its own voucher');
         assert.match(await text(last.sale.locator('.sale-plan')), new RegExp(plan));
@@ -319,7 +329,7 @@ test('a cashier sells vouchers on a tablet with taps only', { timeout: TEST_TIME
         'the latest sales, each voucher once',
       );
 
-      assert.equal(await page.evaluate(() => window.__prints), 4, 'one receipt printed per sale');
+      assert.equal(await page.evaluate(() => window.__prints), 3, 'one receipt printed per sale once auto-print is on');
       assert.ok((await documentWidth(page)) <= TABLET.width, 'nothing scrolls sideways on the tablet');
 
       // The receipt: the only thing on paper, with the code and a QR code that decodes.
@@ -370,12 +380,54 @@ test('a cashier sells on a phone: the plans fit the screen and are big enough to
       assert.ok(code.y >= 0 && code.y + code.height <= PHONE.height, `the code is in view (${JSON.stringify(code)})`);
       assert.equal(await decodeQr(sale.sale.locator('.sale-qr')), loginUrl(sale.code), 'the QR code decodes');
       assert.ok((await documentWidth(page)) <= PHONE.width, 'the sale does not widen the page');
-      assert.equal(await page.evaluate(() => window.__prints), 1, 'the receipt is printed');
+      assert.equal(await page.evaluate(() => window.__prints), 0, 'auto-print is off on a new device');
       // What the cashier sees after the tap.
       await screenshot(page, 'sales-phone-sold', { fullPage: false });
     },
     { deviceScaleFactor: 2 },
   ));
+
+test('before the WASM arrives the plan tiles are visibly disabled, and a tap on one sells nothing', { timeout: TEST_TIMEOUT_MS }, () =>
+  withBrowser(TABLET, async (page) => {
+    await watchSales(page);
+    await login(page, CASHIER.username, CASHIER.password);
+    // The next load of the sales screen gets its WASM only when the test lets it through: the
+    // page stays as the server rendered it, as on a slow phone.
+    let release;
+    const held = new Promise((resolve) => {
+      release = resolve;
+    });
+    await page.route('**/*.wasm', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.goto('/pos');
+    const dayTile = tile(page, DAY);
+    await dayTile.waitFor();
+    assert.equal(await page.locator('body[data-hydrated="true"]').count(), 0, 'not hydrated yet');
+    assert.ok(await dayTile.isDisabled(), 'the tile is disabled until the page can sell');
+    assert.equal(await page.locator('.plan-tiles').getAttribute('aria-busy'), 'true');
+    assert.equal(await text(page.locator('.pos-hint')), 'Menyiapkan layar kasir…', 'the screen says it is getting ready');
+    await screenshot(page, 'sales-tablet-before-hydration', { fullPage: false });
+    await dayTile.tap({ force: true });
+    // Each tile says its stock, and the validity only where its name does not already say it.
+    for (const planTile of await page.locator('.plan-tile').all()) {
+      const name = (await text(planTile.locator('.tile-name'))).toLowerCase();
+      const meta = (await text(planTile.locator('.tile-meta'))).toLowerCase();
+      assert.ok(!meta || !name.includes(meta), `"${name}" does not repeat "${meta}"`);
+      assert.match(await text(planTile.locator('.tile-stock')), /^(Stok \d+|Dibuat saat dijual)$/);
+    }
+
+    release();
+    await waitForHydration(page);
+    await page.locator('.plan-tile:not([disabled])').first().waitFor();
+    assert.equal(await page.locator('.plan-tiles').getAttribute('aria-busy'), null);
+    assert.equal(await text(page.locator('.pos-hint')), 'Ketuk paket untuk menjual satu voucher.');
+    assert.deepEqual(await page.evaluate(() => window.__sells), { sent: 0, answered: 0 }, 'the early tap sold nothing');
+    assert.equal(await page.locator('.sale').count(), 0);
+    const sale = await sell(page, DAY);
+    assert.match(sale.code, /^[A-Z0-9]{6,}$/, 'once ready, a tap sells');
+  }));
 
 test('a customer finds the voucher sold to her number in the portal, on a phone', { timeout: TEST_TIMEOUT_MS }, () =>
   withBrowser(PHONE, async (page) => {
@@ -509,8 +561,10 @@ test('the sales report adds up and exports CSV', { timeout: TEST_TIMEOUT_MS }, a
 
     await visit(page, `/admin/reports?from=${from}&to=${today}`);
     await page.locator('[data-stat="count"]').waitFor();
-    assert.equal(await page.locator('input[name="from"]').inputValue(), from);
-    assert.equal(await page.locator('input[name="to"]').inputValue(), today);
+    // The period's fields show their dates day first, like the tables.
+    const dayFirst = (iso) => iso.split('-').reverse().join('-');
+    assert.equal(await page.locator('input[name="from"]').inputValue(), dayFirst(from));
+    assert.equal(await page.locator('input[name="to"]').inputValue(), dayFirst(today));
     const count = Number(await text(page.locator('[data-stat="count"] .stat-value')));
     const revenue = rupiah(await text(page.locator('[data-stat="revenue"] .stat-value')));
     assert.deepEqual({ count, revenue }, { count: report.count, revenue: report.revenue }, 'the page shows the report');
@@ -565,3 +619,30 @@ test('a plan switched off leaves the sales screen until it is switched on', { ti
     await row.locator('button[data-switch="off"]').waitFor();
     assert.equal(await row.locator('.badge').count(), 0);
   }));
+
+test('an admin moves a plan on the sales screen, and the tiles keep that order', { timeout: TEST_TIMEOUT_MS }, async () => {
+  await withBrowser(DESKTOP, async (page) => {
+    await login(page, ADMIN.username, ADMIN.password);
+    await visit(page, '/admin/plans');
+    const list = page.locator('.sales-order-list');
+    await list.waitFor();
+    const order = () => list.locator('li').evaluateAll((items) => items.map((li) => li.dataset.planId));
+    const before = await order();
+    const id = String(planIds[HOURS]);
+    const at = before.indexOf(id);
+    assert.ok(at >= 0, 'the plans on sale are listed');
+    const direction = at === 0 ? 'later' : 'earlier';
+    await list.locator(`li[data-plan-id="${id}"] button[data-move="${direction}"]`).click();
+    const expected = [...before];
+    const to = direction === 'later' ? at + 1 : at - 1;
+    [expected[at], expected[to]] = [expected[to], expected[at]];
+    await until('the list shows the new order', async () => JSON.stringify(await order()) === JSON.stringify(expected));
+    await screenshot(page, 'plans-sales-order');
+
+    // The sales screen shows the tiles in that order, and again after a reload.
+    await visit(page, '/pos');
+    await page.locator('.plan-tile').first().waitFor();
+    const tiles = () => page.locator('.plan-tile').evaluateAll((items) => items.map((b) => b.dataset.planId));
+    assert.deepEqual(await tiles(), expected);
+  });
+});

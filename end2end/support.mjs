@@ -50,10 +50,12 @@ const diagnostics = new WeakMap();
 /**
  * Starts Chromium with a fresh, empty profile (no cookies, no language choice) that asks for
  * Indonesian, sized to `viewport`; phone-sized viewports also get a touch screen and the mobile
- * meta-viewport behaviour. Returns the page, its uncaught errors, and a `close()` that stops the
- * browser and deletes the profile.
+ * meta-viewport behaviour. Returns the page, its uncaught errors, the console warnings and errors
+ * of all its pages, `allowConsole(pattern)` to expect more of them, and a `close()` that stops the
+ * browser, deletes the profile and then fails when a page logged a warning or an error that no
+ * pattern of `allowConsole` (the option, or the method) matches.
  */
-export async function openBrowser(viewport = DESKTOP, { deviceScaleFactor = 1 } = {}) {
+export async function openBrowser(viewport = DESKTOP, { deviceScaleFactor = 1, allowConsole = [] } = {}) {
   const profile = await mkdtemp(join(tmpdir(), 'mikrotik-billing-e2e-'));
   const phone = viewport.width < 600;
   let context;
@@ -79,42 +81,89 @@ export async function openBrowser(viewport = DESKTOP, { deviceScaleFactor = 1 } 
   }
   context.setDefaultTimeout(STEP_TIMEOUT_MS);
   context.setDefaultNavigationTimeout(STEP_TIMEOUT_MS);
-  const page = context.pages()[0] ?? (await context.newPage());
   const pageErrors = [];
-  page.on('pageerror', (error) => pageErrors.push(error));
   const failedAssets = [];
-  page.on('response', (response) => {
-    if (response.status() >= 400 && response.url().includes('/pkg/')) {
-      failedAssets.push(`${response.status()} ${response.url()}`);
-    }
-  });
   // A Rust panic's message reaches the console (console_error_panic_hook), not `pageerror`.
   const consoleErrors = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') consoleErrors.push(message.text());
-  });
-  diagnostics.set(page, { pageErrors, failedAssets, consoleErrors });
+  // Every warning and error any page of the browser logs: a development build warns about
+  // reactive mistakes (a signal read outside a tracking context, a resource read outside
+  // `<Suspense/>`) only there.
+  const consoleMessages = [];
+  const allowed = [...allowConsole];
+  const watch = (page) => {
+    // A page's code is fetched when it is first opened (lazy routes): the address changes a moment
+    // before the new page shows. Waiting for an address therefore waits for its page too.
+    const waitForURL = page.waitForURL.bind(page);
+    page.waitForURL = async (...args) => {
+      await waitForURL(...args);
+      await routed(page);
+    };
+    page.on('pageerror', (error) => pageErrors.push(error));
+    page.on('response', (response) => {
+      if (response.status() >= 400 && response.url().includes('/pkg/')) {
+        failedAssets.push(`${response.status()} ${response.url()}`);
+      }
+    });
+    page.on('console', (message) => {
+      const type = message.type();
+      if (type === 'error') consoleErrors.push(message.text());
+      if (type === 'error' || type === 'warning') {
+        consoleMessages.push({ type, text: message.text(), at: pathOfUrl(page.url()) });
+      }
+    });
+    diagnostics.set(page, { pageErrors, failedAssets, consoleErrors });
+  };
+  context.on('page', watch);
+  const page = context.pages()[0] ?? (await context.newPage());
+  if (!diagnostics.has(page)) watch(page);
+  const unexpected = () =>
+    consoleMessages.filter(({ text }) =>
+      !allowed.some((pattern) => (typeof pattern === 'string' ? text.includes(pattern) : pattern.test(text))),
+    );
   return {
     context,
     page,
     pageErrors,
-    async close() {
+    consoleMessages,
+    /** Expects console messages matching `pattern` (a RegExp, or text they contain) from now on. */
+    allowConsole(pattern) {
+      allowed.push(pattern);
+    },
+    async close({ checkConsole = true } = {}) {
       await context.close();
       await rm(profile, { recursive: true, force: true });
+      const logged = unexpected();
+      if (checkConsole && logged.length > 0) {
+        const lines = logged.map(({ type, text, at }) => `  ${type} on ${at}: ${text.slice(0, 500)}`);
+        throw new Error(`the pages logged ${logged.length} console warning(s) or error(s):\n${lines.join('\n')}`);
+      }
     },
   };
 }
 
 /**
+ * The console message of a failed request the test expects: the browser logs one for every
+ * answer with an error status, e.g. `failedRequest(404)` for a page that is not found.
+ */
+export function failedRequest(status) {
+  return `Failed to load resource: the server responded with a status of ${status}`;
+}
+
+/**
  * Runs `body(page, browser)` in a fresh browser and always closes it, so one failing test
- * cannot leak a logged-in session or a Chromium process into the next.
+ * cannot leak a logged-in session or a Chromium process into the next. The test fails when a page
+ * logged a console warning or error that `options.allowConsole` does not expect (checked only
+ * when the body passed, so that its own failure is the one reported).
  */
 export async function withBrowser(viewport, body, options = {}) {
   const browser = await openBrowser(viewport, options);
+  let passed = false;
   try {
-    return await body(browser.page, browser);
+    const result = await body(browser.page, browser);
+    passed = true;
+    return result;
   } finally {
-    await browser.close();
+    await browser.close({ checkConsole: passed });
   }
 }
 
@@ -163,6 +212,16 @@ export async function login(page, username, password) {
     throw new Error(`login as ${username} was refused: ${refusal.trim()}`);
   }
   await waitForHydration(page);
+  await routed(page);
+}
+
+/**
+ * Waits until the router has shown the page it navigated to: every page's code is loaded when it
+ * is first opened (a lazy route), so the previous page stays on screen a moment after the address
+ * changed.
+ */
+export async function routed(page) {
+  await page.waitForFunction(() => document.body?.dataset.routing !== 'true');
 }
 
 /** Fills and submits the login form on the current (hydrated) login page. */
@@ -185,7 +244,11 @@ export async function screenshot(page, name, { fullPage = true } = {}) {
 
 /** The page's path plus query, e.g. `/login?registered=1`. */
 export function pathOf(page) {
-  const url = new URL(page.url());
+  return pathOfUrl(page.url());
+}
+
+function pathOfUrl(address) {
+  const url = new URL(address);
   return url.pathname + url.search;
 }
 

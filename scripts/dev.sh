@@ -206,8 +206,18 @@ sqlx_prepare() {
 # With the flag already in RUSTFLAGS (exported for the plain cargo commands, so that they build with
 # the same flags as the site) the server would get it twice: flags unlike those of every other
 # cargo command, and the whole dependency tree compiled a second time. So cargo-leptos gets none.
+# The WASM of a development build has no debug names (profile wasm-dev); WASM_DEBUG=1 keeps them,
+# for panics and profiles that name Rust functions.
+# Every page is a lazy route (app/src/routes.rs): `--split` puts each page's code in a WASM file
+# of its own; a build without it would not load.
 leptos() {
-  env -u RUSTFLAGS cargo leptos "$@"
+  local verb="$1"
+  shift
+  if [ "${WASM_DEBUG:-}" = 1 ]; then
+    env -u RUSTFLAGS CARGO_PROFILE_WASM_DEV_STRIP=none cargo leptos "$verb" --split "$@"
+  else
+    env -u RUSTFLAGS cargo leptos "$verb" --split "$@"
+  fi
 }
 
 # A dev server left over from an earlier run holds the app's port: stop it rather than fail.
@@ -270,7 +280,8 @@ run() {
   ./target/debug/server migrate
   ./target/debug/server seed-demo --router "127.0.0.1:$SIM_PORT"
   log "serving at http://localhost:$APP_PORT  (Ctrl-C to stop; the logins are above)"
-  exec env -u RUSTFLAGS cargo leptos serve
+  if [ "${WASM_DEBUG:-}" = 1 ]; then export CARGO_PROFILE_WASM_DEV_STRIP=none; fi
+  exec env -u RUSTFLAGS cargo leptos serve --split
 }
 
 test_all() {
@@ -438,15 +449,18 @@ bench_dashboard() {
   (
     export APP_MODE=development LEPTOS_OUTPUT_NAME=mikrotik_billing APP_DATABASE__URL="$base/$db"
     export APP_REDIS__KEY_PREFIX="bench:$(date +%s):" SQLX_OFFLINE=true
+    # A site directory of its own: the debug site (make run, the browser tests) stays as it is.
+    export LEPTOS_SITE_ROOT=target/site-release
     unset RUSTFLAGS
     log "building the release site and simulator"
-    cargo leptos build --release
-    cargo build --release -p routeros --features sim --bin routeros-sim
+    # (errexit does not reach into a subshell whose status is tested: each step says it.)
+    cargo leptos build --release --precompress --split || exit 1
+    cargo build --release -p routeros --features sim --bin routeros-sim || exit 1
     ./target/release/routeros-sim --listen "127.0.0.1:$sim_port" --user admin \
       --password demo-router >"$DATA/bench-sim.log" 2>&1 &
     local sim=$!
-    ./target/release/server migrate >/dev/null
-    ./target/release/server seed-demo --router "127.0.0.1:$sim_port" >/dev/null
+    ./target/release/server migrate >/dev/null || exit 1
+    ./target/release/server seed-demo --router "127.0.0.1:$sim_port" >/dev/null || exit 1
     LEPTOS_SITE_ADDR="127.0.0.1:$port" ./target/release/server >"$DATA/bench-server.log" 2>&1 &
     local server=$!
     trap 'kill $server $sim 2>/dev/null || true' EXIT
@@ -473,23 +487,39 @@ bench_dashboard() {
   return "$status"
 }
 
-# Builds the release site (wasm-release profile, wasm-opt) and proves in Chromium that it hydrates.
+# Builds the release site as it is deployed (wasm-release profile, wasm-opt, hashed and
+# precompressed files), proves in Chromium that it hydrates, and measures what a phone on 4G
+# transfers and how soon the sales screen sells (end2end/perf-4g.mjs; figures in
+# docs/BENCHMARKS.md). Its own database and simulated router, like the dashboard bench.
 release_check() {
   setup
   services
   schema_db
   stop_stale_server
-  export APP_MODE=development LEPTOS_OUTPUT_NAME=mikrotik_billing
-  unset RUSTFLAGS
-  cargo leptos build --release
-  ./target/release/server seed-demo >/dev/null
-  LEPTOS_SITE_ADDR=127.0.0.1:3100 ./target/release/server >"$DATA/release-server.log" 2>&1 &
-  local pid=$! status=0
-  for _ in $(seq 100); do curl -sf http://127.0.0.1:3100/health >/dev/null && break; sleep 0.2; done
-  ls -l target/site/pkg/
-  (cd end2end && BASE_URL=http://127.0.0.1:3100 node --test release-check.mjs) || status=$?
-  kill "$pid" 2>/dev/null || true
-  log "the release site is in target/site: run 'cargo leptos build' before serving a debug build again"
+  local base="${APP_DATABASE__URL%/*}" db="${RELEASE_DB:-mikrotik_billing_release}"
+  local port="${RELEASE_PORT:-3100}" sim_port="${RELEASE_SIM_PORT:-18730}" status=0
+  psql "$base/postgres" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db"
+  (
+    export APP_MODE=development LEPTOS_OUTPUT_NAME=mikrotik_billing APP_DATABASE__URL="$base/$db"
+    export APP_REDIS__KEY_PREFIX="release:$(date +%s):" SQLX_OFFLINE=true
+    # A site directory of its own: the debug site (make run, the browser tests) stays as it is.
+    export LEPTOS_SITE_ROOT=target/site-release
+    unset RUSTFLAGS
+    # (errexit does not reach into a subshell whose status is tested: each step says it.)
+    cargo leptos build --release --precompress --split || exit 1
+    cargo build --release -p routeros --features sim --bin routeros-sim || exit 1
+    ./target/release/routeros-sim --listen "127.0.0.1:$sim_port" --user admin \
+      --password demo-router >"$DATA/release-sim.log" 2>&1 &
+    local sim=$!
+    ./target/release/server migrate >/dev/null || exit 1
+    ./target/release/server seed-demo --router "127.0.0.1:$sim_port" >/dev/null || exit 1
+    LEPTOS_SITE_ADDR="127.0.0.1:$port" ./target/release/server >"$DATA/release-server.log" 2>&1 &
+    local server=$!
+    trap 'kill $server $sim 2>/dev/null || true' EXIT
+    for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.2; done
+    ls -l target/site-release/pkg/ | grep -v chunk_
+    cd end2end && BASE_URL="http://127.0.0.1:$port" node --test --test-concurrency=1 release-check.mjs perf-4g.mjs
+  ) || status=$?
   return "$status"
 }
 

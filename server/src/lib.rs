@@ -9,6 +9,7 @@ pub mod pages_guard;
 pub mod same_origin;
 pub mod security_headers;
 pub mod state;
+pub mod static_files;
 
 use axum::Router;
 use axum::extract::{MatchedPath, Request};
@@ -39,6 +40,7 @@ pub fn router(services: Services, leptos_options: LeptosOptions) -> Router {
         let services = services.clone();
         move || provide_context(services.clone())
     };
+    let package = static_files::package_routes(&leptos_options);
     let shell = move || app::shell(leptos_options.clone());
 
     let sessions = SessionManagerLayer::new(RedisStore::new(services.redis.clone()))
@@ -54,6 +56,7 @@ pub fn router(services: Services, leptos_options: LeptosOptions) -> Router {
         .merge(api_routes)
         .route("/api/{*rest}", axum::routing::any(api::not_found))
         .leptos_routes_with_context(&state, generate_route_list(app::App), page_context, shell)
+        .merge(package)
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
         .method_not_allowed_fallback(api::method_not_allowed)
         .layer(from_fn_with_state(state.clone(), pages_guard::guard))
@@ -73,6 +76,7 @@ pub fn router(services: Services, leptos_options: LeptosOptions) -> Router {
             security_headers::add,
         ))
         .layer(axum::middleware::from_fn(cache_headers::add))
+        .layer(static_files::compression())
         .layer(
             TraceLayer::new_for_http().make_span_with(|request: &Request| {
                 let route = request

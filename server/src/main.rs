@@ -187,6 +187,21 @@ async fn serve(config: Config, leptos_config: &std::path::Path) -> Result<()> {
     }
     .context("invalid Leptos site settings")?
     .leptos_options;
+    let mut leptos_options = leptos_options;
+    if leptos_options.hash_files && !server::static_files::build_has_hashes(&leptos_options) {
+        tracing::warn!(
+            "hash-files is on but this build has no {} beside the server: serving unhashed names",
+            leptos_options.hash_file
+        );
+        leptos_options.hash_files = false;
+    }
+    // A development build's files are compressed here, once; a release build's arrive so.
+    let site_root = std::path::PathBuf::from(leptos_options.site_root.as_ref());
+    tokio::spawn(async move {
+        if let Err(error) = server::static_files::precompress(site_root).await {
+            tracing::warn!(%error, "cannot compress the site's files: sending them uncompressed");
+        }
+    });
     let addr = leptos_options.site_addr;
     let services = Services::start(config).await?;
     let shutdown = tokio_util::sync::CancellationToken::new();

@@ -735,3 +735,106 @@ async fn pages_are_not_cached_and_logged_in_pages_are_private(pool: PgPool) {
         .await;
     assert_ne!(cache_control(&health).as_deref(), Some("no-cache"));
 }
+
+/// The WASM reaches a phone compressed (once, at build or start-up: never per request) and, named
+/// by its content, is kept for a year; pages made per request are compressed per request.
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
+async fn site_files_are_precompressed_and_immutable(pool: PgPool) {
+    use tower::ServiceExt;
+    let site = tempfile::tempdir().unwrap();
+    let pkg = site.path().join("pkg");
+    std::fs::create_dir(&pkg).unwrap();
+    let wasm = pkg.join("mikrotik_billing.Xq3r9vWk2cYbTn0pLmAe7g.wasm");
+    std::fs::write(&wasm, b"\0asm".repeat(2000)).unwrap();
+    assert_eq!(
+        server::static_files::precompress(site.path().into())
+            .await
+            .unwrap(),
+        1
+    );
+    let services = TestApp::new(pool).await.services;
+    let options = leptos::prelude::LeptosOptions::builder()
+        .output_name("mikrotik_billing")
+        .site_root(site.path().to_string_lossy().into_owned())
+        .hash_files(true)
+        .build();
+    let pages = TestApp::from_services(services.clone());
+    let app = TestApp::with_site(services, options);
+    let get = |path: &str, encodings: &str| {
+        let request = Request::builder()
+            .uri(path)
+            .header(header::ACCEPT_ENCODING, encodings)
+            .body(Body::empty())
+            .unwrap();
+        app.router.clone().oneshot(request)
+    };
+    let header_of = |response: &axum::response::Response, name: header::HeaderName| {
+        response
+            .headers()
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_owned())
+    };
+
+    let path = "/pkg/mikrotik_billing.Xq3r9vWk2cYbTn0pLmAe7g.wasm";
+    let brotli = get(path, "br, gzip").await.unwrap();
+    assert_eq!(brotli.status(), StatusCode::OK);
+    assert_eq!(
+        header_of(&brotli, header::CONTENT_ENCODING).as_deref(),
+        Some("br")
+    );
+    assert_eq!(
+        header_of(&brotli, header::CACHE_CONTROL).as_deref(),
+        Some("public, max-age=31536000, immutable")
+    );
+    assert_eq!(
+        header_of(&brotli, header::CONTENT_TYPE).as_deref(),
+        Some("application/wasm")
+    );
+    let body = axum::body::to_bytes(brotli.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    assert_eq!(
+        body.as_ref(),
+        std::fs::read(pkg.join(format!(
+            "{}.br",
+            wasm.file_name().unwrap().to_string_lossy()
+        )))
+        .unwrap()
+    );
+
+    let gzip = get(path, "gzip").await.unwrap();
+    assert_eq!(
+        header_of(&gzip, header::CONTENT_ENCODING).as_deref(),
+        Some("gzip")
+    );
+    let plain = get(path, "identity").await.unwrap();
+    assert_eq!(header_of(&plain, header::CONTENT_ENCODING), None);
+    assert_eq!(
+        axum::body::to_bytes(plain.into_body(), usize::MAX)
+            .await
+            .unwrap()
+            .len(),
+        8_000
+    );
+    assert_eq!(
+        get("/pkg/missing.wasm", "br").await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+
+    // A page is made per request: compressed per request, and never cached without asking.
+    let request = Request::builder()
+        .uri("/login")
+        .header(header::ACCEPT_ENCODING, "br, gzip")
+        .body(Body::empty())
+        .unwrap();
+    let page = pages.router.clone().oneshot(request).await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    assert_eq!(
+        header_of(&page, header::CONTENT_ENCODING).as_deref(),
+        Some("br")
+    );
+    assert_eq!(
+        header_of(&page, header::CACHE_CONTROL).as_deref(),
+        Some("no-cache")
+    );
+}

@@ -1,38 +1,8 @@
 //! Domain values as people read them, in the page's language.
 
 use crate::i18n::*;
+use domain::model::invoices::{InvoiceStatus, PaymentMethod};
 use domain::{RouterState, VoucherStatus};
-
-/// "3 jam", "1 hari", "1 hari 12 jam": a validity as people say it.
-pub fn validity_label(i18n: leptos_i18n::I18nContext<Locale>, seconds: i64) -> String {
-    let (days, hours, minutes) = (
-        seconds / 86_400,
-        seconds % 86_400 / 3_600,
-        seconds % 3_600 / 60,
-    );
-    let mut parts = Vec::new();
-    if days > 0 {
-        let n = days;
-        parts.push(if n == 1 {
-            t_string!(i18n, unit_day, n).to_string()
-        } else {
-            t_string!(i18n, unit_days, n).to_string()
-        });
-    }
-    if hours > 0 {
-        let n = hours;
-        parts.push(if n == 1 {
-            t_string!(i18n, unit_hour, n).to_string()
-        } else {
-            t_string!(i18n, unit_hours, n).to_string()
-        });
-    }
-    if minutes > 0 || parts.is_empty() {
-        let n = minutes;
-        parts.push(t_string!(i18n, unit_minutes, n).to_string());
-    }
-    parts.join(" ")
-}
 
 /// Where a voucher is in its life: "Belum dipakai", "Aktif", …
 pub fn voucher_status_label(
@@ -55,5 +25,30 @@ pub fn router_state_label(i18n: leptos_i18n::I18nContext<Locale>, state: RouterS
         RouterState::Pushed => t_string!(i18n, router_state_pushed).to_string(),
         RouterState::Failed => t_string!(i18n, router_state_failed).to_string(),
         RouterState::Removed => t_string!(i18n, router_state_removed).to_string(),
+    }
+}
+
+/// An invoice's status: "Lunas", "Sebagian", …
+pub fn invoice_status_label(
+    i18n: leptos_i18n::I18nContext<Locale>,
+    status: InvoiceStatus,
+) -> String {
+    match status {
+        InvoiceStatus::Paid => t_string!(i18n, invoice_paid).to_string(),
+        InvoiceStatus::Partial => t_string!(i18n, invoice_partial).to_string(),
+        InvoiceStatus::Unpaid => t_string!(i18n, invoice_unpaid).to_string(),
+        InvoiceStatus::Void => t_string!(i18n, invoice_void).to_string(),
+    }
+}
+
+/// How a payment was made: "Tunai", "Transfer", "Duitku".
+pub fn payment_method_label(
+    i18n: leptos_i18n::I18nContext<Locale>,
+    method: PaymentMethod,
+) -> String {
+    match method {
+        PaymentMethod::Cash => t_string!(i18n, payment_cash).to_string(),
+        PaymentMethod::Transfer => t_string!(i18n, payment_transfer).to_string(),
+        PaymentMethod::Duitku => "Duitku".to_owned(),
     }
 }

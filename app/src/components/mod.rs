@@ -1,5 +1,6 @@
 //! Components shared by several pages.
 
+pub mod format;
 pub mod labels;
 pub mod layout;
 
@@ -9,15 +10,36 @@ use domain::ErrorCode;
 use leptos::prelude::*;
 use std::time::Duration;
 
-/// Marks `<body data-hydrated="true">` once the WASM has taken over, so tests (and people
-/// debugging) know when clicks start to count.
-#[component]
-pub fn HydrationMarker() -> impl IntoView {
-    Effect::new(move |_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
+#[cfg(feature = "hydrate")]
+thread_local! {
+    /// Whether the WASM has taken over the whole page (see [`use_hydrated`]).
+    static HYDRATED: ArcRwSignal<bool> = ArcRwSignal::new(false);
+}
+
+/// False on the server and in the browser until the WASM has taken over the whole page (its
+/// lazily loaded page code included): a button that needs the WASM is disabled, and says it is
+/// getting ready, until then, so that a tap on a slow connection never goes into nothing.
+pub fn use_hydrated() -> Signal<bool> {
+    #[cfg(feature = "hydrate")]
+    {
+        let hydrated = HYDRATED.with(ArcRwSignal::clone);
+        Signal::derive(move || hydrated.get())
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        Signal::stored(false)
+    }
+}
+
+/// Called by the WASM entry point once the page is hydrated: marks `<body data-hydrated="true">`
+/// (tests, and people debugging, know when clicks start to count) and turns [`use_hydrated`]
+/// true.
+#[cfg(feature = "hydrate")]
+pub fn mark_hydrated() {
+    if let Some(body) = document().body() {
+        let _ = body.set_attribute("data-hydrated", "true");
+    }
+    HYDRATED.with(|hydrated| hydrated.set(true));
 }
 
 /// Switches the interface language in place, without a reload; the choice is kept in a cookie.

@@ -1,3 +1,4 @@
+use crate::components::format::latency;
 use crate::components::layout::admin_section_label;
 use crate::error::AppError;
 use crate::i18n::*;
@@ -106,27 +107,45 @@ fn HealthCard(health: HealthReport) -> impl IntoView {
                 <tbody>
                     {health.checks.into_iter().map(|c| {
                         let healthy = c.status == HealthStatus::Healthy;
+                        let name = c.name.clone();
+                        let component = move || check_label(i18n, &name);
                         let label = move || if healthy {
                             t_string!(i18n, status_healthy).to_string()
                         } else {
                             t_string!(i18n, status_unhealthy).to_string()
                         };
                         view! {
-                            <tr>
-                                <th scope="row">{c.name}</th>
+                            <tr data-check=c.name>
+                                <th scope="row">{component}</th>
                                 <td>
                                     <span class="status">
                                         <span class=if healthy { "dot dot-ok" } else { "dot dot-bad" } aria-hidden="true"></span>
                                         {label}
                                     </span>
                                 </td>
-                                <td class="numeric">{format!("{:.1} ms", c.latency_ms)}</td>
+                                <td class="numeric">{latency(c.latency_ms, 1)}</td>
                             </tr>
                         }
                     }).collect_view()}
                 </tbody>
             </table>
         </section>
+    }
+}
+
+/// What a health check looks at, in the page's language: the database, Redis, or a router by its
+/// name (the checks are named `database`, `redis` and `router:<name>`).
+fn check_label(i18n: leptos_i18n::I18nContext<Locale>, check: &str) -> String {
+    match check {
+        "database" => t_string!(i18n, health_database).to_string(),
+        "redis" => t_string!(i18n, health_redis).to_string(),
+        other => match other.strip_prefix("router:") {
+            Some(name) => {
+                let name = name.to_owned();
+                t_string!(i18n, health_router, name).to_string()
+            }
+            None => other.to_owned(),
+        },
     }
 }
 

@@ -1,32 +1,8 @@
 //! Form fields as people type them, read on the server: numbers with thousands dots ("5.000",
-//! "Rp 5.000"), optional fields left empty, and times shown in the operator's time zone.
+//! "Rp 5.000") and optional fields left empty.
 
 use crate::error::AppError;
-use chrono::{DateTime, TimeZone, Utc};
 use domain::ErrorCode;
-use std::fmt::Display;
-
-/// How times appear in the pages: `31-12-2026 23:59`.
-const TIME_FORMAT: &str = "%d-%m-%Y %H:%M";
-/// The time of day alone, for lists of today's events: `23:59`.
-const CLOCK_FORMAT: &str = "%H:%M";
-
-/// A UTC time as the operator reads it: in the business's time zone (`config.timezone`), with
-/// its date.
-pub fn local_time<Z: TimeZone>(at: DateTime<Utc>, zone: &Z) -> String
-where
-    Z::Offset: Display,
-{
-    at.with_timezone(zone).format(TIME_FORMAT).to_string()
-}
-
-/// A UTC time of today as the operator reads it: the time of day in the business's time zone.
-pub fn local_clock<Z: TimeZone>(at: DateTime<Utc>, zone: &Z) -> String
-where
-    Z::Offset: Display,
-{
-    at.with_timezone(zone).format(CLOCK_FORMAT).to_string()
-}
 
 /// A whole number as typed: `5000`, `5.000`, `Rp 5.000`, `5 000`. Dots must group thousands.
 pub fn whole_number(input: &str) -> Option<i64> {
@@ -109,17 +85,6 @@ mod tests {
         ] {
             assert_eq!(whole_number(bad), None, "{bad}");
         }
-    }
-
-    #[test]
-    fn times_are_shown_in_the_business_time_zone() {
-        let jakarta = chrono::FixedOffset::east_opt(7 * 3600).expect("a valid offset");
-        let at = DateTime::parse_from_rfc3339("2026-12-31T17:05:00Z")
-            .expect("an RFC 3339 time")
-            .with_timezone(&Utc);
-        assert_eq!(local_time(at, &jakarta), "01-01-2027 00:05");
-        assert_eq!(local_clock(at, &jakarta), "00:05");
-        assert_eq!(local_time(at, &Utc), "31-12-2026 17:05");
     }
 
     #[test]

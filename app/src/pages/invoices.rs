@@ -1,11 +1,12 @@
 //! The invoice manager: every customer's invoices, filtered by status, month of issue and
 //! overdue, with what the selection still has to pay and what it has collected.
 
+use crate::components::labels::invoice_status_label;
 use crate::components::next_page_href;
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::pages::customers::InvoiceRow;
-use crate::pages::customers::detail::invoice_status_badge;
+use crate::pages::customers::detail::invoice_badge_class;
 use domain::Rupiah;
 use domain::model::invoices::InvoiceStatus;
 use leptos::prelude::*;
@@ -157,8 +158,7 @@ pub fn InvoicesPage() -> impl IntoView {
                 <select name="status">
                     <option value="" selected=move || status.get().is_empty()>{t!(i18n, invoice_any_status)}</option>
                     {statuses.into_iter().map(|s| {
-                        let label = invoice_status_badge(i18n, s).1;
-                        view! { <option value=s.as_str() selected=move || status.get() == s.as_str()>{label}</option> }
+                        view! { <option value=s.as_str() selected=move || status.get() == s.as_str()>{move || invoice_status_label(i18n, s)}</option> }
                     }).collect_view()}
                 </select>
             </label>
@@ -197,7 +197,7 @@ pub fn InvoicesPage() -> impl IntoView {
                             view! {
                                 <ul class="card invoice-book">
                                     {book.rows.into_iter().map(|invoice| {
-                                        let (badge, label) = invoice_status_badge(i18n, invoice.status);
+                                        let status = invoice.status;
                                         view! {
                                             <li class="invoice-row" data-invoice=invoice.number.clone()>
                                                 <div class="invoice-row-main">
@@ -208,7 +208,7 @@ pub fn InvoicesPage() -> impl IntoView {
                                                         <span class:overdue=invoice.overdue>{t!(i18n, invoice_due, date = invoice.due.clone())}</span>
                                                     </span>
                                                 </div>
-                                                <span class=badge>{label}</span>
+                                                <span class=invoice_badge_class(status)>{move || invoice_status_label(i18n, status)}</span>
                                                 <strong class="numeric invoice-row-total">{invoice.total.to_string()}</strong>
                                                 <span class="row-actions">
                                                     <a class="button button-link" href=format!("/print/invoices/{}", invoice.id) target="_blank">{t!(i18n, invoice_print_a4)}</a>

@@ -80,7 +80,7 @@ pub struct MyVoucher {
 #[server(prefix = "/rpc")]
 pub async fn my_vouchers() -> Result<Vec<MyVoucher>, AppError> {
     use crate::auth::ssr::{require, services};
-    use crate::pages::fields::local_time;
+    use crate::components::format::local_time;
     let caller = require(&[domain::Role::Customer]).await?;
     let services = services()?;
     let me = billing::identity::accounts::customer(

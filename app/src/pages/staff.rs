@@ -32,7 +32,7 @@ pub struct SessionLine {
 #[server(prefix = "/rpc")]
 pub async fn staff_overview() -> Result<Vec<StaffCard>, AppError> {
     use crate::auth::ssr::{require, services};
-    use crate::pages::fields::local_time;
+    use crate::components::format::local_time;
     let caller = require(&[domain::Role::Admin]).await?;
     let services = services()?;
     let zone = &services.config.timezone;

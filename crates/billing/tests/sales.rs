@@ -1038,3 +1038,115 @@ async fn a_pppoe_plan_puts_its_profile_on_the_router_and_has_no_vouchers(pool: P
             .all(|p| p.id != plan.id)
     );
 }
+
+/// Cashiers tap by position: the sales screen keeps its order when plans are added or repriced,
+/// and changes it only when an admin moves a plan.
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
+async fn the_sales_screen_keeps_its_order_until_a_plan_is_moved(pool: PgPool) {
+    let services = services(pool.clone()).await;
+    let sim = simulator().await;
+    let router_id = register_router(&services, &sim, "Order").await;
+    let day = plan(&pool, router_id, "Harian", 5_000).await;
+    let week = plan(&pool, router_id, "Mingguan", 20_000).await;
+    let order = || async {
+        sales::saleable_plans(&pool)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|p| p.id)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(order().await, [day, week]);
+    // A cheaper plan added later comes last, not first.
+    let hour = plan(&pool, router_id, "Sejam", 1_000).await;
+    assert_eq!(order().await, [day, week, hour]);
+
+    let moved = sales::move_on_sales_screen(&pool, hour, true, Actor::System)
+        .await
+        .unwrap();
+    assert_eq!(
+        moved.iter().map(|p| p.id).collect::<Vec<_>>(),
+        [day, hour, week]
+    );
+    sales::move_on_sales_screen(&pool, day, false, Actor::System)
+        .await
+        .unwrap();
+    assert_eq!(order().await, [hour, day, week]);
+    // The ends stay put; a plan added now still comes last.
+    sales::move_on_sales_screen(&pool, hour, true, Actor::System)
+        .await
+        .unwrap();
+    sales::move_on_sales_screen(&pool, week, false, Actor::System)
+        .await
+        .unwrap();
+    let month = plan(&pool, router_id, "Bulanan", 50_000).await;
+    assert_eq!(order().await, [hour, day, week, month]);
+    assert!(matches!(
+        sales::move_on_sales_screen(&pool, i64::MAX, true, Actor::System).await,
+        Err(SaleError::Voucher(VoucherError::PlanNotFound))
+    ));
+}
+
+/// The voucher list's count is of every page of its filter, and its numbered pages cover the
+/// filter's vouchers once each, newest first.
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
+async fn the_voucher_list_counts_its_filter_and_pages_by_number(pool: PgPool) {
+    use domain::model::vouchers::VoucherFilter;
+    let services = services(pool.clone()).await;
+    let sim = simulator().await;
+    let router_id = register_router(&services, &sim, "Pages").await;
+    let day = plan(&pool, router_id, "Harian", 5_000).await;
+    let week = plan(&pool, router_id, "Mingguan", 20_000).await;
+    let batch = |plan_id, quantity, prefix: &str| {
+        vouchers::create_batch(
+            &pool,
+            BatchInput {
+                plan_id,
+                quantity,
+                code_length: Some(6),
+                alphabet: None,
+                prefix: prefix.into(),
+                password_mode: None,
+                comment: None,
+            },
+            Actor::System,
+        )
+    };
+    batch(day, 7, "DA").await.unwrap();
+    batch(week, 3, "WE").await.unwrap();
+    let of_day = VoucherFilter {
+        plan_id: Some(day),
+        limit: Some(3),
+        ..Default::default()
+    };
+    assert_eq!(vouchers::count(&pool, &of_day).await.unwrap(), 7);
+    let everything = VoucherFilter::default();
+    assert_eq!(vouchers::count(&pool, &everything).await.unwrap(), 10);
+    let by_code = VoucherFilter {
+        code: Some("we".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        vouchers::count(&pool, &by_code).await.unwrap(),
+        3,
+        "code prefix, any case"
+    );
+
+    let mut seen = Vec::new();
+    for skip in [0, 3, 6, 9] {
+        let page = vouchers::list_from(&pool, &of_day, skip).await.unwrap();
+        assert!(page.len() <= 3);
+        seen.extend(page.into_iter().map(|v| v.id));
+    }
+    assert_eq!(
+        seen.len(),
+        7,
+        "every voucher of the filter on some page, once"
+    );
+    assert!(seen.windows(2).all(|w| w[0] > w[1]), "newest first");
+    assert_eq!(
+        vouchers::list_from(&pool, &of_day, -5).await.unwrap().len(),
+        3,
+        "a page before the first is the first"
+    );
+}

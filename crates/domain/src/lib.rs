@@ -8,6 +8,7 @@ pub mod error_code;
 pub mod ids;
 pub mod model;
 pub mod money;
+pub mod password;
 pub mod period;
 pub mod plan;
 pub mod role;
@@ -16,6 +17,8 @@ pub mod settlement;
 pub mod status;
 pub mod voucher;
 
+/// The calendar date of the wire models, for the crates that show or read one.
+pub use chrono::NaiveDate;
 pub use contact::{EmailAddress, PersonName, WhatsappNumber};
 pub use error_code::{ErrorCode, FieldError};
 pub use ids::{CustomerId, StaffUserId};

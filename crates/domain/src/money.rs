@@ -60,17 +60,22 @@ impl Neg for Rupiah {
 /// Indonesian notation: `Rp 150.000`, `-Rp 2.500`; dots group thousands, no decimals.
 impl fmt::Display for Rupiah {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let digits = self.0.unsigned_abs().to_string();
-        let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
-        for (i, digit) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i).is_multiple_of(3) {
-                grouped.push('.');
-            }
-            grouped.push(digit);
-        }
         let sign = if self.0 < 0 { "-" } else { "" };
-        write!(f, "{sign}Rp {grouped}")
+        write!(f, "{sign}Rp {}", group_thousands(self.0.unsigned_abs()))
     }
+}
+
+/// A whole number with dots grouping its thousands, as Indonesians write it: `1.250.500`.
+pub fn group_thousands(number: u64) -> String {
+    let digits = number.to_string();
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push('.');
+        }
+        grouped.push(digit);
+    }
+    grouped
 }
 
 #[cfg(test)]
@@ -85,6 +90,8 @@ mod tests {
         assert_eq!(Rupiah::new(999).to_string(), "Rp 999");
         assert_eq!(Rupiah::new(1_000).to_string(), "Rp 1.000");
         assert_eq!(Rupiah::new(1_250_500).to_string(), "Rp 1.250.500");
+        assert_eq!(group_thousands(1_250_500), "1.250.500");
+        assert_eq!(group_thousands(999), "999");
         assert_eq!(Rupiah::new(-2_500).to_string(), "-Rp 2.500");
         assert_eq!(
             Rupiah::new(i64::MIN).to_string(),

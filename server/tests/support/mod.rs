@@ -86,6 +86,11 @@ impl TestApp {
         let options = LeptosOptions::builder()
             .output_name("mikrotik_billing")
             .build();
+        Self::with_site(services, options)
+    }
+
+    /// A test app serving the built site that `options` point at.
+    pub fn with_site(services: Services, options: LeptosOptions) -> TestApp {
         TestApp {
             router: server::router(services.clone(), options),
             services,

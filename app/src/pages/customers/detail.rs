@@ -3,14 +3,17 @@
 //! balance change by hand.
 
 use super::server::*;
-use super::{BalanceAmount, CustomerFields, CustomerValues, customer_status_badge};
+use super::{
+    BalanceAmount, CustomerFields, CustomerValues, customer_status_class, customer_status_label,
+};
+use crate::components::labels::{invoice_status_label, payment_method_label};
 use crate::components::{
     ConfirmSubmit, FormError, SubmitButton, invalid_when, successes, use_id_param,
 };
 use crate::i18n::*;
 use domain::Rupiah;
 use domain::model::customers::{CustomerStatus, LedgerKind};
-use domain::model::invoices::{InvoiceStatus, LineKind, PaymentMethod, PaymentStatus};
+use domain::model::invoices::{InvoiceStatus, LineKind, PaymentStatus};
 use leptos::prelude::*;
 
 /// The badge class of an invoice's status.
@@ -28,13 +31,10 @@ pub fn invoice_status_badge(
     i18n: leptos_i18n::I18nContext<Locale>,
     status: InvoiceStatus,
 ) -> (&'static str, String) {
-    let label = match status {
-        InvoiceStatus::Paid => t_string!(i18n, invoice_paid).to_string(),
-        InvoiceStatus::Partial => t_string!(i18n, invoice_partial).to_string(),
-        InvoiceStatus::Unpaid => t_string!(i18n, invoice_unpaid).to_string(),
-        InvoiceStatus::Void => t_string!(i18n, invoice_void).to_string(),
-    };
-    (invoice_badge_class(status), label)
+    (
+        invoice_badge_class(status),
+        invoice_status_label(i18n, status),
+    )
 }
 
 /// A change of the balance in plain words.
@@ -122,7 +122,7 @@ pub fn CustomerPage() -> impl IntoView {
 fn CustomerOverviewView(file: CustomerOverview, actions: Actions) -> impl IntoView {
     let i18n = use_i18n();
     let c = file.customer.clone();
-    let (badge, label) = customer_status_badge(i18n, c.status);
+    let (status, balance) = (c.status, c.balance);
     let manage = file.can_manage;
     let nothing_to_pay = !file.invoices.is_empty()
         && file
@@ -132,16 +132,16 @@ fn CustomerOverviewView(file: CustomerOverview, actions: Actions) -> impl IntoVi
     view! {
         <div class="page-head">
             <h1 data-customer=c.id>{c.name.clone()}</h1>
-            <span class=badge>{label}</span>
+            <span class=customer_status_class(status)>{move || customer_status_label(i18n, status)}</span>
         </div>
         <div class="customer-layout">
             <section class="card balance-card" class:debt=c.balance.is_negative()>
                 <span class="stat-label">{t!(i18n, balance)}</span>
                 <span class="balance" data-balance=c.balance.amount()>{c.balance.to_string()}</span>
                 <p class="muted small">
-                    {if c.balance.is_negative() {
+                    {move || if balance.is_negative() {
                         t_string!(i18n, customer_balance_debt).to_string()
-                    } else if c.balance > Rupiah::ZERO {
+                    } else if balance > Rupiah::ZERO {
                         t_string!(i18n, customer_balance_credit).to_string()
                     } else {
                         t_string!(i18n, customer_balance_zero).to_string()
@@ -188,7 +188,8 @@ fn CustomerOverviewView(file: CustomerOverview, actions: Actions) -> impl IntoVi
                 view! {
                     <ul class="ledger-list">
                         {file.ledger.iter().cloned().map(|row| {
-                            let words = ledger_words(i18n, row.kind, row.invoice_number.unwrap_or_default(), row.note.unwrap_or_default(), false);
+                            let (kind, invoice, note) = (row.kind, row.invoice_number.unwrap_or_default(), row.note.unwrap_or_default());
+                            let words = move || ledger_words(i18n, kind, invoice.clone(), note.clone(), false);
                             view! {
                                 <li class="ledger-item">
                                     <div>
@@ -223,6 +224,7 @@ fn DetailsCard(file: CustomerOverview, actions: Actions) -> impl IntoView {
         notes: c.notes.clone().unwrap_or_default(),
     };
     let status = c.status;
+    let (self_registered, can_manage) = (c.self_registered, file.can_manage);
     let values = StoredValue::new(values);
     view! {
         <section class="card customer-details">
@@ -235,9 +237,9 @@ fn DetailsCard(file: CustomerOverview, actions: Actions) -> impl IntoView {
                 <dd>{c.address.clone().unwrap_or_else(|| "—".to_owned())}</dd>
                 {c.notes.clone().map(|n| view! { <dt>{t!(i18n, customer_notes)}</dt> <dd class="notes">{n}</dd> })}
                 <dt>{t!(i18n, customer_source)}</dt>
-                <dd>{if c.self_registered {
+                <dd>{move || if self_registered {
                     t_string!(i18n, customer_self_registered).to_string()
-                } else if file.can_manage {
+                } else if can_manage {
                     t_string!(i18n, customer_added_by_staff).to_string()
                 } else {
                     t_string!(i18n, customer_no_login).to_string()
@@ -256,8 +258,7 @@ fn DetailsCard(file: CustomerOverview, actions: Actions) -> impl IntoView {
                             <span>{t!(i18n, status)}</span>
                             <select name="status">
                                 {[CustomerStatus::Active, CustomerStatus::Suspended, CustomerStatus::Closed].into_iter().map(|s| {
-                                    let label = customer_status_badge(i18n, s).1;
-                                    view! { <option value=s.as_str() selected={s == status}>{label}</option> }
+                                    view! { <option value=s.as_str() selected={s == status}>{move || customer_status_label(i18n, s)}</option> }
                                 }).collect_view()}
                             </select>
                         </label>
@@ -326,7 +327,7 @@ fn PaymentResult(pay: ServerAction<TakePayment>) -> impl IntoView {
 #[component]
 fn InvoiceCard(invoice: InvoiceRow, actions: Actions, manage: bool) -> impl IntoView {
     let i18n = use_i18n();
-    let (badge, label) = invoice_status_badge(i18n, invoice.status);
+    let status = invoice.status;
     let payable = invoice.status == InvoiceStatus::Unpaid;
     let voidable = manage && payable && invoice.amount_paid == Rupiah::ZERO;
     let id = invoice.id;
@@ -335,7 +336,7 @@ fn InvoiceCard(invoice: InvoiceRow, actions: Actions, manage: bool) -> impl Into
         <li class="invoice-item" data-invoice=invoice.number.clone()>
             <div class="invoice-head">
                 <span class="mono">{invoice.number.clone()}</span>
-                <span class=badge>{label}</span>
+                <span class=invoice_badge_class(status)>{move || invoice_status_label(i18n, status)}</span>
             </div>
             <p class="small muted">
                 {t!(i18n, invoice_issued_on, date = invoice.issued.clone())} " · "
@@ -442,11 +443,8 @@ fn PaymentItem(
     manage: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let method = match payment.method {
-        PaymentMethod::Cash => t_string!(i18n, payment_cash).to_string(),
-        PaymentMethod::Transfer => t_string!(i18n, payment_transfer).to_string(),
-        PaymentMethod::Duitku => "Duitku".to_owned(),
-    };
+    let kind = payment.method;
+    let method = move || payment_method_label(i18n, kind);
     let reversed = payment.status == PaymentStatus::Reversed;
     let id = payment.id;
     view! {

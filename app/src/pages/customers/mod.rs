@@ -41,24 +41,25 @@ pub fn PosCustomerPage() -> impl IntoView {
     view! { <CustomerPage /> }
 }
 
-/// The badge class and label of a customer's status.
-pub fn customer_status_badge(
+/// The badge class of a customer's status.
+pub fn customer_status_class(status: CustomerStatus) -> &'static str {
+    match status {
+        CustomerStatus::Active => "badge badge-healthy",
+        CustomerStatus::Suspended => "badge badge-degraded",
+        CustomerStatus::Closed => "badge badge-neutral",
+    }
+}
+
+/// A customer's status in the page's language; read it inside a closure, so that it follows
+/// the language switch.
+pub fn customer_status_label(
     i18n: leptos_i18n::I18nContext<Locale>,
     status: CustomerStatus,
-) -> (&'static str, String) {
+) -> String {
     match status {
-        CustomerStatus::Active => (
-            "badge badge-healthy",
-            t_string!(i18n, customer_active).to_string(),
-        ),
-        CustomerStatus::Suspended => (
-            "badge badge-degraded",
-            t_string!(i18n, customer_suspended).to_string(),
-        ),
-        CustomerStatus::Closed => (
-            "badge badge-neutral",
-            t_string!(i18n, customer_closed).to_string(),
-        ),
+        CustomerStatus::Active => t_string!(i18n, customer_active).to_string(),
+        CustomerStatus::Suspended => t_string!(i18n, customer_suspended).to_string(),
+        CustomerStatus::Closed => t_string!(i18n, customer_closed).to_string(),
     }
 }
 
@@ -136,8 +137,7 @@ pub fn CustomersPage() -> impl IntoView {
                     {[CustomerStatus::Active, CustomerStatus::Suspended, CustomerStatus::Closed]
                         .into_iter()
                         .map(|s| {
-                            let label = customer_status_badge(i18n, s).1;
-                            view! { <option value=s.as_str() selected=move || status.get() == s.as_str()>{label}</option> }
+                            view! { <option value=s.as_str() selected=move || status.get() == s.as_str()>{move || customer_status_label(i18n, s)}</option> }
                         })
                         .collect_view()}
                 </select>
@@ -158,7 +158,7 @@ pub fn CustomersPage() -> impl IntoView {
                     view! {
                         <ul class="card customer-list">
                             {page.rows.into_iter().map(|row| {
-                                let (badge, label) = customer_status_badge(i18n, row.status);
+                                let status = row.status;
                                 view! {
                                     <li class="customer-row" data-customer=row.id>
                                         <a href=format!("{base}/{}", row.id)>
@@ -167,7 +167,7 @@ pub fn CustomersPage() -> impl IntoView {
                                             {row.email.map(|e| view! { <span class="sub">{e}</span> })}
                                         </a>
                                         <span class="customer-row-end">
-                                            <span class=badge>{label}</span>
+                                            <span class=customer_status_class(status)>{move || customer_status_label(i18n, status)}</span>
                                             <BalanceAmount amount=row.balance />
                                         </span>
                                     </li>

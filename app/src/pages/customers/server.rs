@@ -123,12 +123,8 @@ where
         total: invoice.total,
         amount_paid: invoice.amount_paid,
         outstanding: invoice.outstanding,
-        issued: invoice
-            .issued_at
-            .with_timezone(zone)
-            .format("%d-%m-%Y")
-            .to_string(),
-        due: invoice.due_date.format("%d-%m-%Y").to_string(),
+        issued: crate::components::format::local_date(invoice.issued_at, zone),
+        due: crate::components::format::date(invoice.due_date),
         overdue: invoice.overdue,
         void_reason: invoice.void_reason,
     }
@@ -148,7 +144,7 @@ where
         note: entry.note,
         amount: entry.amount,
         balance_after: entry.balance_after,
-        at: crate::pages::fields::local_time(entry.created_at, zone),
+        at: crate::components::format::local_time(entry.created_at, zone),
     }
 }
 
@@ -264,7 +260,7 @@ pub async fn save_customer(
 #[server(prefix = "/rpc")]
 pub async fn customer_file(customer_id: i64) -> Result<CustomerOverview, AppError> {
     use crate::auth::ssr::{require, services};
-    use crate::pages::fields::local_time;
+    use crate::components::format::local_time;
     use billing::subscribers::{customers, invoices, ledger, payments};
     let caller = require(&[domain::Role::Admin, domain::Role::Staff]).await?;
     let services = services()?;

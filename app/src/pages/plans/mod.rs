@@ -1,6 +1,7 @@
 //! Plans: what a router sells (price, validity, quotas, hotspot profile), one router at a time.
 
 mod form;
+mod sales_order;
 mod server;
 mod table;
 
@@ -14,6 +15,7 @@ use domain::model::sales::NamedRef;
 use form::PlanForm;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
+use sales_order::SalesOrder;
 use table::PlanTable;
 
 /// A plan's time quota as operators write it (`5h`), if it has one.
@@ -74,6 +76,7 @@ pub fn PlansPage() -> impl IntoView {
                     view! {
                         <RouterChooser routers=data.routers router_id />
                         <PlanList plans=data.plans router_id actions />
+                        <SalesOrder changed=Signal::derive(move || created.get() + switched.get()) />
                         <section class="card">
                             <h2>{t!(i18n, plan_add_title)}</h2>
                             <PlanForm action=create sync router_id plan=None />

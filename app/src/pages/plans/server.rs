@@ -149,3 +149,22 @@ pub async fn set_plan_active(plan_id: i64, active: bool) -> Result<(), AppError>
     .await?;
     Ok(())
 }
+
+/// Moves a plan one place earlier (`earlier`) or later on the sales screen; returns the plans on
+/// sale in their new order.
+#[server(prefix = "/rpc")]
+pub async fn move_plan_on_sales_screen(
+    plan_id: i64,
+    earlier: bool,
+) -> Result<Vec<domain::model::sales::SaleablePlan>, AppError> {
+    use crate::auth::ssr::{require, services};
+    let caller = require(&[domain::Role::Admin]).await?;
+    let services = services()?;
+    Ok(billing::hotspot::sales::move_on_sales_screen(
+        &services.pool,
+        plan_id,
+        earlier,
+        caller.principal.actor(),
+    )
+    .await?)
+}

@@ -1,7 +1,8 @@
 //! The router's plans, each with its button to edit it and to switch it on or off.
 
-use super::{SetPlanActive, written_time_quota};
+use super::SetPlanActive;
 use crate::components::EditToggle;
+use crate::components::format::duration;
 use crate::i18n::*;
 use domain::model::plans::{Plan, PlanKind};
 use leptos::prelude::*;
@@ -57,7 +58,7 @@ fn PlanRow(
     let label = move |text: fn(leptos_i18n::I18nContext<Locale>) -> String| move || text(i18n);
     let none = || view! { <span class="muted">"—"</span> }.into_any();
     let id = plan.id;
-    let time_quota = written_time_quota(&plan);
+    let (validity, time_quota) = (plan.validity.map(|v| v.seconds()), plan.time_quota_seconds);
     view! {
         <tr data-plan=plan.name.clone()>
             <th scope="row" data-label=label(|i18n| t_string!(i18n, plan_name).to_string())>
@@ -67,13 +68,13 @@ fn PlanRow(
             </th>
             <td class="numeric" data-label=label(|i18n| t_string!(i18n, plan_price).to_string())>{plan.price.to_string()}</td>
             <td data-label=label(|i18n| t_string!(i18n, plan_validity).to_string())>
-                {match plan.validity {
-                    Some(v) => v.to_string().into_any(),
+                {match validity {
+                    Some(seconds) => (move || duration(i18n, seconds)).into_any(),
                     None => view! { <span class="muted">{t!(i18n, plan_monthly)}</span> }.into_any(),
                 }}
             </td>
             <td data-label=label(|i18n| t_string!(i18n, plan_time_quota).to_string())>
-                {time_quota.map(|q| q.into_any()).unwrap_or_else(none)}
+                {time_quota.map(|seconds| (move || duration(i18n, seconds)).into_any()).unwrap_or_else(none)}
             </td>
             <td data-label=label(|i18n| t_string!(i18n, plan_data_quota).to_string())>
                 {plan.data_quota_bytes.map(|b| readable_quota(b).into_any()).unwrap_or_else(none)}

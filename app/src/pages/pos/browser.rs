@@ -39,13 +39,14 @@ impl Tap {
     }
 }
 
+/// Off until the cashier switches it on on this device (a receipt printer is not everywhere).
 pub fn auto_print_stored() -> bool {
     window()
         .local_storage()
         .ok()
         .flatten()
         .and_then(|s| s.get_item(AUTO_PRINT_KEY).ok().flatten())
-        .is_none_or(|v| v != "off")
+        .is_some_and(|v| v == "on")
 }
 
 pub fn store_auto_print(on: bool) {

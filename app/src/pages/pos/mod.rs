@@ -10,7 +10,7 @@ mod today;
 
 pub use server::*;
 
-use crate::components::{FormError, successes};
+use crate::components::{FormError, successes, use_hydrated};
 use crate::error::AppError;
 use crate::i18n::*;
 use browser::{Tap, auto_print_stored};
@@ -27,7 +27,7 @@ pub fn PosPage() -> impl IntoView {
     let plans = Resource::new(move || sold.get(), |_| pos_plans());
     let today = Resource::new(move || sold.get(), |_| today_sales());
     let (whatsapp, set_whatsapp) = signal(String::new());
-    let (auto_print, set_auto_print) = signal(true);
+    let (auto_print, set_auto_print) = signal(false);
     let last_tap = StoredValue::new(None::<Tap>);
     let sale = Memo::new(move |_| sell.value().get().and_then(Result::ok));
     let error = Signal::derive(move || sell.value().get().and_then(Result::err));
@@ -103,6 +103,7 @@ fn SaleResult(
     set_auto_print: WriteSignal<bool>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let hydrated = use_hydrated();
     view! {
     <section class="pos-result card" aria-live="polite">
         {move || match sale.get() {
@@ -110,7 +111,9 @@ fn SaleResult(
                 view! {
                     <p class="pos-hint muted">
                         {move || {
-                            if selling.get() {
+                            if !hydrated.get() {
+                                t_string!(i18n, pos_getting_ready).to_string()
+                            } else if selling.get() {
                                 t_string!(i18n, pos_selling).to_string()
                             } else {
                                 t_string!(i18n, pos_hint).to_string()

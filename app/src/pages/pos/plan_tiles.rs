@@ -1,13 +1,15 @@
 //! One big button per plan; a tap sells one voucher of it.
 
-use crate::components::error_message;
-use crate::components::labels::validity_label;
+use crate::components::format::duration;
+use crate::components::{error_message, use_hydrated};
 use crate::error::AppError;
 use crate::i18n::*;
 use domain::model::sales::SaleablePlan;
 use leptos::prelude::*;
 
-/// The plans on sale, each a tile that calls `tap` with its id; disabled while `selling`.
+/// The plans on sale, each a tile that calls `tap` with its id; disabled while `selling`, and
+/// until the WASM has taken over the page (a tap before that would go into nothing: the tiles
+/// say they are getting ready instead).
 #[component]
 pub fn PlanTiles(
     plans: Resource<Result<Vec<SaleablePlan>, AppError>>,
@@ -15,6 +17,8 @@ pub fn PlanTiles(
     tap: Callback<i64>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let hydrated = use_hydrated();
+    let selling = Signal::derive(move || selling.get() || !hydrated.get());
     view! {
         // A Transition, not a Suspense: after each sale the plans reload, and a fallback in their
         // place would shorten the page and undo the scroll that brings the sale into view on a
@@ -30,7 +34,10 @@ pub fn PlanTiles(
                             .iter()
                             .any(|p| p.router_name != plans[0].router_name);
                         view! {
-                            <div class="plan-tiles">
+                            <div
+                                class="plan-tiles"
+                                aria-busy=move || (!hydrated.get()).then_some("true")
+                            >
                                 {plans
                                     .into_iter()
                                     .map(|plan| view! { <PlanTile plan several_routers selling tap /> })
@@ -57,8 +64,14 @@ fn PlanTile(
     let i18n = use_i18n();
     let id = plan.id;
     let seconds = plan.validity_seconds;
-    let validity = move || validity_label(i18n, seconds);
+    // "3 Jam" needs no "3 jam" under it: the validity shows only when the name does not say it.
+    let name_says_validity = {
+        let name = plan.name.to_lowercase();
+        move || name.contains(&duration(i18n, seconds).to_lowercase())
+    };
+    let validity = move || (!name_says_validity()).then(|| duration(i18n, seconds));
     let n = plan.stock;
+    let router = several_routers.then_some(plan.router_name);
     view! {
         <button
             type="button"
@@ -70,12 +83,23 @@ fn PlanTile(
             <span class="tile-name">{plan.name}</span>
             <span class="tile-price">{plan.price.to_string()}</span>
             <span class="tile-meta">
-                {validity}
-                {several_routers.then(|| format!(" · {}", plan.router_name))}
+                {move || {
+                    validity()
+                        .into_iter()
+                        .chain(router.clone())
+                        .collect::<Vec<_>>()
+                        .join(" · ")
+                }}
             </span>
-            {(n > 0).then(|| view! {
-                <span class="tile-stock">{t!(i18n, pos_stock, n)}</span>
-            })}
+            <span class="tile-stock">
+                {move || {
+                    if n > 0 {
+                        t_string!(i18n, pos_stock, n).to_string()
+                    } else {
+                        t_string!(i18n, pos_stock_none).to_string()
+                    }
+                }}
+            </span>
         </button>
     }
 }

@@ -2,7 +2,7 @@
 
 use super::SaleView;
 use super::browser::store_auto_print;
-use crate::components::labels::validity_label;
+use crate::components::format::duration;
 use crate::i18n::*;
 use domain::RouterState;
 use leptos::prelude::*;
@@ -15,7 +15,7 @@ pub fn SaleCard(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let seconds = sale.validity_seconds;
-    let validity = move || validity_label(i18n, seconds);
+    let validity = move || duration(i18n, seconds);
     let separate_password = sale.password != sale.code;
     let pending = sale.router_state != RouterState::Pushed;
     view! {
@@ -67,7 +67,7 @@ pub fn SaleCard(
 pub fn Receipt(sale: SaleView) -> impl IntoView {
     let i18n = use_i18n();
     let seconds = sale.validity_seconds;
-    let validity = move || validity_label(i18n, seconds);
+    let validity = move || duration(i18n, seconds);
     let separate_password = sale.password != sale.code;
     let login_page = sale
         .login_url

@@ -62,7 +62,7 @@ pub async fn sell_voucher(
     customer_whatsapp: String,
 ) -> Result<SaleView, AppError> {
     use crate::auth::ssr::{require, services};
-    use crate::pages::fields::local_time;
+    use crate::components::format::local_time;
     let caller = require(SELLERS).await?;
     let services = services()?;
     let request_key = billing::uuid::Uuid::parse_str(request_key.trim()).map_err(|_| {
@@ -98,7 +98,7 @@ pub async fn sell_voucher(
 #[server(prefix = "/rpc")]
 pub async fn today_sales() -> Result<TodayView, AppError> {
     use crate::auth::ssr::{require, services};
-    use crate::pages::fields::local_clock;
+    use crate::components::format::local_clock;
     let caller = require(SELLERS).await?;
     let services = services()?;
     let me = caller.principal.id;

@@ -13,7 +13,7 @@ pub fn TodayPanel(today: TodayView) -> impl IntoView {
         cashier_id,
         latest,
     } = today;
-    let date = today.date.format("%d-%m-%Y").to_string();
+    let date = crate::components::format::date(today.date);
     let mine = today.cashiers.iter().find(|c| c.cashier_id == cashier_id);
     let (mine_count, mine_total) = (
         mine.map_or(0, |c| c.count),

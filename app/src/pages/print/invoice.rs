@@ -2,11 +2,11 @@
 //! details (`business.*` in the configuration). Staff print any; a customer prints their own
 //! and is told no other exists.
 
+use crate::components::labels::{invoice_status_label, payment_method_label};
 use crate::components::{error_message, use_id_param};
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::pages::customers::InvoiceRow;
-use crate::pages::customers::detail::invoice_status_badge;
 use domain::Rupiah;
 use domain::model::invoices::{InvoiceStatus, PaymentMethod, PaymentStatus};
 use leptos::prelude::*;
@@ -108,7 +108,7 @@ pub async fn printed_invoice(invoice_id: i64) -> Result<InvoicePaper, AppError> 
 #[server(prefix = "/rpc")]
 pub async fn printed_receipt(payment_id: i64) -> Result<ReceiptPaper, AppError> {
     use crate::auth::ssr::services;
-    use crate::pages::fields::local_time;
+    use crate::components::format::local_time;
     use billing::subscribers::error::MoneyError;
     let caller = reader().await?;
     let services = services()?;
@@ -193,7 +193,8 @@ pub fn PrintInvoicePage() -> impl IntoView {
 fn InvoiceDocument(paper: InvoicePaper, layout: Memo<Layout>) -> impl IntoView {
     let i18n = use_i18n();
     let invoice = paper.invoice;
-    let (_, status) = invoice_status_badge(i18n, invoice.status);
+    let invoice_status = invoice.status;
+    let status = move || invoice_status_label(i18n, invoice_status);
     view! {
         <article class="doc" class:doc-a4=move || layout.get() == Layout::A4 class:doc-thermal=move || layout.get() == Layout::Thermal
             data-invoice=invoice.number.clone()>
@@ -263,12 +264,9 @@ pub fn PrintReceiptPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match receipt.await {
                         Ok(r) => {
-                            let method = match r.method {
-                                PaymentMethod::Cash => t_string!(i18n, payment_cash).to_string(),
-                                PaymentMethod::Transfer => t_string!(i18n, payment_transfer).to_string(),
-                                PaymentMethod::Duitku => "Duitku".to_owned(),
-                            };
-                            let (_, status) = invoice_status_badge(i18n, r.invoice_status);
+                            let (paid_by, invoice_status) = (r.method, r.invoice_status);
+                            let method = move || payment_method_label(i18n, paid_by);
+                            let status = move || invoice_status_label(i18n, invoice_status);
                             view! {
                                 <article class="doc doc-thermal doc-receipt" data-receipt=r.payment_id>
                                     <BusinessHeader business=r.business.clone() />

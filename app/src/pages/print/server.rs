@@ -167,7 +167,7 @@ wraps_model!(OpenSheetView => sheet: SheetSummary);
 #[server(prefix = "/rpc")]
 pub async fn open_sheets() -> Result<Vec<OpenSheetView>, AppError> {
     use crate::auth::ssr::{require, services};
-    use crate::pages::fields::local_time;
+    use crate::components::format::local_time;
     require(&[domain::Role::Admin]).await?;
     let services = services()?;
     let zone = &services.config.timezone;

@@ -1,7 +1,7 @@
 //! The vouchers laid out for paper: an A4 grid of 40 a page, or one after another on a 58 mm strip.
 
 use super::SheetCard;
-use crate::components::labels::validity_label;
+use crate::components::format::duration;
 use crate::i18n::*;
 use leptos::prelude::*;
 
@@ -63,7 +63,7 @@ fn VoucherCard(voucher: SheetCard) -> impl IntoView {
     let i18n = use_i18n();
     let separate_password = voucher.password != voucher.code;
     let seconds = voucher.validity_seconds;
-    let validity = move || validity_label(i18n, seconds);
+    let validity = move || duration(i18n, seconds);
     let SheetCard { voucher, qr_svg } = voucher;
     let code = voucher.code.clone();
     view! {

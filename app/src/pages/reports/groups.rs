@@ -1,6 +1,7 @@
 //! The report's totals, its chart, and its tables per day, plan, cashier and router.
 
 use super::ReportView;
+use crate::components::format::date;
 use crate::i18n::*;
 use domain::Rupiah;
 use domain::model::reports::GroupTotal;
@@ -17,7 +18,7 @@ pub fn ReportBody(report: ReportView) -> impl IntoView {
         .filter(|d| d.count > 0)
         .map(|d| GroupTotal {
             id: 0,
-            name: d.date.format("%d-%m-%Y").to_string(),
+            name: date(d.date),
             detail: String::new(),
             count: d.count,
             revenue: d.revenue,

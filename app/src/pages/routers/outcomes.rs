@@ -1,5 +1,6 @@
 //! What a router's test, profile sync and reconciliation found, as the row shows it.
 
+use crate::components::format::{duration, latency};
 use crate::i18n::*;
 use domain::model::routers::{ProfileSync, ReconcileReport, RouterStatus};
 use leptos::prelude::*;
@@ -12,16 +13,6 @@ fn readable_bytes(bytes: u64) -> String {
         format!("{:.1} GiB", mib / 1024.0)
     } else {
         format!("{mib:.1} MiB")
-    }
-}
-
-/// An uptime as `3d 4h 12m`.
-fn readable_uptime(seconds: u64) -> String {
-    let (days, hours, minutes) = (seconds / 86_400, seconds / 3_600 % 24, seconds / 60 % 60);
-    match (days, hours) {
-        (0, 0) => format!("{minutes}m"),
-        (0, _) => format!("{hours}h {minutes}m"),
-        _ => format!("{days}d {hours}h {minutes}m"),
     }
 }
 
@@ -45,14 +36,17 @@ pub fn ConnectionOutcome(status: RouterStatus) -> impl IntoView {
         )),
         _ => None,
     };
-    let latency = format!("{:.0} ms", status.latency_ms);
+    let latency = latency(status.latency_ms, 0);
+    let uptime = status
+        .uptime_seconds
+        .map(|seconds| move || duration(i18n, i64::try_from(seconds).unwrap_or(i64::MAX)));
     view! {
         <div class="outcome outcome-ok" role="status" data-outcome="test">
             <p class="outcome-title">{t!(i18n, router_reachable, latency)}</p>
             <dl class="facts">
                 <div><dt>{t!(i18n, router_identity)}</dt><dd>{status.identity}</dd></div>
                 <div><dt>{t!(i18n, router_version)}</dt><dd>{status.version}</dd></div>
-                <div><dt>{t!(i18n, router_uptime)}</dt><dd>{status.uptime_seconds.map(readable_uptime)}</dd></div>
+                <div><dt>{t!(i18n, router_uptime)}</dt><dd>{uptime}</dd></div>
                 <div><dt>{t!(i18n, router_cpu)}</dt><dd>{status.cpu_load_percent.map(|p| format!("{p}%"))}</dd></div>
                 <div><dt>{t!(i18n, router_memory_free)}</dt><dd>{memory}</dd></div>
             </dl>

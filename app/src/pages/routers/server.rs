@@ -21,7 +21,7 @@ wraps_model!(RouterRow => router: Router);
 #[server(prefix = "/rpc")]
 pub async fn list_routers() -> Result<Vec<RouterRow>, AppError> {
     use crate::auth::ssr::{require, services};
-    use crate::pages::fields::local_time;
+    use crate::components::format::local_time;
     require(&[domain::Role::Admin]).await?;
     let services = services()?;
     let zone = &services.config.timezone;

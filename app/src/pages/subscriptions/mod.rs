@@ -4,6 +4,7 @@
 
 pub mod server;
 
+use crate::components::format::duration;
 use crate::components::{
     ConfirmSubmit, FormError, SubmitButton, error_message, invalid_when, successes, use_id_param,
 };
@@ -15,28 +16,24 @@ use leptos::prelude::*;
 use server::*;
 use std::time::Duration;
 
-/// The badge class and label of a subscription's status.
-pub fn status_badge(
-    i18n: leptos_i18n::I18nContext<Locale>,
-    status: SubscriptionStatus,
-) -> (&'static str, String) {
+/// The badge class of a subscription's status.
+pub fn status_class(status: SubscriptionStatus) -> &'static str {
     match status {
-        SubscriptionStatus::Active => (
-            "badge badge-healthy",
-            t_string!(i18n, sub_active).to_string(),
-        ),
-        SubscriptionStatus::Isolated => (
-            "badge badge-unhealthy",
-            t_string!(i18n, sub_isolated).to_string(),
-        ),
-        SubscriptionStatus::Suspended => (
-            "badge badge-degraded",
-            t_string!(i18n, sub_suspended).to_string(),
-        ),
-        SubscriptionStatus::Closed => (
-            "badge badge-neutral",
-            t_string!(i18n, sub_closed).to_string(),
-        ),
+        SubscriptionStatus::Active => "badge badge-healthy",
+        SubscriptionStatus::Isolated => "badge badge-unhealthy",
+        SubscriptionStatus::Suspended => "badge badge-degraded",
+        SubscriptionStatus::Closed => "badge badge-neutral",
+    }
+}
+
+/// A subscription's status in the page's language; read it inside a closure, so that it
+/// follows the language switch.
+pub fn status_label(i18n: leptos_i18n::I18nContext<Locale>, status: SubscriptionStatus) -> String {
+    match status {
+        SubscriptionStatus::Active => t_string!(i18n, sub_active).to_string(),
+        SubscriptionStatus::Isolated => t_string!(i18n, sub_isolated).to_string(),
+        SubscriptionStatus::Suspended => t_string!(i18n, sub_suspended).to_string(),
+        SubscriptionStatus::Closed => t_string!(i18n, sub_closed).to_string(),
     }
 }
 
@@ -50,29 +47,21 @@ fn secret_state(i18n: leptos_i18n::I18nContext<Locale>, state: SecretState) -> S
     }
 }
 
-/// `3h 05m`, `2d 4h`: how long a session has been up.
-pub fn uptime_words(seconds: u64) -> String {
-    let (days, hours, minutes) = (seconds / 86_400, seconds / 3_600 % 24, seconds / 60 % 60);
-    if days > 0 {
-        format!("{days}d {hours}h")
-    } else if hours > 0 {
-        format!("{hours}h {minutes:02}m")
-    } else {
-        format!("{minutes}m")
-    }
-}
-
 /// The session cell: online with its address and uptime, offline, or the router not answering.
 #[component]
 fn SessionCell(session: Option<PppSession>) -> impl IntoView {
     let i18n = use_i18n();
     match session {
         Some(s) if s.online => {
-            let details = [s.address.clone(), s.uptime_seconds.map(uptime_words)]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(" · ");
+            let (address, uptime) = (s.address.clone(), s.uptime_seconds);
+            let details = move || {
+                let uptime = uptime.map(|seconds| duration(i18n, i64::try_from(seconds).unwrap_or(i64::MAX)));
+                [address.clone(), uptime]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" · ")
+            };
             view! {
                 <span class="session session-online" data-online="true">
                     <span class="dot"></span>{t!(i18n, session_online)}
@@ -192,30 +181,29 @@ fn SubscriptionItem(
     let i18n = use_i18n();
     let s = subscription;
     let id = s.id;
-    let (badge, label) = status_badge(i18n, s.status);
-    let state = secret_state(i18n, s.router_state);
-    let status = s.status;
-    let action_button = move |action: &'static str, label: String| {
-        view! {
-            <ActionForm action=actions.act attr:class="inline-form">
-                <input type="hidden" name="subscription_id" value=id />
-                <input type="hidden" name="action" value=action />
-                <button type="submit" class="button button-secondary" data-action=action>{label}</button>
-            </ActionForm>
-        }
-    };
+    let (status, router_state) = (s.status, s.router_state);
+    let action_button =
+        move |action: &'static str, label: fn(leptos_i18n::I18nContext<Locale>) -> String| {
+            view! {
+                <ActionForm action=actions.act attr:class="inline-form">
+                    <input type="hidden" name="subscription_id" value=id />
+                    <input type="hidden" name="action" value=action />
+                    <button type="submit" class="button button-secondary" data-action=action>{move || label(i18n)}</button>
+                </ActionForm>
+            }
+        };
     view! {
         <li class="subscription" data-subscription=s.pppoe_username.clone() data-status=status.as_str()>
             <div class="subscription-head">
                 <strong>{s.plan_name.clone()}</strong>
-                <span class=badge>{label}</span>
+                <span class=status_class(status)>{move || status_label(i18n, status)}</span>
                 <span class="muted small">{s.price.to_string()} " / " {t!(i18n, per_month)}</span>
             </div>
             <dl class="facts">
                 <dt>{t!(i18n, pppoe_username)}</dt><dd><code>{s.pppoe_username.clone()}</code></dd>
                 <dt>{t!(i18n, pppoe_password)}</dt><dd><code>{s.pppoe_password.clone().unwrap_or_default()}</code></dd>
                 <dt>{t!(i18n, router)}</dt>
-                <dd>{s.router_name.clone()} " · " <span class="secret-state" data-state=s.router_state.as_str()>{state}</span></dd>
+                <dd>{s.router_name.clone()} " · " <span class="secret-state" data-state=s.router_state.as_str()>{move || secret_state(i18n, router_state)}</span></dd>
                 <dt>{t!(i18n, billing_day)}</dt><dd>{s.billing_day}</dd>
                 <dt>{t!(i18n, session_now)}</dt>
                 <dd>
@@ -230,9 +218,9 @@ fn SubscriptionItem(
             {s.router_error.clone().map(|e| view! { <p class="outcome outcome-bad small">{e}</p> })}
             {manage.then(move || view! {
                 <div class="subscription-actions">
-                    {(status == SubscriptionStatus::Active).then(|| action_button("isolate", t_string!(i18n, sub_isolate).to_string()))}
-                    {matches!(status, SubscriptionStatus::Isolated | SubscriptionStatus::Suspended).then(|| action_button("resume", t_string!(i18n, sub_resume).to_string()))}
-                    {matches!(status, SubscriptionStatus::Active | SubscriptionStatus::Isolated).then(|| action_button("suspend", t_string!(i18n, sub_suspend).to_string()))}
+                    {(status == SubscriptionStatus::Active).then(|| action_button("isolate", |i18n| t_string!(i18n, sub_isolate).to_string()))}
+                    {matches!(status, SubscriptionStatus::Isolated | SubscriptionStatus::Suspended).then(|| action_button("resume", |i18n| t_string!(i18n, sub_resume).to_string()))}
+                    {matches!(status, SubscriptionStatus::Active | SubscriptionStatus::Isolated).then(|| action_button("suspend", |i18n| t_string!(i18n, sub_suspend).to_string()))}
                     {(status != SubscriptionStatus::Closed).then(|| view! {
                         <ActionForm action=actions.act attr:class="inline-form">
                             <input type="hidden" name="subscription_id" value=id />
@@ -335,7 +323,7 @@ pub fn SubscriptionsPage() -> impl IntoView {
                     <option value="">{t!(i18n, filter_all)}</option>
                     {[SubscriptionStatus::Active, SubscriptionStatus::Isolated, SubscriptionStatus::Suspended, SubscriptionStatus::Closed]
                         .into_iter()
-                        .map(|s| view! { <option value=s.as_str()>{move || status_badge(i18n, s).1}</option> })
+                        .map(|s| view! { <option value=s.as_str()>{move || status_label(i18n, s)}</option> })
                         .collect_view()}
                 </select>
             </label>
@@ -358,16 +346,15 @@ pub fn SubscriptionsPage() -> impl IntoView {
                                 </tr></thead>
                                 <tbody>
                                     {page.subscriptions.into_iter().map(|s| {
-                                        let (badge, label) = status_badge(i18n, s.status);
-                                        let state = secret_state(i18n, s.router_state);
+                                        let (status, router_state) = (s.status, s.router_state);
                                         let marker = s.pppoe_username.clone();
                                         view! {
                                             <tr data-subscription=marker>
                                                 <td><a href=format!("/admin/customers/{}", s.customer_id)>{s.customer_name}</a></td>
                                                 <td><code>{s.pppoe_username}</code></td>
                                                 <td>{s.plan_name} <span class="muted small">" · " {s.price.to_string()}</span></td>
-                                                <td>{s.router_name} <span class="muted small">" · " {state}</span></td>
-                                                <td><span class=badge>{label}</span></td>
+                                                <td>{s.router_name} <span class="muted small">" · " {move || secret_state(i18n, router_state)}</span></td>
+                                                <td><span class=status_class(status)>{move || status_label(i18n, status)}</span></td>
                                             </tr>
                                         }
                                     }).collect_view()}
@@ -524,14 +511,14 @@ pub fn MySubscriptions() -> impl IntoView {
                         <h2>{t!(i18n, my_internet)}</h2>
                         <ul class="subscription-list">
                             {list.into_iter().map(|(s, session)| {
-                                let (badge, label) = status_badge(i18n, s.status);
+                                let status = s.status;
                                 let isolated = s.status == SubscriptionStatus::Isolated;
                                 let marker = s.pppoe_username.clone();
                                 view! {
                                     <li class="subscription" data-subscription=marker data-status=s.status.as_str()>
                                         <div class="subscription-head">
                                             <strong>{s.plan_name}</strong>
-                                            <span class=badge>{label}</span>
+                                            <span class=status_class(status)>{move || status_label(i18n, status)}</span>
                                         </div>
                                         {isolated.then(|| view! { <p class="notice notice-bad">{t!(i18n, my_internet_isolated)}</p> })}
                                         <dl class="facts">

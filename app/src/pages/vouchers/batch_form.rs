@@ -1,8 +1,9 @@
-//! The form that makes a batch of vouchers for a plan.
+//! The form that makes a batch of vouchers for a plan; it starts over once the batch is made.
 
 use super::{CreateVoucherBatch, PlanChoice};
-use crate::components::{FormError, SubmitButton, invalid_when};
+use crate::components::{FormError, SubmitButton, invalid_when, reset_after_success};
 use crate::i18n::*;
+use leptos::html::Form;
 use leptos::prelude::*;
 
 #[component]
@@ -13,6 +14,8 @@ pub fn BatchForm(
     let i18n = use_i18n();
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     let invalid = move |field| invalid_when(error, field);
+    let form = NodeRef::<Form>::new();
+    reset_after_success(action, form);
     let active: Vec<PlanChoice> = plans.into_iter().filter(|p| p.active).collect();
     if active.is_empty() {
         return view! {
@@ -23,7 +26,7 @@ pub fn BatchForm(
     }
     view! {
         <FormError error />
-        <ActionForm action attr:class="form-grid">
+        <ActionForm action node_ref=form attr:class="form-grid">
             <label class="span-all">
                 <span>{t!(i18n, batch_plan)}</span>
                 <select name="plan_id" required aria-invalid=invalid("plan_id")>

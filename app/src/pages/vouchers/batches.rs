@@ -42,7 +42,7 @@ fn BatchRow(batch: BatchView, selected: bool) -> impl IntoView {
     view! {
         <tr class:selected=selected data-batch=id>
             <th scope="row" data-label=label(|i18n| t_string!(i18n, batch_number).to_string())>
-                <a href=format!("/admin/vouchers?batch={id}")>{format!("#{id}")}</a>
+                <a class="tap-target" href=format!("/admin/vouchers?batch={id}")>{format!("#{id}")}</a>
             </th>
             <td data-label=label(|i18n| t_string!(i18n, batch_plan).to_string())>{batch.plan_name.clone()}</td>
             <td data-label=label(|i18n| t_string!(i18n, batch_created).to_string())>{batch.created.clone()}</td>

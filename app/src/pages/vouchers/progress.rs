@@ -1,4 +1,5 @@
-//! The batch in view, followed live while its vouchers reach the router.
+//! The batch in view, followed live while its vouchers reach the router, with the links that
+//! print it.
 
 use crate::components::PushProgress;
 use crate::error::AppError;
@@ -18,12 +19,26 @@ pub fn BatchLive(
             <Transition fallback=move || view! { <p class="muted">{t!(i18n, loading)}</p> }>
                 {move || Suspend::new(async move {
                     progress.await.map(|p| match p {
-                        Some(p) => view! { <BatchProgressDetail progress=p /> }.into_any(),
+                        Some(p) => view! { <BatchProgressDetail progress=p /> <PrintBatch batch_id /> }.into_any(),
                         None => view! { <p class="muted">{t!(i18n, batch_not_found)}</p> }.into_any(),
                     })
                 })}
             </Transition>
         </section>
+    }
+}
+
+/// "Print this batch": the print page with the batch chosen, on A4 or a 58 mm strip.
+#[component]
+fn PrintBatch(batch_id: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    let href = move |layout: &str| format!("/print/vouchers?batch={batch_id}&layout={layout}");
+    view! {
+        <div class="print-batch" role="group" aria-labelledby=format!("print-batch-{batch_id}")>
+            <span class="print-batch-label" id=format!("print-batch-{batch_id}")>{t!(i18n, batch_print_this)}</span>
+            <a class="button button-secondary" data-print-batch="a4" href=href("a4")>{t!(i18n, print_a4)}</a>
+            <a class="button button-secondary" data-print-batch="58mm" href=href("58mm")>{t!(i18n, print_thermal)}</a>
+        </div>
     }
 }
 
@@ -39,12 +54,14 @@ fn BatchProgressDetail(progress: BatchProgress) -> impl IntoView {
         retry_error,
         ..
     } = progress;
-    let state = if pending > 0 {
-        t_string!(i18n, batch_state_pushing).to_string()
-    } else if failed > 0 {
-        t_string!(i18n, batch_state_failed).to_string()
-    } else {
-        t_string!(i18n, batch_state_done).to_string()
+    let state = move || {
+        if pending > 0 {
+            t_string!(i18n, batch_state_pushing).to_string()
+        } else if failed > 0 {
+            t_string!(i18n, batch_state_failed).to_string()
+        } else {
+            t_string!(i18n, batch_state_done).to_string()
+        }
     };
     view! {
         <div class="batch-progress" data-pending=pending data-pushed=pushed data-failed=failed>

@@ -11,8 +11,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// Vouchers per page of the list.
-#[cfg(feature = "ssr")]
-const PAGE_SIZE: i64 = 50;
+pub const PAGE_SIZE: i64 = 50;
 /// Batches in the recent list.
 #[cfg(feature = "ssr")]
 const RECENT_BATCHES: i64 = 20;
@@ -46,7 +45,7 @@ wraps_model!(VoucherView => voucher: Voucher);
 #[cfg(feature = "ssr")]
 impl VoucherView {
     fn new(voucher: Voucher, services: &billing::Services) -> Self {
-        use crate::pages::fields::local_time;
+        use crate::components::format::local_time;
         let zone = &services.config.timezone;
         VoucherView {
             expires: voucher.expires_at.map(|at| local_time(at, zone)),
@@ -61,6 +60,15 @@ pub struct VoucherPage {
     pub rows: Vec<VoucherView>,
     /// Whether older vouchers match too.
     pub more: bool,
+    /// How many vouchers match the filter, on all pages.
+    pub total: i64,
+}
+
+impl VoucherPage {
+    /// The number of pages of [`PAGE_SIZE`] vouchers the filter's vouchers fill; at least one.
+    pub fn pages(&self) -> i64 {
+        ((self.total + PAGE_SIZE - 1) / PAGE_SIZE).max(1)
+    }
 }
 
 #[server(prefix = "/rpc")]
@@ -143,7 +151,7 @@ pub async fn get_batch_progress(batch_id: i64) -> Result<Option<BatchProgress>, 
 #[server(prefix = "/rpc")]
 pub async fn recent_batches() -> Result<Vec<BatchView>, AppError> {
     use crate::auth::ssr::{require, services};
-    use crate::pages::fields::local_time;
+    use crate::components::format::local_time;
     require(&[domain::Role::Admin]).await?;
     let services = services()?;
     let zone = &services.config.timezone;
@@ -159,14 +167,16 @@ pub async fn recent_batches() -> Result<Vec<BatchView>, AppError> {
     )
 }
 
-/// One page of vouchers, newest first, older than `before_id` when given. The filters are
-/// separate arguments: an absent one is simply left out of the request.
+/// One page of vouchers, newest first: the vouchers older than `before_id` when given ("load
+/// more"), else page `page` (from 1) of the numbered list. The filters are separate arguments:
+/// an absent one is simply left out of the request.
 #[server(prefix = "/rpc")]
 pub async fn list_vouchers(
     batch: Option<i64>,
     plan: Option<i64>,
     status: Option<VoucherStatus>,
     code: Option<String>,
+    page: Option<i64>,
     before_id: Option<i64>,
 ) -> Result<VoucherPage, AppError> {
     use crate::auth::ssr::{require, services};
@@ -181,14 +191,19 @@ pub async fn list_vouchers(
         before_id,
         limit: Some(PAGE_SIZE + 1),
     };
-    let mut rows = billing::hotspot::vouchers::list(&services.pool, &filter).await?;
+    let skip = match (before_id, page) {
+        (None, Some(page)) => page.max(1).saturating_sub(1).saturating_mul(PAGE_SIZE),
+        _ => 0,
+    };
+    let total = billing::hotspot::vouchers::count(&services.pool, &filter).await?;
+    let mut rows = billing::hotspot::vouchers::list_from(&services.pool, &filter, skip).await?;
     let more = rows.len() as i64 > PAGE_SIZE;
     rows.truncate(PAGE_SIZE as usize);
     let rows = rows
         .into_iter()
         .map(|v| VoucherView::new(v, &services))
         .collect();
-    Ok(VoucherPage { rows, more })
+    Ok(VoucherPage { rows, more, total })
 }
 
 /// Disables (`mode` = `disable`) or deletes a voucher, here and on its router; returns the

@@ -56,19 +56,22 @@ fn VoucherRow(voucher: VoucherView, withdraw: ServerAction<WithdrawVoucher>) -> 
     view! {
         <tr data-voucher=v.code.clone() data-status=v.status.as_str()>
             <td class="select-column">
-                <input
-                    type="checkbox"
-                    name="id"
-                    value=id
-                    form="print-selection"
-                    aria-label={
-                        let code = v.code.clone();
-                        move || {
-                            let code = code.clone();
-                            t_string!(i18n, select_voucher, code).to_string()
+                // The label around the box is the target a finger taps.
+                <label class="tap-target">
+                    <input
+                        type="checkbox"
+                        name="id"
+                        value=id
+                        form="print-selection"
+                        aria-label={
+                            let code = v.code.clone();
+                            move || {
+                                let code = code.clone();
+                                t_string!(i18n, select_voucher, code).to_string()
+                            }
                         }
-                    }
-                />
+                    />
+                </label>
             </td>
             <th scope="row" class="mono code" data-label=label(|i18n| t_string!(i18n, voucher_code).to_string())>{v.code.clone()}</th>
             <td data-label=label(|i18n| t_string!(i18n, voucher_password).to_string())>

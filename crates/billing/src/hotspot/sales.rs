@@ -402,6 +402,8 @@ pub async fn bought_by(
     .collect())
 }
 
+/// The plans on sale, in the sales screen's order: where an admin put them, then the others
+/// oldest first. Cashiers tap by position, so a new plan or a price change never moves a tile.
 pub async fn saleable_plans(pool: &PgPool) -> Result<Vec<SaleablePlan>, SaleError> {
     Ok(sqlx::query!(
         r#"SELECT p.id, p.name, p.router_id, r.name AS router_name, p.price, p.validity_seconds AS "validity_seconds!",
@@ -410,7 +412,7 @@ pub async fn saleable_plans(pool: &PgPool) -> Result<Vec<SaleablePlan>, SaleErro
                      AND v.printed_at IS NULL AND v.router_state = 'pushed') AS "stock!"
            FROM plans p JOIN routers r ON r.id = p.router_id
            WHERE p.kind = 'hotspot' AND p.active
-           ORDER BY r.name, p.price, p.name"#
+           ORDER BY p.sales_position NULLS LAST, p.id"#
     )
     .fetch_all(pool)
     .await?
@@ -425,4 +427,53 @@ pub async fn saleable_plans(pool: &PgPool) -> Result<Vec<SaleablePlan>, SaleErro
         stock: r.stock,
     })
     .collect())
+}
+
+/// Moves a plan one place earlier (`earlier`) or later on the sales screen; the order of every
+/// plan on sale is written down then, so that nothing moves again until an admin moves it.
+/// Returns the plans in their new order.
+pub async fn move_on_sales_screen(
+    pool: &PgPool,
+    plan_id: i64,
+    earlier: bool,
+    actor: Actor,
+) -> Result<Vec<SaleablePlan>, SaleError> {
+    let mut tx = pool.begin().await?;
+    let mut order = sqlx::query_scalar!(
+        "SELECT id FROM plans WHERE kind = 'hotspot' AND active
+         ORDER BY sales_position NULLS LAST, id
+         FOR UPDATE"
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let at = order
+        .iter()
+        .position(|&id| id == plan_id)
+        .ok_or(SaleError::Voucher(VoucherError::PlanNotFound))?;
+    let to = if earlier {
+        at.checked_sub(1)
+    } else {
+        Some(at + 1).filter(|&to| to < order.len())
+    };
+    if let Some(to) = to {
+        order.swap(at, to);
+        sqlx::query!(
+            "UPDATE plans SET sales_position = t.position, updated_at = now()
+             FROM unnest($1::BIGINT[]) WITH ORDINALITY AS t(id, position)
+             WHERE plans.id = t.id",
+            &order
+        )
+        .execute(&mut *tx)
+        .await?;
+        audit::record(
+            &mut *tx,
+            actor,
+            "plan.sales_position",
+            Some(("plan", plan_id.to_string())),
+            serde_json::json!({ "position": to + 1 }),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    saleable_plans(pool).await
 }

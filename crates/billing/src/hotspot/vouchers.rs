@@ -340,39 +340,86 @@ pub async fn batch_progress(
 
 /// Newest first, one page at a time (pass the last id seen as `before_id`).
 pub async fn list(pool: &PgPool, filter: &VoucherFilter) -> Result<Vec<Voucher>, VoucherError> {
-    select(pool, filter, None).await
+    select(pool, filter, None, 0).await
+}
+
+/// Newest first, skipping the first `skip` vouchers that match: the page of a numbered list.
+pub async fn list_from(
+    pool: &PgPool,
+    filter: &VoucherFilter,
+    skip: i64,
+) -> Result<Vec<Voucher>, VoucherError> {
+    select(pool, filter, None, skip.max(0)).await
+}
+
+/// How many vouchers match the filter, whatever its page (`before_id` and `limit` aside).
+pub async fn count(pool: &PgPool, filter: &VoucherFilter) -> Result<i64, VoucherError> {
+    let matching = Matching::of(filter)?;
+    let count = sqlx::query_scalar!(
+        r#"SELECT COUNT(*) AS "count!" FROM vouchers v
+           WHERE ($1::BIGINT IS NULL OR v.router_id = $1)
+             AND ($2::BIGINT IS NULL OR v.plan_id = $2)
+             AND ($3::BIGINT IS NULL OR v.batch_id = $3)
+             AND ($4::TEXT IS NULL OR v.status = $4)
+             AND ($5::TEXT IS NULL OR v.code LIKE $5)"#,
+        filter.router_id,
+        filter.plan_id,
+        filter.batch_id,
+        matching.status.map(VoucherStatus::as_str),
+        matching.code_prefix,
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok(count)
 }
 
 /// One voucher.
 pub async fn get(pool: &PgPool, voucher_id: i64) -> Result<Voucher, VoucherError> {
-    select(pool, &VoucherFilter::default(), Some(voucher_id))
+    select(pool, &VoucherFilter::default(), Some(voucher_id), 0)
         .await?
         .pop()
         .ok_or(VoucherError::NotFound)
+}
+
+/// The filter's conditions as the queries take them: a known status, a code prefix for `LIKE`.
+struct Matching {
+    status: Option<VoucherStatus>,
+    code_prefix: Option<String>,
+}
+
+impl Matching {
+    fn of(filter: &VoucherFilter) -> Result<Matching, VoucherError> {
+        let status = match filter.status.as_deref() {
+            Some(text) => Some(text.parse::<VoucherStatus>().map_err(|e| {
+                VoucherError::Invalid(FieldError::new(
+                    "status",
+                    ErrorCode::VoucherStatus,
+                    e.to_string(),
+                ))
+            })?),
+            None => None,
+        };
+        let code_prefix = filter
+            .code
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(|c| format!("{}%", c.to_uppercase().replace(['%', '_', '\\'], "")));
+        Ok(Matching {
+            status,
+            code_prefix,
+        })
+    }
 }
 
 async fn select(
     pool: &PgPool,
     filter: &VoucherFilter,
     only: Option<i64>,
+    skip: i64,
 ) -> Result<Vec<Voucher>, VoucherError> {
-    let status = match filter.status.as_deref() {
-        Some(text) => Some(text.parse::<VoucherStatus>().map_err(|e| {
-            VoucherError::Invalid(FieldError::new(
-                "status",
-                ErrorCode::VoucherStatus,
-                e.to_string(),
-            ))
-        })?),
-        None => None,
-    };
+    let matching = Matching::of(filter)?;
     let limit = filter.limit.unwrap_or(50).clamp(1, 500);
-    let code_prefix = filter
-        .code
-        .as_deref()
-        .map(str::trim)
-        .filter(|c| !c.is_empty())
-        .map(|c| format!("{}%", c.to_uppercase().replace(['%', '_', '\\'], "")));
     let rows = sqlx::query_as!(
         Voucher,
         r#"SELECT v.id, v.batch_id, v.router_id, v.plan_id, p.name AS plan_name, v.code, v.password, v.price,
@@ -387,15 +434,16 @@ async fn select(
              AND ($6::BIGINT IS NULL OR v.id < $6)
              AND ($8::BIGINT IS NULL OR v.id = $8)
            ORDER BY v.id DESC
-           LIMIT $7"#,
+           LIMIT $7 OFFSET $9"#,
         filter.router_id,
         filter.plan_id,
         filter.batch_id,
-        status.map(VoucherStatus::as_str),
-        code_prefix,
+        matching.status.map(VoucherStatus::as_str),
+        matching.code_prefix,
         filter.before_id,
         limit,
-        only
+        only,
+        skip
     )
     .fetch_all(pool)
     .await?;

@@ -4,36 +4,11 @@ use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use secrecy::{ExposeSecret, SecretString};
 
-pub const MIN_LEN: usize = 8;
-pub const MAX_LEN: usize = 128;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum PolicyError {
-    #[error("password must be at least 8 characters")]
-    TooShort,
-    #[error("password must be at most 128 characters")]
-    TooLong,
-}
-
-impl PolicyError {
-    pub const fn code(self) -> domain::ErrorCode {
-        match self {
-            PolicyError::TooShort => domain::ErrorCode::PasswordTooShort,
-            PolicyError::TooLong => domain::ErrorCode::PasswordTooLong,
-        }
-    }
-}
+pub use domain::password::{MAX_LEN, MIN_LEN, PolicyError};
 
 /// Checks the password policy.
 pub fn check_policy(password: &SecretString) -> Result<(), PolicyError> {
-    let len = password.expose_secret().chars().count();
-    if len < MIN_LEN {
-        Err(PolicyError::TooShort)
-    } else if len > MAX_LEN {
-        Err(PolicyError::TooLong)
-    } else {
-        Ok(())
-    }
+    domain::password::check_policy(password.expose_secret())
 }
 
 pub async fn hash(password: SecretString) -> String {

@@ -194,12 +194,25 @@ fn spreadsheet_text(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// Revenue per day as a bar chart, an SVG document; `title` is left out when empty.
+/// The chart's drawing size: pages scale it to their width (a phone keeps 600 of its 720 px and
+/// scrolls it sideways), so its text is drawn large enough to read scaled down.
+const CHART_WIDTH: u32 = 720;
+const CHART_HEIGHT: u32 = 300;
+/// The text size asked of plotters, which writes it about a fifth smaller: 18 becomes 14.5 px.
+const CHART_TEXT: u32 = 18;
+/// At most this many days are named under the bars; a longer period names every second day, or
+/// third, and so on.
+const CHART_DAY_LABELS: usize = 12;
+
+/// Revenue per day as a bar chart, an SVG document; `title` is left out when empty. Day `i`
+/// spans `i..i + 1` on the x axis, its bar in the middle and its name under it; the axis has no
+/// ticks of its own (plotters would put them between days, without names).
 pub fn revenue_chart_svg(report: &SalesReport, title: &str) -> String {
     use plotters::prelude::*;
+    use plotters::style::text_anchor::{HPos, Pos, VPos};
     let mut svg = String::new();
     {
-        let days = report.by_day.len().max(1) as i32;
+        let days = report.by_day.len().max(1);
         let top = report
             .by_day
             .iter()
@@ -209,50 +222,49 @@ pub fn revenue_chart_svg(report: &SalesReport, title: &str) -> String {
             .max(1_000);
         // Some headroom above the tallest bar, in whole thousands.
         let top = (top + top / 8 + 999) / 1_000 * 1_000;
-        let root = SVGBackend::with_string(&mut svg, (800, 320)).into_drawing_area();
+        let root =
+            SVGBackend::with_string(&mut svg, (CHART_WIDTH, CHART_HEIGHT)).into_drawing_area();
         let teal = RGBColor(15, 118, 110);
-        let drawn = (|| -> Result<(), Box<dyn std::error::Error + '_>> {
-            root.fill(&WHITE)?;
-            let mut builder = ChartBuilder::on(&root);
-            if !title.is_empty() {
-                builder.caption(title, ("sans-serif", 18));
-            }
-            let mut chart = builder
-                .margin(12)
-                .x_label_area_size(32)
-                .y_label_area_size(72)
-                .build_cartesian_2d((0..days).into_segmented(), 0i64..top)?;
-            let labels = report.by_day.clone();
-            chart
-                .configure_mesh()
-                .disable_x_mesh()
-                .light_line_style(WHITE)
-                .x_labels(days.min(16) as usize)
-                .x_label_formatter(&|v| match v {
-                    SegmentValue::CenterOf(i) => labels
-                        .get(*i as usize)
-                        .map(|d| d.date.format("%d/%m").to_string())
-                        .unwrap_or_default(),
-                    _ => String::new(),
-                })
-                .y_label_formatter(&|v| Rupiah::new(*v).to_string())
-                .label_style(("sans-serif", 12))
-                .draw()?;
-            chart.draw_series(report.by_day.iter().enumerate().map(|(i, d)| {
-                let i = i as i32;
-                let mut bar = Rectangle::new(
-                    [
-                        (SegmentValue::Exact(i), 0),
-                        (SegmentValue::Exact(i + 1), d.revenue.amount()),
-                    ],
-                    teal.filled(),
-                );
-                bar.set_margin(0, 0, 2, 2);
-                bar
-            }))?;
-            root.present()?;
-            Ok(())
-        })();
+        let drawn =
+            (|| -> Result<(), Box<dyn std::error::Error + '_>> {
+                root.fill(&WHITE)?;
+                let mut builder = ChartBuilder::on(&root);
+                if !title.is_empty() {
+                    builder.caption(title, ("sans-serif", CHART_TEXT + 5));
+                }
+                let mut chart = builder
+                    .margin(12)
+                    .x_label_area_size(CHART_TEXT * 2)
+                    .y_label_area_size(CHART_TEXT * 6)
+                    .build_cartesian_2d(0f64..days as f64, 0i64..top)?;
+                chart
+                    .configure_mesh()
+                    .disable_x_mesh()
+                    .light_line_style(WHITE)
+                    .x_labels(0)
+                    .y_label_formatter(&|v| Rupiah::new(*v).to_string())
+                    .y_labels(6)
+                    .label_style(("sans-serif", CHART_TEXT))
+                    .draw()?;
+                chart.draw_series(report.by_day.iter().enumerate().map(|(i, d)| {
+                    let day = i as f64;
+                    Rectangle::new(
+                        [(day + 0.1, 0), (day + 0.9, d.revenue.amount())],
+                        teal.filled(),
+                    )
+                }))?;
+                let name = TextStyle::from(("sans-serif", CHART_TEXT).into_font())
+                    .pos(Pos::new(HPos::Center, VPos::Top));
+                let every = days.div_ceil(CHART_DAY_LABELS);
+                chart.draw_series(report.by_day.iter().enumerate().step_by(every).map(
+                    |(i, d)| {
+                        EmptyElement::at((i as f64 + 0.5, 0))
+                            + Text::new(d.date.format("%d/%m").to_string(), (0, 6), name.clone())
+                    },
+                ))?;
+                root.present()?;
+                Ok(())
+            })();
         if let Err(e) = drawn {
             tracing::error!(error = %e, "drawing the revenue chart failed");
         }
@@ -262,7 +274,7 @@ pub fn revenue_chart_svg(report: &SalesReport, title: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::spreadsheet_text;
+    use super::*;
     use proptest::prelude::*;
 
     #[test]
@@ -287,6 +299,86 @@ mod tests {
         ] {
             assert_eq!(spreadsheet_text(text), text);
         }
+    }
+
+    /// A report of `days` days from 1 December 2026, each day selling one more voucher.
+    fn report_of(days: u32) -> SalesReport {
+        let from = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        let by_day: Vec<DayTotal> = from
+            .iter_days()
+            .take(days as usize)
+            .zip(1..)
+            .map(|(date, count)| DayTotal {
+                date,
+                count,
+                revenue: Rupiah::new(count * 5_000),
+            })
+            .collect();
+        SalesReport {
+            period: Period::new(from, by_day.last().unwrap().date).unwrap(),
+            count: by_day.iter().map(|d| d.count).sum(),
+            revenue: by_day.iter().fold(Rupiah::ZERO, |sum, d| sum + d.revenue),
+            by_day,
+            by_plan: vec![],
+            by_cashier: vec![],
+            by_router: vec![],
+        }
+    }
+
+    #[test]
+    fn the_chart_has_a_bar_and_a_name_under_it_for_each_day() {
+        for days in [1, 2, 7, 31] {
+            let svg = revenue_chart_svg(&report_of(days), "");
+            assert!(
+                !svg.contains("width=\"-"),
+                "{days} days: a bar of negative width"
+            );
+            let bars = svg.matches("fill=\"#0F766E\"").count();
+            assert_eq!(bars, days as usize, "{days} days: one bar a day");
+            let named: Vec<u32> = (1..=days)
+                .filter(|day| svg.contains(&format!("{day:02}/12")))
+                .collect();
+            if days <= CHART_DAY_LABELS as u32 {
+                assert_eq!(
+                    named.len(),
+                    days as usize,
+                    "{days} days: every day named\n{svg}"
+                );
+            } else {
+                assert!(named.len() <= CHART_DAY_LABELS, "{days} days: {named:?}");
+                assert_eq!(named[..2], [1, 4], "{days} days: every third day");
+            }
+            // Under its bar: a name's middle is its bar's middle.
+            let bar = element(&svg, "<rect", "#0F766E");
+            let bar_middle = attribute(bar, "x") + attribute(bar, "width") / 2;
+            let name = attribute(element(&svg, "<text", "01/12"), "x");
+            assert!(
+                (bar_middle - name).abs() <= 1,
+                "{days} days: {bar_middle} vs {name}"
+            );
+        }
+    }
+
+    /// The first element starting with `tag` that holds `text` (in its attributes or content).
+    fn element<'a>(svg: &'a str, tag: &str, text: &str) -> &'a str {
+        svg.split(tag)
+            .skip(1)
+            .find(|element| element.contains(text))
+            .expect("the element")
+    }
+
+    /// The whole-number attribute `name` of `element`.
+    fn attribute(element: &str, name: &str) -> i64 {
+        let value = element
+            .split(&format!(" {name}=\""))
+            .nth(1)
+            .expect("the attribute");
+        value
+            .split('"')
+            .next()
+            .unwrap()
+            .parse()
+            .expect("a whole number")
     }
 
     proptest! {
