@@ -134,29 +134,26 @@ test('/pos on 4G: small cold, tiny warm, a tap sells within 3 s', { timeout: 120
   });
 });
 
+/** Loads `path` with an empty cache, then reloads it, and records both under `name`. */
+async function coldAndWarm(page, net, path, name) {
+  await net.clearCache();
+  net.reset();
+  const coldMs = await load(page, path);
+  await page.waitForLoadState('networkidle');
+  const wasm = wasmOf(net.files);
+  const cold = { bytes: net.bytes, requests: net.requests, ms: coldMs, wasm: wasm.bytes, wasmFiles: wasm.files };
+  net.reset();
+  const warmMs = await load(page, path, 'reload');
+  await page.waitForLoadState('networkidle');
+  record(name, cold, { bytes: net.bytes, requests: net.requests, ms: warmMs });
+}
+
 test('/login and /portal on 4G, cold and warm', { timeout: 120_000 }, async () => {
   await withBrowser(PHONE, async (page) => {
     const net = await meter(page);
-    await net.clearCache();
-    net.reset();
-    const coldMs = await load(page, '/login');
-    await page.waitForLoadState('networkidle');
-    const cold = { bytes: net.bytes, requests: net.requests, ms: coldMs, wasm: wasmOf(net.files).bytes, wasmFiles: wasmOf(net.files).files };
-    net.reset();
-    const warmMs = await load(page, '/login', 'reload');
-    await page.waitForLoadState('networkidle');
-    record('/login (phone)', cold, { bytes: net.bytes, requests: net.requests, ms: warmMs });
-
+    await coldAndWarm(page, net, '/login', '/login (phone)');
     await login(page, '081234567801', 'budi12345');
-    await net.clearCache();
-    net.reset();
-    const portalColdMs = await load(page, '/portal');
-    await page.waitForLoadState('networkidle');
-    const portalCold = { bytes: net.bytes, requests: net.requests, ms: portalColdMs, wasm: wasmOf(net.files).bytes, wasmFiles: wasmOf(net.files).files };
-    net.reset();
-    const portalWarmMs = await load(page, '/portal', 'reload');
-    await page.waitForLoadState('networkidle');
-    record('/portal (customer, phone)', portalCold, { bytes: net.bytes, requests: net.requests, ms: portalWarmMs });
+    await coldAndWarm(page, net, '/portal', '/portal (customer, phone)');
   });
 });
 

@@ -438,6 +438,33 @@ bench() {
   bench_dashboard
 }
 
+# In the caller's subshell: the release site as it is deployed, in a site directory of its own
+# (the debug site of `make run` and the browser tests stays as it is), the demo data in database
+# $1, a release simulator on port $3 and the server on port $2, both stopped when the subshell
+# ends; $4 names the Redis keys and the logs. (errexit does not reach into a subshell whose status
+# is tested: each step says so itself.)
+serve_release_demo() {
+  local db="$1" port="$2" sim_port="$3" name="$4"
+  export APP_MODE=development LEPTOS_OUTPUT_NAME=mikrotik_billing SQLX_OFFLINE=true
+  export APP_DATABASE__URL="${APP_DATABASE__URL%/*}/$db" APP_REDIS__KEY_PREFIX="$name:$(date +%s):"
+  export LEPTOS_SITE_ROOT=target/site-release
+  unset RUSTFLAGS
+  log "building the release site and simulator"
+  cargo leptos build --release --precompress --split || return 1
+  cargo build --release -p routeros --features sim --bin routeros-sim || return 1
+  ./target/release/routeros-sim --listen "127.0.0.1:$sim_port" --user admin \
+    --password demo-router >"$DATA/$name-sim.log" 2>&1 &
+  local sim=$!
+  trap "kill $sim 2>/dev/null || true" EXIT
+  ./target/release/server migrate >/dev/null || return 1
+  ./target/release/server seed-demo --router "127.0.0.1:$sim_port" >/dev/null || return 1
+  LEPTOS_SITE_ADDR="127.0.0.1:$port" ./target/release/server >"$DATA/$name-server.log" 2>&1 &
+  trap "kill $! $sim 2>/dev/null || true" EXIT
+  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && return 0; sleep 0.2; done
+  log "the release server did not answer /health (log: $DATA/$name-server.log)"
+  return 1
+}
+
 # The admin dashboard under load: wrk with 32 connections for 20 s against the release build,
 # logged in as the demo admin, with the demo data and a simulated router. Fails under 2,000
 # requests a second, or when any answer is not the dashboard itself.
@@ -447,25 +474,8 @@ bench_dashboard() {
   local port="${BENCH_PORT:-3200}" sim_port="${BENCH_SIM_PORT:-18729}" url status=0
   psql "$base/postgres" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db"
   (
-    export APP_MODE=development LEPTOS_OUTPUT_NAME=mikrotik_billing APP_DATABASE__URL="$base/$db"
-    export APP_REDIS__KEY_PREFIX="bench:$(date +%s):" SQLX_OFFLINE=true
-    # A site directory of its own: the debug site (make run, the browser tests) stays as it is.
-    export LEPTOS_SITE_ROOT=target/site-release
-    unset RUSTFLAGS
-    log "building the release site and simulator"
-    # (errexit does not reach into a subshell whose status is tested: each step says it.)
-    cargo leptos build --release --precompress --split || exit 1
-    cargo build --release -p routeros --features sim --bin routeros-sim || exit 1
-    ./target/release/routeros-sim --listen "127.0.0.1:$sim_port" --user admin \
-      --password demo-router >"$DATA/bench-sim.log" 2>&1 &
-    local sim=$!
-    ./target/release/server migrate >/dev/null || exit 1
-    ./target/release/server seed-demo --router "127.0.0.1:$sim_port" >/dev/null || exit 1
-    LEPTOS_SITE_ADDR="127.0.0.1:$port" ./target/release/server >"$DATA/bench-server.log" 2>&1 &
-    local server=$!
-    trap 'kill $server $sim 2>/dev/null || true' EXIT
+    serve_release_demo "$db" "$port" "$sim_port" bench || exit 1
     url="http://127.0.0.1:$port"
-    for _ in $(seq 100); do curl -sf "$url/health" >/dev/null && break; sleep 0.2; done
     local cookie
     cookie=$(curl -s -D - -o /dev/null -H 'content-type: application/json' \
       -d '{"username":"admin","password":"admin12345"}' "$url/api/v2/auth/login" \
@@ -500,23 +510,7 @@ release_check() {
   local port="${RELEASE_PORT:-3100}" sim_port="${RELEASE_SIM_PORT:-18730}" status=0
   psql "$base/postgres" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db"
   (
-    export APP_MODE=development LEPTOS_OUTPUT_NAME=mikrotik_billing APP_DATABASE__URL="$base/$db"
-    export APP_REDIS__KEY_PREFIX="release:$(date +%s):" SQLX_OFFLINE=true
-    # A site directory of its own: the debug site (make run, the browser tests) stays as it is.
-    export LEPTOS_SITE_ROOT=target/site-release
-    unset RUSTFLAGS
-    # (errexit does not reach into a subshell whose status is tested: each step says it.)
-    cargo leptos build --release --precompress --split || exit 1
-    cargo build --release -p routeros --features sim --bin routeros-sim || exit 1
-    ./target/release/routeros-sim --listen "127.0.0.1:$sim_port" --user admin \
-      --password demo-router >"$DATA/release-sim.log" 2>&1 &
-    local sim=$!
-    ./target/release/server migrate >/dev/null || exit 1
-    ./target/release/server seed-demo --router "127.0.0.1:$sim_port" >/dev/null || exit 1
-    LEPTOS_SITE_ADDR="127.0.0.1:$port" ./target/release/server >"$DATA/release-server.log" 2>&1 &
-    local server=$!
-    trap 'kill $server $sim 2>/dev/null || true' EXIT
-    for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.2; done
+    serve_release_demo "$db" "$port" "$sim_port" release || exit 1
     ls -l target/site-release/pkg/ | grep -v chunk_
     cd end2end && BASE_URL="http://127.0.0.1:$port" node --test --test-concurrency=1 release-check.mjs perf-4g.mjs
   ) || status=$?

@@ -2,7 +2,7 @@
 //! place when plans are added or repriced; an admin moves a plan here, one place at a time.
 
 use super::MovePlanOnSalesScreen;
-use crate::components::{FormError, error_message, use_hydrated};
+use crate::components::{FormError, error_message, successes, use_hydrated};
 use crate::i18n::*;
 use crate::pages::pos::pos_plans;
 use leptos::prelude::*;
@@ -14,12 +14,8 @@ pub fn SalesOrder(#[prop(into)] changed: Signal<u32>) -> impl IntoView {
     let i18n = use_i18n();
     let hydrated = use_hydrated();
     let moving = ServerAction::<MovePlanOnSalesScreen>::new();
-    let plans = Resource::new(move || changed.get(), |_| pos_plans());
-    // The answer of the last move is the new order; until the first move, the page's own.
-    let order = move || match moving.value().get() {
-        Some(Ok(moved)) => Some(Ok(moved)),
-        _ => None,
-    };
+    let moved = successes(moving);
+    let plans = Resource::new(move || (changed.get(), moved.get()), |_| pos_plans());
     let error = Signal::derive(move || moving.value().get().and_then(Result::err));
     view! {
         <section class="card sales-order" aria-labelledby="sales-order-title">
@@ -28,11 +24,7 @@ pub fn SalesOrder(#[prop(into)] changed: Signal<u32>) -> impl IntoView {
             <FormError error />
             <Transition fallback=move || view! { <p class="muted">{t!(i18n, loading)}</p> }>
                 {move || Suspend::new(async move {
-                    let listed = match order() {
-                        Some(moved) => moved,
-                        None => plans.await,
-                    };
-                    match listed {
+                    match plans.await {
                         Ok(list) if list.is_empty() => {
                             view! { <p class="muted">{t!(i18n, pos_no_plans)}</p> }.into_any()
                         }
