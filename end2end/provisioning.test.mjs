@@ -305,7 +305,10 @@ test('admin makes a batch of 50 vouchers and watches it reach the router', { tim
     await printBatch.click();
     await page.waitForURL(new RegExp(`/print/vouchers\\?batch=${batchId}&layout=a4$`));
     await page.locator('[data-printable]').waitFor();
-    assert.equal(await page.locator('[data-printable]').getAttribute('data-printable'), '49', 'all but the disabled one');
+    // All but the disabled one, less any a simulated customer has started using meanwhile (the
+    // demo router logs one in every 2 s).
+    const printable = Number(await page.locator('[data-printable]').getAttribute('data-printable'));
+    assert.ok(printable <= 49 && printable >= 40, `${printable} printable: all but the disabled one and those in use`);
   }),
 );
 
