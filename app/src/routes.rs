@@ -10,6 +10,30 @@ use crate::pages;
 use leptos::prelude::*;
 use leptos_router::LazyRoute;
 
+/// The lazy routes of an area: each one's view is a page of the area's lazy function, and its
+/// preload fetches the area's file before the page is hydrated or shown (without it the page
+/// would not hydrate).
+macro_rules! area_routes {
+    ($area:ident, $preload:ident: $($route:ident => $page:expr),+ $(,)?) => {$(
+        pub struct $route;
+
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                Self
+            }
+
+            async fn view(_this: Self) -> AnyView {
+                $area($page).await
+            }
+
+            async fn preload() {
+                #[cfg(feature = "hydrate")]
+                $preload().await;
+            }
+        }
+    )+};
+}
+
 /// The pages before a login: log in, register, and "forbidden".
 #[derive(Clone, Copy, Debug)]
 #[repr(u8)]
@@ -29,59 +53,11 @@ fn public_area(page: PublicPage) -> AnyView {
     }
 }
 
-pub struct LoginRoute;
-
-impl LazyRoute for LoginRoute {
-    fn data() -> Self {
-        Self
-    }
-
-    async fn view(_this: Self) -> AnyView {
-        public_area(PublicPage::Login).await
-    }
-
-    // The area's code is fetched before the page is hydrated or shown.
-    async fn preload() {
-        #[cfg(feature = "hydrate")]
-        __preload_public_area().await;
-    }
-}
-
-pub struct RegisterRoute;
-
-impl LazyRoute for RegisterRoute {
-    fn data() -> Self {
-        Self
-    }
-
-    async fn view(_this: Self) -> AnyView {
-        public_area(PublicPage::Register).await
-    }
-
-    // The area's code is fetched before the page is hydrated or shown.
-    async fn preload() {
-        #[cfg(feature = "hydrate")]
-        __preload_public_area().await;
-    }
-}
-
-pub struct ForbiddenRoute;
-
-impl LazyRoute for ForbiddenRoute {
-    fn data() -> Self {
-        Self
-    }
-
-    async fn view(_this: Self) -> AnyView {
-        public_area(PublicPage::Forbidden).await
-    }
-
-    // The area's code is fetched before the page is hydrated or shown.
-    async fn preload() {
-        #[cfg(feature = "hydrate")]
-        __preload_public_area().await;
-    }
-}
+area_routes!(public_area, __preload_public_area:
+    LoginRoute => PublicPage::Login,
+    RegisterRoute => PublicPage::Register,
+    ForbiddenRoute => PublicPage::Forbidden,
+);
 
 /// The sales screen alone: what a cashier's tablet loads first.
 #[derive(Clone, Copy, Debug)]
@@ -98,23 +74,9 @@ fn sales_area(page: SalesPage) -> AnyView {
     }
 }
 
-pub struct PosRoute;
-
-impl LazyRoute for PosRoute {
-    fn data() -> Self {
-        Self
-    }
-
-    async fn view(_this: Self) -> AnyView {
-        sales_area(SalesPage::Sell).await
-    }
-
-    // The area's code is fetched before the page is hydrated or shown.
-    async fn preload() {
-        #[cfg(feature = "hydrate")]
-        __preload_sales_area().await;
-    }
-}
+area_routes!(sales_area, __preload_sales_area:
+    PosRoute => SalesPage::Sell,
+);
 
 /// The counter's customer pages (find a customer, take a payment).
 #[derive(Clone, Copy, Debug)]
@@ -133,41 +95,10 @@ fn counter_area(page: CounterPage) -> AnyView {
     }
 }
 
-pub struct PosCustomersRoute;
-
-impl LazyRoute for PosCustomersRoute {
-    fn data() -> Self {
-        Self
-    }
-
-    async fn view(_this: Self) -> AnyView {
-        counter_area(CounterPage::Customers).await
-    }
-
-    // The area's code is fetched before the page is hydrated or shown.
-    async fn preload() {
-        #[cfg(feature = "hydrate")]
-        __preload_counter_area().await;
-    }
-}
-
-pub struct PosCustomerRoute;
-
-impl LazyRoute for PosCustomerRoute {
-    fn data() -> Self {
-        Self
-    }
-
-    async fn view(_this: Self) -> AnyView {
-        counter_area(CounterPage::Customer).await
-    }
-
-    // The area's code is fetched before the page is hydrated or shown.
-    async fn preload() {
-        #[cfg(feature = "hydrate")]
-        __preload_counter_area().await;
-    }
-}
+area_routes!(counter_area, __preload_counter_area:
+    PosCustomersRoute => CounterPage::Customers,
+    PosCustomerRoute => CounterPage::Customer,
+);
 
 /// The customer's portal.
 #[derive(Clone, Copy, Debug)]
@@ -184,23 +115,9 @@ fn portal_area(page: PortalPage) -> AnyView {
     }
 }
 
-pub struct PortalRoute;
-
-impl LazyRoute for PortalRoute {
-    fn data() -> Self {
-        Self
-    }
-
-    async fn view(_this: Self) -> AnyView {
-        portal_area(PortalPage::Home).await
-    }
-
-    // The area's code is fetched before the page is hydrated or shown.
-    async fn preload() {
-        #[cfg(feature = "hydrate")]
-        __preload_portal_area().await;
-    }
-}
+area_routes!(portal_area, __preload_portal_area:
+    PortalRoute => PortalPage::Home,
+);
 
 /// The admin console.
 #[derive(Clone, Copy, Debug)]
@@ -241,221 +158,20 @@ fn admin_area(page: AdminPage) -> AnyView {
     }
 }
 
-pub struct DashboardRoute;
-
-impl LazyRoute for DashboardRoute {
-    fn data() -> Self {
-        Self
-    }
-
-    async fn view(_this: Self) -> AnyView {
-        admin_area(AdminPage::Dashboard).await
-    }
-
-    // The area's code is fetched before the page is hydrated or shown.
-    async fn preload() {
-        #[cfg(feature = "hydrate")]
-        __preload_admin_area().await;
-    }
-}
-
-pub struct RoutersRoute;
-
-impl LazyRoute for RoutersRoute {
-    fn data() -> Self {
-        Self
-    }
-
-    async fn view(_this: Self) -> AnyView {
-        admin_area(AdminPage::Routers).await
-    }
-
-    // The area's code is fetched before the page is hydrated or shown.
-    async fn preload() {
-        #[cfg(feature = "hydrate")]
-        __preload_admin_area().await;
-    }
-}
-
-pub struct PlansRoute;
-
-impl LazyRoute for PlansRoute {
-    fn data() -> Self {
-        Self
-    }
-
-    async fn view(_this: Self) -> AnyView {
-        admin_area(AdminPage::Plans).await
-    }
-
-    // The area's code is fetched before the page is hydrated or shown.
-    async fn preload() {
-        #[cfg(feature = "hydrate")]
-        __preload_admin_area().await;
-    }
-}
-
-pub struct VouchersRoute;
-
-impl LazyRoute for VouchersRoute {
-    fn data() -> Self {
-        Self
-    }
-
-    async fn view(_this: Self) -> AnyView {
-        admin_area(AdminPage::Vouchers).await
-    }
-
-    // The area's code is fetched before the page is hydrated or shown.
-    async fn preload() {
-        #[cfg(feature = "hydrate")]
-        __preload_admin_area().await;
-    }
-}
-
-pub struct ReportsRoute;
-
-impl LazyRoute for ReportsRoute {
-    fn data() -> Self {
-        Self
-    }
-
-    async fn view(_this: Self) -> AnyView {
-        admin_area(AdminPage::Reports).await
-    }
-
-    // The area's code is fetched before the page is hydrated or shown.
-    async fn preload() {
-        #[cfg(feature = "hydrate")]
-        __preload_admin_area().await;
-    }
-}
-
-pub struct StaffRoute;
-
-impl LazyRoute for StaffRoute {
-    fn data() -> Self {
-        Self
-    }
-
-    async fn view(_this: Self) -> AnyView {
-        admin_area(AdminPage::Staff).await
-    }
-
-    // The area's code is fetched before the page is hydrated or shown.
-    async fn preload() {
-        #[cfg(feature = "hydrate")]
-        __preload_admin_area().await;
-    }
-}
-
-pub struct CustomersRoute;
-
-impl LazyRoute for CustomersRoute {
-    fn data() -> Self {
-        Self
-    }
-
-    async fn view(_this: Self) -> AnyView {
-        admin_area(AdminPage::Customers).await
-    }
-
-    // The area's code is fetched before the page is hydrated or shown.
-    async fn preload() {
-        #[cfg(feature = "hydrate")]
-        __preload_admin_area().await;
-    }
-}
-
-pub struct CustomerRoute;
-
-impl LazyRoute for CustomerRoute {
-    fn data() -> Self {
-        Self
-    }
-
-    async fn view(_this: Self) -> AnyView {
-        admin_area(AdminPage::Customer).await
-    }
-
-    // The area's code is fetched before the page is hydrated or shown.
-    async fn preload() {
-        #[cfg(feature = "hydrate")]
-        __preload_admin_area().await;
-    }
-}
-
-pub struct InvoicesRoute;
-
-impl LazyRoute for InvoicesRoute {
-    fn data() -> Self {
-        Self
-    }
-
-    async fn view(_this: Self) -> AnyView {
-        admin_area(AdminPage::Invoices).await
-    }
-
-    // The area's code is fetched before the page is hydrated or shown.
-    async fn preload() {
-        #[cfg(feature = "hydrate")]
-        __preload_admin_area().await;
-    }
-}
-
-pub struct SubscriptionsRoute;
-
-impl LazyRoute for SubscriptionsRoute {
-    fn data() -> Self {
-        Self
-    }
-
-    async fn view(_this: Self) -> AnyView {
-        admin_area(AdminPage::Subscriptions).await
-    }
-
-    // The area's code is fetched before the page is hydrated or shown.
-    async fn preload() {
-        #[cfg(feature = "hydrate")]
-        __preload_admin_area().await;
-    }
-}
-
-pub struct RouterPppoeRoute;
-
-impl LazyRoute for RouterPppoeRoute {
-    fn data() -> Self {
-        Self
-    }
-
-    async fn view(_this: Self) -> AnyView {
-        admin_area(AdminPage::RouterPppoe).await
-    }
-
-    // The area's code is fetched before the page is hydrated or shown.
-    async fn preload() {
-        #[cfg(feature = "hydrate")]
-        __preload_admin_area().await;
-    }
-}
-
-pub struct ComingSoonRoute;
-
-impl LazyRoute for ComingSoonRoute {
-    fn data() -> Self {
-        Self
-    }
-
-    async fn view(_this: Self) -> AnyView {
-        admin_area(AdminPage::ComingSoon).await
-    }
-
-    // The area's code is fetched before the page is hydrated or shown.
-    async fn preload() {
-        #[cfg(feature = "hydrate")]
-        __preload_admin_area().await;
-    }
-}
+area_routes!(admin_area, __preload_admin_area:
+    DashboardRoute => AdminPage::Dashboard,
+    RoutersRoute => AdminPage::Routers,
+    PlansRoute => AdminPage::Plans,
+    VouchersRoute => AdminPage::Vouchers,
+    ReportsRoute => AdminPage::Reports,
+    StaffRoute => AdminPage::Staff,
+    CustomersRoute => AdminPage::Customers,
+    CustomerRoute => AdminPage::Customer,
+    InvoicesRoute => AdminPage::Invoices,
+    SubscriptionsRoute => AdminPage::Subscriptions,
+    RouterPppoeRoute => AdminPage::RouterPppoe,
+    ComingSoonRoute => AdminPage::ComingSoon,
+);
 
 /// The printable sheets, invoices and receipts.
 #[derive(Clone, Copy, Debug)]
@@ -478,74 +194,9 @@ fn print_area(page: PrintPage) -> AnyView {
     }
 }
 
-pub struct PrintVouchersRoute;
-
-impl LazyRoute for PrintVouchersRoute {
-    fn data() -> Self {
-        Self
-    }
-
-    async fn view(_this: Self) -> AnyView {
-        print_area(PrintPage::Vouchers).await
-    }
-
-    // The area's code is fetched before the page is hydrated or shown.
-    async fn preload() {
-        #[cfg(feature = "hydrate")]
-        __preload_print_area().await;
-    }
-}
-
-pub struct PrintSheetRoute;
-
-impl LazyRoute for PrintSheetRoute {
-    fn data() -> Self {
-        Self
-    }
-
-    async fn view(_this: Self) -> AnyView {
-        print_area(PrintPage::Sheet).await
-    }
-
-    // The area's code is fetched before the page is hydrated or shown.
-    async fn preload() {
-        #[cfg(feature = "hydrate")]
-        __preload_print_area().await;
-    }
-}
-
-pub struct PrintInvoiceRoute;
-
-impl LazyRoute for PrintInvoiceRoute {
-    fn data() -> Self {
-        Self
-    }
-
-    async fn view(_this: Self) -> AnyView {
-        print_area(PrintPage::Invoice).await
-    }
-
-    // The area's code is fetched before the page is hydrated or shown.
-    async fn preload() {
-        #[cfg(feature = "hydrate")]
-        __preload_print_area().await;
-    }
-}
-
-pub struct PrintReceiptRoute;
-
-impl LazyRoute for PrintReceiptRoute {
-    fn data() -> Self {
-        Self
-    }
-
-    async fn view(_this: Self) -> AnyView {
-        print_area(PrintPage::Receipt).await
-    }
-
-    // The area's code is fetched before the page is hydrated or shown.
-    async fn preload() {
-        #[cfg(feature = "hydrate")]
-        __preload_print_area().await;
-    }
-}
+area_routes!(print_area, __preload_print_area:
+    PrintVouchersRoute => PrintPage::Vouchers,
+    PrintSheetRoute => PrintPage::Sheet,
+    PrintInvoiceRoute => PrintPage::Invoice,
+    PrintReceiptRoute => PrintPage::Receipt,
+);

@@ -96,6 +96,30 @@ async fn setup(pool: &PgPool) -> Setup {
     }
 }
 
+impl Setup {
+    /// A customer of each `(name, username)` subscribed to the 10 Mbps plan (the username made
+    /// when none is given); the n-th customer's WhatsApp number is `phone_prefix` then n.
+    async fn subscribe(
+        &self,
+        pool: &PgPool,
+        customers: &[(&str, Option<&str>)],
+        phone_prefix: &str,
+    ) -> Vec<domain::model::subscriptions::Subscription> {
+        let mut subs = Vec::new();
+        for (n, (name, username)) in customers.iter().enumerate() {
+            let c = customer(pool, name, &format!("{phone_prefix}{n}")).await;
+            subs.push(
+                self.services
+                    .subscriptions
+                    .create(subscription(c, self.plan_10, *username), today(), ADMIN)
+                    .await
+                    .unwrap(),
+            );
+        }
+        subs
+    }
+}
+
 #[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
 async fn a_subscriptions_secret_appears_with_its_profile_and_follows_its_plan(pool: PgPool) {
     let s = setup(&pool).await;
@@ -197,17 +221,12 @@ async fn a_subscriptions_secret_appears_with_its_profile_and_follows_its_plan(po
 #[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
 async fn changes_made_while_the_router_is_down_all_reach_it_once_it_is_back(pool: PgPool) {
     let s = setup(&pool).await;
-    let mut subs = Vec::new();
-    for n in 0..3 {
-        let c = customer(&pool, &format!("Pelanggan {n}"), &format!("08123456781{n}")).await;
-        subs.push(
-            s.services
-                .subscriptions
-                .create(subscription(c, s.plan_10, None), today(), ADMIN)
-                .await
-                .unwrap(),
-        );
-    }
+    let customers = [
+        ("Pelanggan 0", None),
+        ("Pelanggan 1", None),
+        ("Pelanggan 2", None),
+    ];
+    let subs = s.subscribe(&pool, &customers, "08123456781").await;
     drain(&s.services).await;
 
     s.sim.refuse_login(true);
@@ -648,17 +667,8 @@ async fn reconciliation_remakes_missing_secrets_reports_hand_changes_and_leaves_
     pool: PgPool,
 ) {
     let s = setup(&pool).await;
-    let mut subs = Vec::new();
-    for (n, name) in ["ani", "bayu"].iter().enumerate() {
-        let c = customer(&pool, name, &format!("08123456780{n}")).await;
-        subs.push(
-            s.services
-                .subscriptions
-                .create(subscription(c, s.plan_10, Some(name)), today(), ADMIN)
-                .await
-                .unwrap(),
-        );
-    }
+    let customers = [("ani", Some("ani")), ("bayu", Some("bayu"))];
+    let subs = s.subscribe(&pool, &customers, "08123456780").await;
     add_secret(&s.services, s.router_id, "tetangga", "default", None).await;
     drain(&s.services).await;
 
@@ -749,16 +759,8 @@ async fn live_sessions_come_from_the_router(pool: PgPool) {
 
     // Several subscribers of one router are asked about at once; each gets its own session.
     let mut subs = vec![sub];
-    for (n, name) in ["siti", "agus"].iter().enumerate() {
-        let c = customer(&pool, name, &format!("08123456781{n}")).await;
-        subs.push(
-            s.services
-                .subscriptions
-                .create(subscription(c, s.plan_10, Some(name)), today(), ADMIN)
-                .await
-                .unwrap(),
-        );
-    }
+    let customers = [("siti", Some("siti")), ("agus", Some("agus"))];
+    subs.extend(s.subscribe(&pool, &customers, "08123456781").await);
     drain(&s.services).await;
     s.sim.login_ppp_secret("agus").unwrap();
     let online: Vec<(i64, bool)> = s
