@@ -351,7 +351,7 @@ api_contract_tests() {
   fi
   local started=$SECONDS
   # Logging out would end the run's own session, and so would a change to its admin or the end of
-  # its sessions (the routes of one staff user, tested in server/tests/security.rs); the server
+  # its sessions (the routes of one staff user, tested in server/tests/integration/security.rs); the server
   # functions (/rpc) are the web UI's.
   # Run in the log directory, emptied above: schemathesis keeps a cache of earlier failures where
   # it runs, which would make one run depend on the last.

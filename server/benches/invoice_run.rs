@@ -9,8 +9,8 @@
 mod support;
 
 use billing::core::audit::Actor;
-use billing::subscribers::invoice_run::{self, RunSettings};
-use billing::subscribers::invoices::Issuing;
+use billing::money::invoice_run::{self, RunSettings};
+use billing::money::invoices::Issuing;
 use chrono::NaiveDate;
 use serde_json::json;
 use std::time::{Duration, Instant};

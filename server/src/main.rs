@@ -89,7 +89,7 @@ async fn run(cli: Cli) -> Result<()> {
             billing::ops::demo::seed(&services.pool).await?;
             billing::ops::demo::seed_money(
                 &services.pool,
-                billing::subscribers::invoices::Issuing::from_config(&services.config),
+                billing::money::invoices::Issuing::from_config(&services.config),
             )
             .await?;
             if let Some(router) = router {

@@ -33,7 +33,7 @@ pub async fn invoice_book(
 ) -> Result<InvoiceBookPage, AppError> {
     use crate::auth::ssr::{require, services};
     use crate::pages::customers::server::invoice_row;
-    use billing::subscribers::invoices::{self, InvoiceFilter};
+    use billing::money::invoices::{self, InvoiceFilter};
     use domain::ErrorCode;
     require(&[domain::Role::Admin, domain::Role::Staff]).await?;
     let services = services()?;

@@ -26,9 +26,9 @@ pub async fn my_invoices() -> Result<Vec<InvoiceRow>, AppError> {
     let caller = require(&[domain::Role::Customer]).await?;
     let services = services()?;
     let zone = services.config.timezone;
-    let page = billing::subscribers::invoices::list(
+    let page = billing::money::invoices::list(
         &services.pool,
-        billing::subscribers::invoices::InvoiceFilter {
+        billing::money::invoices::InvoiceFilter {
             customer_id: Some(caller.principal.id),
             limit: 24,
             ..Default::default()
@@ -55,8 +55,7 @@ pub async fn my_balance_history() -> Result<Vec<LedgerRow>, AppError> {
     use crate::pages::customers::server::ledger_row;
     let caller = require(&[domain::Role::Customer]).await?;
     let services = services()?;
-    let ledger =
-        billing::subscribers::ledger::ledger(&services.pool, caller.principal.id, 50).await?;
+    let ledger = billing::money::ledger::ledger(&services.pool, caller.principal.id, 50).await?;
     Ok(ledger
         .entries
         .into_iter()

@@ -2,18 +2,19 @@
 //! and Redis; nothing here knows about Leptos or HTTP.
 //!
 //! One folder per area (see `docs/ARCHITECTURE.md` for who may import whom): `core` under
-//! everything, then `identity`, `routers` and `outbox`, then `hotspot` and `reports`, and `ops`
-//! on top. `services` builds them all for a process.
+//! everything, then `identity`, `routers` and `outbox`, then `hotspot`, `pppoe` and `reports`,
+//! `money` above `pppoe`, and `ops` on top. `services` builds them all for a process.
 
 pub mod core;
 pub mod hotspot;
 pub mod identity;
+pub mod money;
 pub mod ops;
 pub mod outbox;
+pub mod pppoe;
 pub mod reports;
 pub mod routers;
 pub mod services;
-pub mod subscribers;
 
 pub use core::config::Config;
 pub use services::{Services, StartupError};

@@ -9,11 +9,11 @@ use crate::hotspot::reconcile::{self, ReconcileError};
 use crate::identity::auth::AuthService;
 use crate::identity::staff::StaffService;
 use crate::outbox::{JobError, JobHandler};
+use crate::pppoe::secrets::{SecretJob, SecretJobs};
+use crate::pppoe::subscriptions::SubscriptionService;
 use crate::routers::RouterService;
 use crate::routers::monitor::HealthMonitor;
 use crate::routers::ppp_jobs::{PppoeJob, PppoeJobs};
-use crate::subscribers::secrets::{SecretJob, SecretJobs};
-use crate::subscribers::subscriptions::SubscriptionService;
 use futures::future::BoxFuture;
 use std::sync::Arc;
 
@@ -32,7 +32,7 @@ pub struct Services {
     pub dashboard: crate::reports::dashboard::DashboardFigures,
 }
 
-/// The router outbox's jobs of every area: the hotspot's, the subscribers'.
+/// The router outbox's jobs of every area: the hotspot's, the PPPoE secrets' (`pppoe`).
 #[derive(Clone, Debug)]
 pub struct RouterJobs {
     pub hotspot: HotspotJobs,
@@ -143,7 +143,7 @@ impl Services {
         )
         .await?;
         let secrets =
-            crate::subscribers::secrets::reconcile(&self.pool, &self.routers, router_id).await?;
+            crate::pppoe::secrets::reconcile(&self.pool, &self.routers, router_id).await?;
         report.secrets_recreated = secrets.recreated;
         report.secrets_drifted = secrets.drifted;
         Ok(report)
@@ -162,13 +162,12 @@ impl Services {
         &self,
         today: chrono::NaiveDate,
         actor: crate::core::audit::Actor,
-    ) -> Result<domain::model::invoices::InvoiceRunOutcome, crate::subscribers::error::MoneyError>
-    {
-        crate::subscribers::invoice_run::run(
+    ) -> Result<domain::model::invoices::InvoiceRunOutcome, crate::money::error::MoneyError> {
+        crate::money::invoice_run::run(
             &self.pool,
             today,
-            crate::subscribers::invoices::Issuing::from_config(&self.config),
-            crate::subscribers::invoice_run::RunSettings::from_config(&self.config),
+            crate::money::invoices::Issuing::from_config(&self.config),
+            crate::money::invoice_run::RunSettings::from_config(&self.config),
             actor,
         )
         .await

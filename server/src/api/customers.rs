@@ -7,7 +7,7 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use billing::Services;
-use billing::subscribers::{customers, ledger, payments};
+use billing::money::{customers, ledger, payments};
 use domain::Role;
 use domain::model::customers::{
     AdjustmentInput, CustomerInput, CustomerPage, CustomerRecord, CustomerStatus, Ledger,

@@ -6,8 +6,8 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use billing::Services;
-use billing::subscribers::invoices::{self, InvoiceFilter};
-use billing::subscribers::payments;
+use billing::money::invoices::{self, InvoiceFilter};
+use billing::money::payments;
 use domain::model::invoices::{
     Invoice, InvoiceInput, InvoicePage, InvoiceRunOutcome, InvoiceRunRequest, InvoiceStatus,
     PaymentInput, PaymentReceipt, ReasonInput,

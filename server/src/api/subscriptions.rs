@@ -8,7 +8,7 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use billing::Services;
-use billing::subscribers::subscriptions::{self, SubscriptionFilter};
+use billing::pppoe::subscriptions::{self, SubscriptionFilter};
 use domain::model::subscriptions::{
     ImportOutcome, ImportPreview, ImportRequest, IsolationSetting, PppSession, Subscription,
     SubscriptionAction, SubscriptionChange, SubscriptionInput, SubscriptionPage,

@@ -1,7 +1,7 @@
 //! The customers pages' server functions: search, create and edit a customer; their balance,
 //! invoices and payments; manual invoices, counter payments, voids, reversals, adjustments and
 //! refunds. Reading is for admins and cashiers; taking a payment too; everything else is for
-//! admins. Every change goes through `billing::subscribers`, the same code as the REST API.
+//! admins. Every change goes through `billing::money`, the same code as the REST API.
 
 use crate::error::AppError;
 use domain::Rupiah;
@@ -172,8 +172,7 @@ pub async fn find_customers(
     use crate::auth::ssr::{require, services};
     let caller = require(&[domain::Role::Admin, domain::Role::Staff]).await?;
     let status = status_filter(&status)?;
-    let page =
-        billing::subscribers::customers::search(&services()?.pool, &q, status, after, 50).await?;
+    let page = billing::money::customers::search(&services()?.pool, &q, status, after, 50).await?;
     Ok(CustomerRows {
         rows: page
             .customers
@@ -225,7 +224,7 @@ pub async fn create_customer(
     let caller = require(&[domain::Role::Admin]).await?;
     let input = customer_input(name, whatsapp, email, address, notes, None);
     let created =
-        billing::subscribers::customers::create(&services()?.pool, input, caller.principal.actor())
+        billing::money::customers::create(&services()?.pool, input, caller.principal.actor())
             .await?;
     Ok(created.id)
 }
@@ -245,7 +244,7 @@ pub async fn save_customer(
     let caller = require(&[domain::Role::Admin]).await?;
     let status = status_filter(&status)?;
     let input = customer_input(name, whatsapp, email, address, notes, status);
-    billing::subscribers::customers::update(
+    billing::money::customers::update(
         &services()?.pool,
         customer_id,
         input,
@@ -261,7 +260,7 @@ pub async fn save_customer(
 pub async fn customer_file(customer_id: i64) -> Result<CustomerOverview, AppError> {
     use crate::auth::ssr::{require, services};
     use crate::components::format::local_time;
-    use billing::subscribers::{customers, invoices, ledger, payments};
+    use billing::money::{customers, invoices, ledger, payments};
     let caller = require(&[domain::Role::Admin, domain::Role::Staff]).await?;
     let services = services()?;
     let pool = &services.pool;
@@ -318,7 +317,7 @@ pub async fn new_invoice(
 ) -> Result<String, AppError> {
     use crate::auth::ssr::{require, services};
     use crate::pages::fields::required_number;
-    use billing::subscribers::invoices;
+    use billing::money::invoices;
     use domain::ErrorCode;
     use domain::model::invoices::{InvoiceInput, LineInput};
     let caller = require(&[domain::Role::Admin]).await?;
@@ -381,7 +380,7 @@ pub async fn take_payment(
             ));
         }
     };
-    let receipt = billing::subscribers::payments::pay_at_counter(
+    let receipt = billing::money::payments::pay_at_counter(
         &services()?.pool,
         invoice_id,
         domain::model::invoices::PaymentInput {
@@ -402,7 +401,7 @@ pub async fn void_invoice(invoice_id: i64, reason: String) -> Result<(), AppErro
     use crate::auth::ssr::{require, services};
     let caller = require(&[domain::Role::Admin]).await?;
     let services = services()?;
-    billing::subscribers::invoices::void(
+    billing::money::invoices::void(
         &services.pool,
         invoice_id,
         &reason,
@@ -418,7 +417,7 @@ pub async fn void_invoice(invoice_id: i64, reason: String) -> Result<(), AppErro
 pub async fn reverse_payment(payment_id: i64, reason: String) -> Result<(), AppError> {
     use crate::auth::ssr::{require, services};
     let caller = require(&[domain::Role::Admin]).await?;
-    billing::subscribers::payments::reverse(
+    billing::money::payments::reverse(
         &services()?.pool,
         payment_id,
         &reason,
@@ -439,7 +438,7 @@ pub async fn change_balance(
 ) -> Result<(), AppError> {
     use crate::auth::ssr::{require, services};
     use crate::pages::fields::required_number;
-    use billing::subscribers::payments;
+    use billing::money::payments;
     use domain::ErrorCode;
     use domain::model::customers::{AdjustmentInput, RefundInput};
     let caller = require(&[domain::Role::Admin]).await?;
@@ -488,7 +487,7 @@ pub async fn set_portal_password(customer_id: i64, password: String) -> Result<(
     use billing::identity::principal::PrincipalKind;
     let caller = require(&[domain::Role::Admin]).await?;
     let services = services()?;
-    billing::subscribers::customers::set_portal_password(
+    billing::money::customers::set_portal_password(
         &services.pool,
         customer_id,
         password.into(),

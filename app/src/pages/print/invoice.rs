@@ -71,7 +71,7 @@ fn business(config: &billing::Config) -> Business {
 fn may_read(
     caller: &billing::identity::auth::Authenticated,
     owner: i64,
-    missing: billing::subscribers::error::MoneyError,
+    missing: billing::money::error::MoneyError,
 ) -> Result<(), AppError> {
     if caller.principal.role == domain::Role::Customer && caller.principal.id != owner {
         return Err(missing.into());
@@ -90,11 +90,11 @@ async fn reader() -> Result<billing::identity::auth::Authenticated, AppError> {
 pub async fn printed_invoice(invoice_id: i64) -> Result<InvoicePaper, AppError> {
     use crate::auth::ssr::services;
     use crate::pages::customers::server::invoice_row;
-    use billing::subscribers::error::MoneyError;
+    use billing::money::error::MoneyError;
     let caller = reader().await?;
     let services = services()?;
     let zone = services.config.timezone;
-    let invoice = billing::subscribers::invoices::get(&services.pool, invoice_id, zone).await?;
+    let invoice = billing::money::invoices::get(&services.pool, invoice_id, zone).await?;
     may_read(&caller, invoice.customer_id, MoneyError::InvoiceNotFound)?;
     Ok(InvoicePaper {
         business: business(&services.config),
@@ -109,17 +109,14 @@ pub async fn printed_invoice(invoice_id: i64) -> Result<InvoicePaper, AppError> 
 pub async fn printed_receipt(payment_id: i64) -> Result<ReceiptPaper, AppError> {
     use crate::auth::ssr::services;
     use crate::components::format::local_time;
-    use billing::subscribers::error::MoneyError;
+    use billing::money::error::MoneyError;
     let caller = reader().await?;
     let services = services()?;
-    let receipt = billing::subscribers::payments::receipt(&services.pool, payment_id).await?;
+    let receipt = billing::money::payments::receipt(&services.pool, payment_id).await?;
     may_read(&caller, receipt.customer_id, MoneyError::PaymentNotFound)?;
-    let invoice = billing::subscribers::invoices::get(
-        &services.pool,
-        receipt.invoice_id,
-        services.config.timezone,
-    )
-    .await?;
+    let invoice =
+        billing::money::invoices::get(&services.pool, receipt.invoice_id, services.config.timezone)
+            .await?;
     let settled = receipt.status == PaymentStatus::Settled;
     let excess = if settled && receipt.amount > invoice.total {
         receipt.amount - invoice.total

@@ -1,7 +1,7 @@
 //! The PPPoE pages' server functions: a customer's subscriptions (admins and cashiers read,
 //! admins change), the list of every subscription, a router's isolation setting and the import
 //! of its secrets (admins), and the portal's own subscriptions (the customer, only theirs).
-//! Every change goes through `billing::subscribers::subscriptions`, the same code as the REST API.
+//! Every change goes through `billing::pppoe::subscriptions`, the same code as the REST API.
 
 use crate::error::AppError;
 use domain::Rupiah;
@@ -74,8 +74,8 @@ async fn pppoe_plans(services: &billing::Services) -> Result<Vec<PlanChoice>, Ap
 
 /// A customer's subscriptions, at most 50.
 #[cfg(feature = "ssr")]
-fn customer_filter(customer_id: i64) -> billing::subscribers::subscriptions::SubscriptionFilter {
-    billing::subscribers::subscriptions::SubscriptionFilter {
+fn customer_filter(customer_id: i64) -> billing::pppoe::subscriptions::SubscriptionFilter {
+    billing::pppoe::subscriptions::SubscriptionFilter {
         customer_id: Some(customer_id),
         limit: 50,
         ..Default::default()
@@ -211,7 +211,7 @@ pub async fn all_subscriptions(
     after: Option<i64>,
 ) -> Result<domain::model::subscriptions::SubscriptionPage, AppError> {
     use crate::auth::ssr::{require, services};
-    use billing::subscribers::subscriptions::SubscriptionFilter;
+    use billing::pppoe::subscriptions::SubscriptionFilter;
     use domain::ErrorCode;
     require(&[domain::Role::Admin, domain::Role::Staff]).await?;
     let status = match status.as_str() {
@@ -235,7 +235,7 @@ pub async fn all_subscriptions(
 #[server(prefix = "/rpc")]
 pub async fn router_pppoe(router_id: i64) -> Result<RouterPppoeView, AppError> {
     use crate::auth::ssr::{require, services};
-    use billing::subscribers::subscriptions::{self, SubscriptionFilter};
+    use billing::pppoe::subscriptions::{self, SubscriptionFilter};
     require(&[domain::Role::Admin]).await?;
     let services = services()?;
     let router = services.routers.get(router_id).await?;
@@ -262,7 +262,7 @@ pub async fn save_isolation(router_id: i64, isolation_profile: String) -> Result
     use crate::auth::ssr::{require, services};
     let caller = require(&[domain::Role::Admin]).await?;
     let profile = Some(isolation_profile.trim()).filter(|p| !p.is_empty());
-    billing::subscribers::subscriptions::set_isolation_profile(
+    billing::pppoe::subscriptions::set_isolation_profile(
         &services()?.pool,
         router_id,
         profile,
@@ -313,7 +313,7 @@ pub async fn run_import(
 #[server(prefix = "/rpc")]
 pub async fn my_subscriptions() -> Result<Vec<(Subscription, PppSession)>, AppError> {
     use crate::auth::ssr::{require, services};
-    use billing::subscribers::subscriptions::SubscriptionFilter;
+    use billing::pppoe::subscriptions::SubscriptionFilter;
     let caller = require(&[domain::Role::Customer]).await?;
     let services = services()?;
     let page = services

@@ -260,7 +260,7 @@ async fn seed_subscribers(
     )
     .await?;
     tx.commit().await?;
-    crate::subscribers::subscriptions::set_isolation_profile(
+    crate::pppoe::subscriptions::set_isolation_profile(
         &services.pool,
         router_id,
         Some("isolir"),
@@ -341,10 +341,10 @@ const BILLED: [&str; 30] = [
 /// something to show. Only when no invoice exists yet, so running it again adds nothing.
 pub async fn seed_money(
     pool: &PgPool,
-    issuing: crate::subscribers::invoices::Issuing,
-) -> Result<(), crate::subscribers::error::MoneyError> {
+    issuing: crate::money::invoices::Issuing,
+) -> Result<(), crate::money::error::MoneyError> {
     use crate::core::audit::Actor;
-    use crate::subscribers::{customers, invoices, payments};
+    use crate::money::{customers, invoices, payments};
     use domain::Rupiah;
     use domain::model::customers::CustomerInput;
     use domain::model::invoices::{InvoiceInput, LineInput, PaymentInput, PaymentMethod};

@@ -117,7 +117,7 @@ pub async fn reconcile_tick(services: &Services) -> Result<TickSummary, sqlx::Er
 /// rather than once a day lets a server that was down catch up); secrets left pending by a sync
 /// that gave up are queued again.
 pub async fn isolation_tick(services: &Services) -> Result<TickSummary, sqlx::Error> {
-    let isolated = crate::subscribers::subscriptions::isolate_overdue(
+    let isolated = crate::pppoe::subscriptions::isolate_overdue(
         &services.pool,
         services.today(),
         services.config.invoices.isolation_grace_days,
@@ -126,14 +126,14 @@ pub async fn isolation_tick(services: &Services) -> Result<TickSummary, sqlx::Er
     if !isolated.is_empty() {
         tracing::info!(subscriptions = ?isolated, "isolated for unpaid invoices");
     }
-    let requeued = crate::subscribers::secrets::requeue_stranded(&services.pool).await?;
+    let requeued = crate::pppoe::secrets::requeue_stranded(&services.pool).await?;
     Ok(TickSummary {
         routers: requeued as usize,
         router_failures: 0,
     })
 }
 
-/// Hourly: the monthly invoice run (`subscribers::invoice_run`), for the business's today. Each
+/// Hourly: the monthly invoice run (`money::invoice_run`), for the business's today. Each
 /// subscription is invoiced once per period however often it runs; running it each hour lets a
 /// server that was down catch up.
 pub async fn invoice_run_tick(services: &Services) -> Result<TickSummary, sqlx::Error> {
@@ -149,7 +149,7 @@ pub async fn invoice_run_tick(services: &Services) -> Result<TickSummary, sqlx::
             )
         }
         Ok(_) => {}
-        Err(crate::subscribers::error::MoneyError::Database(e)) => return Err(e),
+        Err(crate::money::error::MoneyError::Database(e)) => return Err(e),
         Err(e) => tracing::error!(error = %e, "invoice run failed"),
     }
     Ok(TickSummary::default())

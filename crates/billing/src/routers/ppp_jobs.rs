@@ -1,6 +1,6 @@
 //! PPP profiles on routers, run by the outbox: the `/ppp/profile` of each PPPoE plan, with its
-//! rate limit (the plan catalog enqueues them; the subscriptions' secrets will be the
-//! subscribers' own jobs).
+//! rate limit (the plan catalog enqueues them; the subscriptions' secrets are the jobs of
+//! `pppoe::secrets`).
 
 use crate::outbox::{self, JobError, JobHandler, OutboxJob};
 use crate::routers::RouterService;
