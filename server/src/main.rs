@@ -90,6 +90,7 @@ async fn run(cli: Cli) -> Result<()> {
             billing::ops::demo::seed_money(
                 &services.pool,
                 billing::money::invoices::Issuing::from_config(&services.config),
+                services.today(),
             )
             .await?;
             if let Some(router) = router {
@@ -125,14 +126,19 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::InvoiceRun { date } => {
             let services = Services::start(config).await?;
-            let today = date.unwrap_or_else(|| services.today());
+            let on = date.unwrap_or_else(|| services.today());
             let outcome = services
-                .invoice_run(today, billing::core::audit::Actor::System)
+                .invoice_run(on, billing::core::audit::Actor::System)
                 .await?;
             println!(
-                "invoice run for {today}: {} created, {} skipped",
-                outcome.created, outcome.skipped
+                "invoice run as on {on}: {} created, {} skipped, {} failed",
+                outcome.created,
+                outcome.skipped,
+                outcome.failed.len()
             );
+            for f in &outcome.failed {
+                println!("  subscription {}: {}", f.subscription_id, f.reason);
+            }
             Ok(())
         }
         Command::CreateAdmin {

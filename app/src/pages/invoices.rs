@@ -108,11 +108,25 @@ fn InvoiceRunCard(run: ServerAction<RunInvoices>) -> impl IntoView {
                 </button>
             </ActionForm>
             {move || run.value().get().map(|outcome| match outcome {
-                Ok(o) => view! {
-                    <p class="outcome outcome-ok" role="status" data-created=o.created>
-                        {t!(i18n, invoice_run_done, created = o.created, skipped = o.skipped)}
-                    </p>
-                }.into_any(),
+                Ok(o) => {
+                    let failed = o.failed.clone();
+                    let count = failed.len();
+                    view! {
+                        <p class="outcome outcome-ok" role="status" data-created=o.created>
+                            {t!(i18n, invoice_run_done, created = o.created, skipped = o.skipped)}
+                        </p>
+                        {(count != 0).then(|| view! {
+                            <div class="outcome outcome-bad" role="alert" data-failed=count>
+                                <p>{t!(i18n, invoice_run_failed, count = count)}</p>
+                                <ul>
+                                    {failed.into_iter().map(|f| view! {
+                                        <li>{format!("#{}: {}", f.subscription_id, f.reason)}</li>
+                                    }).collect_view()}
+                                </ul>
+                            </div>
+                        })}
+                    }.into_any()
+                }
                 Err(e) => view! { <p class="outcome outcome-bad" role="alert">{crate::components::error_message(i18n, &e)}</p> }.into_any(),
             })}
         </section>

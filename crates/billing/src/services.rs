@@ -157,15 +157,17 @@ impl Services {
             .date_naive()
     }
 
-    /// The monthly invoice run as the configuration says (`invoices.*`), as on `today`.
+    /// The monthly invoice run as the configuration says (`invoices.*`), as on `on` (today, or
+    /// an earlier day to catch up; a later one is refused), issuing on the business's today.
     pub async fn invoice_run(
         &self,
-        today: chrono::NaiveDate,
+        on: chrono::NaiveDate,
         actor: crate::core::audit::Actor,
     ) -> Result<domain::model::invoices::InvoiceRunOutcome, crate::money::error::MoneyError> {
         crate::money::invoice_run::run(
             &self.pool,
-            today,
+            on,
+            self.today(),
             crate::money::invoices::Issuing::from_config(&self.config),
             crate::money::invoice_run::RunSettings::from_config(&self.config),
             actor,

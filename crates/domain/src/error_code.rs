@@ -158,6 +158,12 @@ error_codes! {
     /// An invoice with a payment is not voided: reverse the payment first.
     InvoiceHasPayment = "invoice_has_payment",
     InvoiceVoid = "invoice_void",
+    /// A later change of plan credited part of this invoice's days: it is not voided.
+    InvoiceCredited = "invoice_credited",
+    /// A later period of the subscription is billed: void that invoice first.
+    InvoiceNotLatest = "invoice_not_latest",
+    /// The invoice run is not run for a day after today.
+    RunDate = "run_date",
     PaymentNotFound = "payment_not_found",
     PaymentAmount = "payment_amount",
     PaymentMethod = "payment_method",

@@ -34,6 +34,10 @@ impl Rupiah {
     pub const fn is_negative(self) -> bool {
         self.0 < 0
     }
+
+    pub const fn is_positive(self) -> bool {
+        self.0 > 0
+    }
 }
 
 impl Add for Rupiah {

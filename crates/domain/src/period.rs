@@ -7,6 +7,7 @@
 //! whole period is the one `[D of M, D of M+1)` the days fall in (28 to 31 days).
 
 use crate::money::Rupiah;
+use crate::settlement::TaxRule;
 use chrono::{Datelike, Months, NaiveDate};
 
 /// Day `day` of the month of `date`.
@@ -81,14 +82,46 @@ pub fn prorate(price: Rupiah, days: i64, period_days: i64) -> Rupiah {
     Rupiah::new(i64::try_from(amount).expect("a share of a price fits"))
 }
 
-/// The unused share of a period already billed when a plan changes on `on`: the days from `on`
-/// to the period's end, over the whole period's days.
-pub fn remaining_share(on: NaiveDate, billed_until: NaiveDate) -> (i64, i64) {
-    let whole_start = billed_until - Months::new(1);
-    let days = (billed_until - on)
-        .num_days()
-        .clamp(0, (billed_until - whole_start).num_days());
-    (days, (billed_until - whole_start).num_days())
+/// Days an invoice line billed: `amount` (as on the line) for `days` days, under the invoice's
+/// tax rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BilledLine {
+    pub amount: Rupiah,
+    pub days: i64,
+    pub tax: TaxRule,
+}
+
+/// What the days given back cost when they were billed: for each line, `credited` of its days
+/// at what the line charged per day (`amount / days`), with the tax as billed (added on top when
+/// prices excluded it; already in the amount when they included it), all summed exactly and
+/// rounded once to the nearest rupiah, halves up.
+pub fn credit_for(parts: &[(BilledLine, i64)]) -> Rupiah {
+    // Σ amount × credited × (10,000 + tax) / (days × 10,000), as one exact fraction.
+    let (mut numerator, mut denominator) = (0i128, 1i128);
+    for (line, credited) in parts {
+        assert!(line.days > 0 && (0..=line.days).contains(credited));
+        let factor = if line.tax.prices_include_tax {
+            10_000
+        } else {
+            10_000 + i128::from(line.tax.basis_points)
+        };
+        let n = i128::from(line.amount.amount()) * i128::from(*credited) * factor;
+        let d = i128::from(line.days) * 10_000;
+        numerator = numerator * d + n * denominator;
+        denominator *= d;
+        let g = gcd(numerator.abs(), denominator);
+        numerator /= g;
+        denominator /= g;
+    }
+    let amount = (2 * numerator + denominator).div_euclid(2 * denominator);
+    Rupiah::new(i64::try_from(amount).expect("a credit fits"))
+}
+
+fn gcd(mut a: i128, mut b: i128) -> i128 {
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a.max(1)
 }
 
 #[cfg(test)]
@@ -163,10 +196,90 @@ mod tests {
         assert_eq!(prorate(Rupiah::new(100_000), 0, 30), Rupiah::ZERO);
     }
 
+    const NO_TAX: TaxRule = TaxRule {
+        basis_points: 0,
+        prices_include_tax: false,
+    };
+    const PPN_ADDED: TaxRule = TaxRule {
+        basis_points: 1_100,
+        prices_include_tax: false,
+    };
+    const PPN_INCLUDED: TaxRule = TaxRule {
+        basis_points: 1_100,
+        prices_include_tax: true,
+    };
+
+    fn line(amount: i64, days: i64, tax: TaxRule) -> BilledLine {
+        BilledLine {
+            amount: Rupiah::new(amount),
+            days,
+            tax,
+        }
+    }
+
     #[test]
-    fn the_unused_share_of_a_billed_period() {
-        assert_eq!(remaining_share(d(2026, 12, 20), d(2027, 1, 5)), (16, 31));
-        assert_eq!(remaining_share(d(2027, 1, 5), d(2027, 1, 5)), (0, 31));
+    fn a_credit_is_what_the_line_charged_for_those_days() {
+        // A first period from the 14th with billing day 1: 18 of December's 31 days billed,
+        // 100,000 × 18/31 = 58,064.52 → 58,065 on the line. A change on the 21st gives back
+        // 11 of those 18 days: 58,065 × 11/18 = 35,483.06 → 35,483 (not 11/31 of the price).
+        assert_eq!(
+            credit_for(&[(line(58_065, 18, NO_TAX), 11)]),
+            Rupiah::new(35_483)
+        );
+        // A whole period: 300,000 for 31 days, 16 given back: 154,838.71 → 154,839.
+        assert_eq!(
+            credit_for(&[(line(300_000, 31, NO_TAX), 16)]),
+            Rupiah::new(154_839)
+        );
+        // Nothing given back, nothing credited; all given back, the whole line.
+        assert_eq!(credit_for(&[(line(300_000, 31, NO_TAX), 0)]), Rupiah::ZERO);
+        assert_eq!(
+            credit_for(&[(line(300_000, 31, NO_TAX), 31)]),
+            Rupiah::new(300_000)
+        );
+    }
+
+    #[test]
+    fn a_credit_carries_the_tax_as_billed() {
+        // 11 % added: 300,000 for 30 days, 29 days back: 300,000 × 29/30 × 1.11 = 321,900 exactly.
+        assert_eq!(
+            credit_for(&[(line(300_000, 30, PPN_ADDED), 29)]),
+            Rupiah::new(321_900)
+        );
+        // 11 % included in the price: the amount already holds it: 300,000 × 29/30 = 290,000.
+        assert_eq!(
+            credit_for(&[(line(300_000, 30, PPN_INCLUDED), 29)]),
+            Rupiah::new(290_000)
+        );
+    }
+
+    #[test]
+    fn several_lines_are_summed_then_rounded_once() {
+        // 10,000 × 1/3 = 3,333.33 and 10,000 × 1/6 = 1,666.67: each rounded, 3,333 + 1,667 =
+        // 5,000; summed first, 5,000 exactly. And three thirds of 1 make 1, not 0.
+        assert_eq!(
+            credit_for(&[(line(10_000, 3, NO_TAX), 1), (line(10_000, 6, NO_TAX), 1)]),
+            Rupiah::new(5_000)
+        );
+        assert_eq!(
+            credit_for(&[
+                (line(1, 3, NO_TAX), 1),
+                (line(1, 3, NO_TAX), 1),
+                (line(1, 3, NO_TAX), 1)
+            ]),
+            Rupiah::new(1)
+        );
+        // Halves up: 3 for 2 days, one back: 1.5 → 2.
+        assert_eq!(credit_for(&[(line(3, 2, NO_TAX), 1)]), Rupiah::new(2));
+        // A period's 8 days left and the whole next period (pre-billed), 11 % added:
+        // 150,000 × 8/31 × 1.11 + 150,000 × 1.11 = 42,967.74 + 166,500 = 209,467.74 → 209,468.
+        assert_eq!(
+            credit_for(&[
+                (line(150_000, 31, PPN_ADDED), 8),
+                (line(150_000, 31, PPN_ADDED), 31)
+            ]),
+            Rupiah::new(209_468)
+        );
     }
 
     proptest! {

@@ -177,7 +177,7 @@ async fn adjust(
     ApiJson(body): ApiJson<AdjustmentInput>,
 ) -> Result<(StatusCode, axum::Json<BalanceAfter>), ApiError> {
     let actor = caller.require(&[Role::Admin])?.principal.actor();
-    let balance = payments::adjust(&services.pool, id, body, actor).await?;
+    let balance = payments::adjust(&services.pool, id, body, services.today(), actor).await?;
     Ok((
         StatusCode::CREATED,
         axum::Json(BalanceAfter {
@@ -201,7 +201,7 @@ async fn refund(
     ApiJson(body): ApiJson<RefundInput>,
 ) -> Result<(StatusCode, axum::Json<BalanceAfter>), ApiError> {
     let actor = caller.require(&[Role::Admin])?.principal.actor();
-    let balance = payments::refund(&services.pool, id, body, actor).await?;
+    let balance = payments::refund(&services.pool, id, body, services.today(), actor).await?;
     Ok((
         StatusCode::CREATED,
         axum::Json(BalanceAfter {

@@ -99,7 +99,7 @@ async fn issue(
 ) -> Result<(StatusCode, axum::Json<Invoice>), ApiError> {
     let actor = caller.require(&[Role::Admin])?.principal.actor();
     let issuing = invoices::Issuing::from_config(&services.config);
-    let invoice = invoices::issue(&services.pool, body, issuing, actor).await?;
+    let invoice = invoices::issue(&services.pool, body, issuing, services.today(), actor).await?;
     Ok((StatusCode::CREATED, axum::Json(invoice)))
 }
 
@@ -143,6 +143,7 @@ async fn void(
             id,
             &body.reason,
             services.config.timezone,
+            services.today(),
             actor,
         )
         .await?,
@@ -168,7 +169,8 @@ async fn pay(
     ApiJson(body): ApiJson<PaymentInput>,
 ) -> Result<(StatusCode, axum::Json<PaymentReceipt>), ApiError> {
     let actor = caller.require(STAFF)?.principal.actor();
-    let receipt = payments::pay_at_counter(&services.pool, id, body, actor).await?;
+    let receipt =
+        payments::pay_at_counter(&services.pool, id, body, services.today(), actor).await?;
     Ok((StatusCode::CREATED, axum::Json(receipt)))
 }
 
@@ -190,16 +192,20 @@ async fn reverse(
 ) -> Result<axum::Json<PaymentReceipt>, ApiError> {
     let actor = caller.require(&[Role::Admin])?.principal.actor();
     Ok(axum::Json(
-        payments::reverse(&services.pool, id, &body.reason, actor).await?,
+        payments::reverse(&services.pool, id, &body.reason, services.today(), actor).await?,
     ))
 }
 
 /// The monthly invoice run, now: every active or isolated subscription gets the invoice of its
 /// next period once that period starts within `invoices.run_days_ahead` days (prorated for a
-/// first period that starts mid-period; with the lines a change of plan left), the balance
-/// applied as on every invoice. Each subscription is invoiced once per period however often
+/// first period that starts mid-period, billed day by day as the service was given), the balance
+/// applied as on every invoice; a change of plan, a suspension or a close not seen yet first
+/// credits the days billed from then on (tax as billed). Each day is billed once however often
 /// this runs. Subscriptions of closed customers, and of plans whose price is still 0, are left
-/// out (`skipped`). `date` runs it as on another day (e.g. to catch up). Admins only.
+/// out (`skipped`); a subscription whose invoice cannot be made is listed in `failed` with the
+/// reason and the others are billed all the same. `date` runs it as on an earlier day (to catch
+/// up; a later day is refused with 422), but invoices are issued, numbered and due no earlier
+/// than today. Admins only.
 #[utoipa::path(post, path = "/api/v2/invoices/run", tag = "invoices", request_body = InvoiceRunRequest,
     security(("bearer" = []), ("cookie" = [])),
     responses((status = 200, body = InvoiceRunOutcome), (status = 400, body = ErrorBody),
@@ -211,6 +217,6 @@ async fn invoice_run(
     ApiJson(body): ApiJson<InvoiceRunRequest>,
 ) -> Result<axum::Json<InvoiceRunOutcome>, ApiError> {
     let actor = caller.require(&[Role::Admin])?.principal.actor();
-    let today = body.date.unwrap_or_else(|| services.today());
-    Ok(axum::Json(services.invoice_run(today, actor).await?))
+    let on = body.date.unwrap_or_else(|| services.today());
+    Ok(axum::Json(services.invoice_run(on, actor).await?))
 }

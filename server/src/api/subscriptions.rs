@@ -103,10 +103,10 @@ async fn get_one(
     Ok(axum::Json(services.subscriptions.get(id).await?))
 }
 
-/// Moves a subscription to another PPPoE plan of its router; its session is ended so that it
-/// reconnects with the new profile. When the current period is already invoiced, its unused
-/// days are credited at the old price and charged at the new one on the next invoice. Admins
-/// only.
+/// Moves a subscription to another PPPoE plan of its router from today on; its session is ended
+/// so that it reconnects with the new profile. The next invoice run (within the hour) credits to
+/// the balance what was billed for the days from today on (tax as billed) and invoices those
+/// days at the new plan's daily rate. Admins only.
 #[utoipa::path(put, path = "/api/v2/subscriptions/{id}", tag = "subscriptions", params(("id" = i64, Path)),
     request_body = SubscriptionChange, security(("bearer" = []), ("cookie" = [])),
     responses((status = 200, body = Subscription), (status = 400, body = ErrorBody),
@@ -162,7 +162,10 @@ async fn act(
 ) -> Result<axum::Json<Subscription>, ApiError> {
     let actor = caller.require(&[Role::Admin])?.principal.actor();
     Ok(axum::Json(
-        services.subscriptions.act(id, action, actor).await?,
+        services
+            .subscriptions
+            .act(id, action, services.today(), actor)
+            .await?,
     ))
 }
 

@@ -411,7 +411,7 @@ async fn the_invoice_run_through_the_api_and_from_two_server_processes_at_once(p
     .unwrap();
     assert_eq!((invoices, distinct), (30, 30));
 
-    // Through the API: admins only; a rerun makes nothing; a later day makes the next period.
+    // Through the API: admins only; a rerun makes nothing.
     let refused = app
         .request(
             "POST",
@@ -437,13 +437,21 @@ async fn the_invoice_run_through_the_api_and_from_two_server_processes_at_once(p
         ),
         (Some(0), Some(0))
     );
-    let next = app
+    // A day after today is refused: invoices are never issued ahead of the calendar.
+    let tomorrow = app.services.today() + chrono::Days::new(1);
+    let ahead = app
         .request(
             "POST",
             "/api/v2/invoices/run",
             Auth::Bearer(&admin),
-            Some(json!({"date": "2026-12-25"})),
+            Some(json!({"date": tomorrow.to_string()})),
         )
         .await;
-    assert_eq!(next.body["created"], 30, "{}", next.text);
+    assert_eq!(
+        ahead.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        ahead.text
+    );
+    assert_eq!(ahead.body["code"], "run_date");
 }

@@ -8,6 +8,7 @@ mod support;
 mod api_auth;
 mod api_contract;
 mod api_money;
+mod api_money_rules;
 mod api_routers;
 mod api_sales;
 mod api_subscriptions;

@@ -61,6 +61,8 @@ pub fn ledger_words(
         LedgerKind::Reversal => t_string!(i18n, ledger_reversal, invoice = invoice).to_string(),
         LedgerKind::Refund if for_customer => t_string!(i18n, ledger_refund).to_string(),
         LedgerKind::Refund => t_string!(i18n, ledger_refund_staff, note = note).to_string(),
+        LedgerKind::PlanCredit => t_string!(i18n, ledger_plan_credit, note = note).to_string(),
+        LedgerKind::Payment => t_string!(i18n, ledger_payment, note = note).to_string(),
     }
 }
 

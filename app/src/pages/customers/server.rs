@@ -348,6 +348,7 @@ pub async fn new_invoice(
             lines,
         },
         invoices::Issuing::from_config(&services.config),
+        services.today(),
         caller.principal.actor(),
     )
     .await?;
@@ -380,8 +381,9 @@ pub async fn take_payment(
             ));
         }
     };
+    let services = services()?;
     let receipt = billing::money::payments::pay_at_counter(
-        &services()?.pool,
+        &services.pool,
         invoice_id,
         domain::model::invoices::PaymentInput {
             amount: Rupiah::new(amount),
@@ -389,6 +391,7 @@ pub async fn take_payment(
             note: optional_text(note),
             request_key,
         },
+        services.today(),
         caller.principal.actor(),
     )
     .await?;
@@ -406,6 +409,7 @@ pub async fn void_invoice(invoice_id: i64, reason: String) -> Result<(), AppErro
         invoice_id,
         &reason,
         services.config.timezone,
+        services.today(),
         caller.principal.actor(),
     )
     .await?;
@@ -417,10 +421,12 @@ pub async fn void_invoice(invoice_id: i64, reason: String) -> Result<(), AppErro
 pub async fn reverse_payment(payment_id: i64, reason: String) -> Result<(), AppError> {
     use crate::auth::ssr::{require, services};
     let caller = require(&[domain::Role::Admin]).await?;
+    let services = services()?;
     billing::money::payments::reverse(
-        &services()?.pool,
+        &services.pool,
         payment_id,
         &reason,
+        services.today(),
         caller.principal.actor(),
     )
     .await?;
@@ -442,7 +448,9 @@ pub async fn change_balance(
     use domain::ErrorCode;
     use domain::model::customers::{AdjustmentInput, RefundInput};
     let caller = require(&[domain::Role::Admin]).await?;
-    let pool = &services()?.pool;
+    let services = services()?;
+    let pool = &services.pool;
+    let today = services.today();
     let actor = caller.principal.actor();
     let code = if kind == "refund" {
         ErrorCode::RefundAmount
@@ -451,9 +459,15 @@ pub async fn change_balance(
     };
     let amount = Rupiah::new(required_number(&amount, "amount", code)?);
     match kind.as_str() {
-        "credit" => payments::adjust(pool, customer_id, AdjustmentInput { amount, reason }, actor)
-            .await
-            .map(drop)?,
+        "credit" => payments::adjust(
+            pool,
+            customer_id,
+            AdjustmentInput { amount, reason },
+            today,
+            actor,
+        )
+        .await
+        .map(drop)?,
         "debt" => payments::adjust(
             pool,
             customer_id,
@@ -461,13 +475,20 @@ pub async fn change_balance(
                 amount: -amount,
                 reason,
             },
+            today,
             actor,
         )
         .await
         .map(drop)?,
-        "refund" => payments::refund(pool, customer_id, RefundInput { amount, reason }, actor)
-            .await
-            .map(drop)?,
+        "refund" => payments::refund(
+            pool,
+            customer_id,
+            RefundInput { amount, reason },
+            today,
+            actor,
+        )
+        .await
+        .map(drop)?,
         _ => {
             return Err(AppError::invalid(
                 "kind",

@@ -174,7 +174,7 @@ pub async fn act_on_subscription(subscription_id: i64, action: String) -> Result
     })?;
     services()?
         .subscriptions
-        .act(subscription_id, action, caller.principal.actor())
+        .act(subscription_id, action, today()?, caller.principal.actor())
         .await?;
     Ok(())
 }

@@ -26,6 +26,12 @@ pub enum MoneyError {
     HasPayment,
     #[error("the invoice is already void")]
     AlreadyVoid,
+    #[error(
+        "a later change of plan credited part of this invoice's days: adjust the balance instead"
+    )]
+    VoidCredited,
+    #[error("invoice {0} bills a later period of this subscription: void it first")]
+    VoidNotLatest(String),
     #[error("the payment was already reversed")]
     AlreadyReversed,
     #[error("this request key was used for another payment (another invoice, amount or method)")]
@@ -62,6 +68,8 @@ impl Explain for MoneyError {
             MoneyError::NotPayable(_) => conflict("invoice_id", ErrorCode::InvoiceNotPayable),
             MoneyError::HasPayment => conflict("invoice_id", ErrorCode::InvoiceHasPayment),
             MoneyError::AlreadyVoid => conflict("invoice_id", ErrorCode::InvoiceVoid),
+            MoneyError::VoidCredited => conflict("invoice_id", ErrorCode::InvoiceCredited),
+            MoneyError::VoidNotLatest(_) => conflict("invoice_id", ErrorCode::InvoiceNotLatest),
             MoneyError::AlreadyReversed => conflict("payment_id", ErrorCode::PaymentReversed),
             MoneyError::RequestKeyReused => conflict("request_key", ErrorCode::RequestKeyReused),
             MoneyError::RefundOverCredit { .. } => Problem::Invalid {

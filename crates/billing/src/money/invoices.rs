@@ -106,11 +106,12 @@ pub async fn issue(
     pool: &PgPool,
     input: InvoiceInput,
     issuing: Issuing,
+    today: NaiveDate,
     actor: Actor,
 ) -> Result<Invoice, MoneyError> {
     let new = parse_manual(input)?;
     let mut tx = pool.begin().await?;
-    let id = issue_in(&mut tx, new, issuing, actor).await?;
+    let id = issue_in(&mut tx, new, issuing, today, actor).await?;
     tx.commit().await?;
     get(pool, id, issuing.timezone).await
 }
@@ -136,14 +137,14 @@ pub async fn issue_in(
     conn: &mut PgConnection,
     new: NewInvoice,
     issuing: Issuing,
+    today: NaiveDate,
     actor: Actor,
 ) -> Result<i64, MoneyError> {
     let mut customer = ledger::lock_customer(conn, new.customer_id).await?;
     if customer.status == "closed" {
         return Err(MoneyError::CustomerClosed);
     }
-    let now = Utc::now();
-    let today = now.with_timezone(&issuing.timezone).date_naive();
+    let now = moment_of(today, issuing.timezone);
     let due_date = match new.due_date {
         Some(date) if date < today => {
             return Err(invalid(
@@ -156,13 +157,7 @@ pub async fn issue_in(
         None => today + chrono::Days::new(u64::from(issuing.due_days)),
     };
 
-    let number = next_number(
-        conn,
-        &now.with_timezone(&issuing.timezone)
-            .format("%Y%m")
-            .to_string(),
-    )
-    .await?;
+    let number = next_number(conn, &today.format("%Y%m").to_string()).await?;
     let debt_from = if customer.balance.is_negative() {
         last_partial_number(conn, customer.id).await?
     } else {
@@ -183,12 +178,13 @@ pub async fn issue_in(
         carried,
         status,
     } = compose(charges, issuing.tax, customer.balance, debt_from.as_deref());
+    let owed_since = owed_since(due_date, &carried, customer.debt_since);
     let staff_id = actor.staff_id();
     let id = sqlx::query_scalar!(
         "INSERT INTO invoices (number, customer_id, subscription_id, status, customer_name,
                                customer_whatsapp, customer_address, period_start, period_end, total,
-                               due_date, issued_at, issued_by, paid_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+                               due_date, issued_at, issued_by, paid_at, owed_since)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
          RETURNING id",
         number,
         customer.id,
@@ -203,7 +199,8 @@ pub async fn issue_in(
         due_date,
         now,
         staff_id,
-        (status == InvoiceStatus::Paid).then_some(now)
+        (status == InvoiceStatus::Paid).then_some(now),
+        owed_since
     )
     .fetch_one(&mut *conn)
     .await?;
@@ -236,6 +233,7 @@ pub async fn issue_in(
             staff_id,
             ..Cause::default()
         },
+        today,
     )
     .await?;
     audit::record(
@@ -247,6 +245,32 @@ pub async fn issue_in(
     )
     .await?;
     Ok(id)
+}
+
+/// The moment an invoice issued on `today` carries: now, when today is the business's day; else
+/// noon of that day (a caller with its own clock: tests, a catch-up run).
+pub(crate) fn moment_of(today: NaiveDate, timezone: Tz) -> DateTime<Utc> {
+    let now = Utc::now();
+    if now.with_timezone(&timezone).date_naive() == today {
+        return now;
+    }
+    today
+        .and_hms_opt(12, 0, 0)
+        .and_then(|noon| noon.and_local_timezone(timezone).earliest())
+        .map_or(now, |t| t.with_timezone(&Utc))
+}
+
+/// Since when an invoice due on `due_date` is owed: then, or earlier when it carries debt owed
+/// since before.
+pub(crate) fn owed_since(
+    due_date: NaiveDate,
+    carried: &Carried,
+    debt_since: Option<NaiveDate>,
+) -> NaiveDate {
+    match (carried, debt_since) {
+        (Carried::Debt(_), Some(since)) => since.min(due_date),
+        _ => due_date,
+    }
 }
 
 /// An invoice's lines and total from its charges, as every invoice is made (by hand or by the
@@ -358,7 +382,8 @@ pub(crate) async fn lock_invoice(
     let customer = ledger::lock_customer(conn, customer_id).await?;
     let invoice = sqlx::query_as!(
         LockedInvoice,
-        r#"SELECT id, number, status, total AS "total: Rupiah", amount_paid AS "amount_paid: Rupiah"
+        r#"SELECT id, number, status, total AS "total: Rupiah", amount_paid AS "amount_paid: Rupiah",
+                  owed_since, subscription_id, period_start
            FROM invoices WHERE id = $1 FOR UPDATE"#,
         invoice_id
     )
@@ -374,6 +399,9 @@ pub(crate) struct LockedInvoice {
     pub status: String,
     pub total: Rupiah,
     pub amount_paid: Rupiah,
+    pub owed_since: NaiveDate,
+    pub subscription_id: Option<i64>,
+    pub period_start: Option<NaiveDate>,
 }
 
 impl LockedInvoice {
@@ -382,13 +410,18 @@ impl LockedInvoice {
     }
 }
 
-/// Voids an unpaid invoice with a reason: it gives back to the balance what it took (credit
-/// returns, carried debt returns as debt).
+/// Voids an unpaid invoice with a reason, leaving everything as if it had not been issued: it
+/// gives back to the balance what it took (credit returns, carried debt returns as debt, owed
+/// from when it was), a run's invoice gives its days back (the subscription is billed again from
+/// its period's start: the next run issues a corrected invoice), and the customer's isolated
+/// subscriptions are served again once nothing due is owed. A run's invoice is voided newest
+/// first, and not once a later change of plan credited part of its days.
 pub async fn void(
     pool: &PgPool,
     invoice_id: i64,
     why: &str,
     timezone: Tz,
+    today: NaiveDate,
     actor: Actor,
 ) -> Result<Invoice, MoneyError> {
     let why = reason(why)?;
@@ -418,6 +451,12 @@ pub async fn void(
     .fetch_one(&mut *tx)
     .await?;
     let staff_id = actor.staff_id();
+    if let (Some(subscription_id), Some(period_start)) =
+        (invoice.subscription_id, invoice.period_start)
+    {
+        crate::money::invoice_run::unbill(&mut tx, invoice_id, subscription_id, period_start)
+            .await?;
+    }
     // A credit line is negative (credit returns: +), a debt line positive (debt returns: −).
     ledger::post(
         &mut tx,
@@ -428,8 +467,10 @@ pub async fn void(
             invoice_id: Some(invoice_id),
             note: Some(&why),
             staff_id,
+            owed_from: Some(invoice.owed_since),
             ..Cause::default()
         },
+        today,
     )
     .await?;
     sqlx::query!(
@@ -448,6 +489,7 @@ pub async fn void(
         serde_json::json!({ "number": invoice.number, "reason": why, "returned": -took }),
     )
     .await?;
+    crate::money::standing::resume_if_clear(&mut tx, &customer, today, "void").await?;
     tx.commit().await?;
     get(pool, invoice_id, timezone).await
 }

@@ -3,6 +3,7 @@
 //! sum, updated with each row.
 
 use crate::money::error::MoneyError;
+use chrono::NaiveDate;
 use domain::Rupiah;
 use domain::model::customers::{Ledger, LedgerEntry, LedgerKind};
 use sqlx::{PgConnection, PgPool};
@@ -17,6 +18,8 @@ pub(crate) struct LockedCustomer {
     pub address: Option<String>,
     pub status: String,
     pub balance: Rupiah,
+    /// Since when its debt is owed (none without debt).
+    pub debt_since: Option<NaiveDate>,
 }
 
 /// Locks the customer: every balance change of one customer happens one after another.
@@ -26,7 +29,7 @@ pub(crate) async fn lock_customer(
 ) -> Result<LockedCustomer, MoneyError> {
     sqlx::query_as!(
         LockedCustomer,
-        r#"SELECT id, name, whatsapp, address, status, balance AS "balance: Rupiah"
+        r#"SELECT id, name, whatsapp, address, status, balance AS "balance: Rupiah", debt_since
            FROM customers WHERE id = $1 FOR UPDATE"#,
         customer_id
     )
@@ -43,7 +46,7 @@ pub(crate) async fn lock_customers(
 ) -> Result<HashMap<i64, LockedCustomer>, MoneyError> {
     Ok(sqlx::query_as!(
         LockedCustomer,
-        r#"SELECT id, name, whatsapp, address, status, balance AS "balance: Rupiah"
+        r#"SELECT id, name, whatsapp, address, status, balance AS "balance: Rupiah", debt_since
            FROM customers WHERE id = ANY($1) ORDER BY id FOR UPDATE"#,
         ids
     )
@@ -61,20 +64,44 @@ pub(crate) struct Cause<'a> {
     pub payment_id: Option<i64>,
     pub note: Option<&'a str>,
     pub staff_id: Option<i64>,
+    /// The day debt this row makes is owed from (a partial payment's: its invoice's; an
+    /// adjustment's or a reversal's: the day it is made). Older debt keeps its day.
+    pub owed_from: Option<NaiveDate>,
 }
 
-/// Writes a balance change (nothing for zero) and moves the customer's running balance.
+/// Since when a customer with balance `after` owes it: none without debt; the day already
+/// recorded while the debt lasts; else the day the new debt is owed from.
+pub(crate) fn debt_since(
+    after: Rupiah,
+    recorded: Option<NaiveDate>,
+    owed_from: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Option<NaiveDate> {
+    if !after.is_negative() {
+        return None;
+    }
+    match (recorded, owed_from) {
+        (Some(r), Some(o)) => Some(r.min(o)),
+        (Some(r), None) => Some(r),
+        (None, o) => Some(o.unwrap_or(today)),
+    }
+}
+
+/// Writes a balance change (nothing for zero) and moves the customer's running balance, and
+/// the day their debt is owed from. `today` is the business's day.
 pub(crate) async fn post(
     conn: &mut PgConnection,
     customer: &mut LockedCustomer,
     amount: Rupiah,
     kind: LedgerKind,
     cause: Cause<'_>,
+    today: NaiveDate,
 ) -> Result<(), MoneyError> {
     if amount == Rupiah::ZERO {
         return Ok(());
     }
     let after = customer.balance + amount;
+    let since = debt_since(after, customer.debt_since, cause.owed_from, today);
     sqlx::query!(
         "INSERT INTO balance_ledger (customer_id, amount, balance_after, kind, invoice_id, payment_id,
                                      note, created_by)
@@ -91,13 +118,15 @@ pub(crate) async fn post(
     .execute(&mut *conn)
     .await?;
     sqlx::query!(
-        "UPDATE customers SET balance = $2, updated_at = now() WHERE id = $1",
+        "UPDATE customers SET balance = $2, debt_since = $3, updated_at = now() WHERE id = $1",
         customer.id,
-        after.amount()
+        after.amount(),
+        since
     )
     .execute(&mut *conn)
     .await?;
     customer.balance = after;
+    customer.debt_since = since;
     Ok(())
 }
 

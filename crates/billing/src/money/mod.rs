@@ -11,3 +11,4 @@ pub mod invoice_run;
 pub mod invoices;
 pub mod ledger;
 pub mod payments;
+pub mod standing;

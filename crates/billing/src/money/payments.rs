@@ -8,7 +8,8 @@ use crate::core::audit::{self, Actor};
 use crate::money::error::{MoneyError, invalid, reason};
 use crate::money::invoices::lock_invoice;
 use crate::money::ledger::{self, Cause};
-use crate::pppoe::subscriptions;
+use crate::money::standing;
+use chrono::NaiveDate;
 use domain::model::customers::{AdjustmentInput, LedgerKind, RefundInput};
 use domain::model::invoices::{
     InvoiceStatus, PaymentInput, PaymentMethod, PaymentReceipt, PaymentRecord, PaymentStatus,
@@ -86,17 +87,20 @@ pub async fn pay_at_counter(
     pool: &PgPool,
     invoice_id: i64,
     input: PaymentInput,
+    today: NaiveDate,
     actor: Actor,
 ) -> Result<PaymentReceipt, MoneyError> {
     let request = check(invoice_id, input)?;
-    settle(pool, request, actor).await
+    settle(pool, request, today, actor).await
 }
 
 /// The settlement function. The same request key again answers with that payment as it is now;
-/// the same key for another invoice, amount or method is refused.
+/// the same key for another invoice, amount or method is refused. `today` is the business's day:
+/// once nothing due is owed on it, the customer's isolated subscriptions are served again.
 pub async fn settle(
     pool: &PgPool,
     request: SettleRequest,
+    today: NaiveDate,
     actor: Actor,
 ) -> Result<PaymentReceipt, MoneyError> {
     if let Some(receipt) = replay(pool, &request).await? {
@@ -170,12 +174,15 @@ pub async fn settle(
             invoice_id: Some(invoice.id),
             payment_id: Some(payment_id),
             staff_id,
+            // The shortfall stays owed from when the invoice was.
+            owed_from: Some(invoice.owed_since),
             ..Cause::default()
         },
+        today,
     )
     .await?;
-    // An isolated subscription whose overdue invoice this settles is served again.
-    subscriptions::resume_if_settled(&mut tx, invoice.id).await?;
+    // Served again once nothing due is owed: a partial payment leaves debt that is due.
+    standing::resume_if_clear(&mut tx, &customer, today, "paid").await?;
     audit::record(
         &mut *tx,
         actor,
@@ -291,6 +298,7 @@ pub async fn reverse(
     pool: &PgPool,
     payment_id: i64,
     why: &str,
+    today: NaiveDate,
     actor: Actor,
 ) -> Result<PaymentReceipt, MoneyError> {
     let why = reason(why)?;
@@ -323,7 +331,9 @@ pub async fn reverse(
             payment_id: Some(payment_id),
             note: Some(&why),
             staff_id,
+            owed_from: None,
         },
+        today,
     )
     .await?;
     sqlx::query!(
@@ -367,6 +377,7 @@ pub async fn refund(
     pool: &PgPool,
     customer_id: i64,
     input: RefundInput,
+    today: NaiveDate,
     actor: Actor,
 ) -> Result<Rupiah, MoneyError> {
     let why = reason(&input.reason)?;
@@ -384,7 +395,7 @@ pub async fn refund(
         action: "customer.refund",
         why: &why,
     };
-    by_hand(pool, customer_id, change, actor, |customer| {
+    by_hand(pool, customer_id, change, today, actor, |customer| {
         if input.amount > customer.balance {
             Err(MoneyError::RefundOverCredit {
                 credit: customer.balance.max(Rupiah::ZERO),
@@ -401,6 +412,7 @@ pub async fn adjust(
     pool: &PgPool,
     customer_id: i64,
     input: AdjustmentInput,
+    today: NaiveDate,
     actor: Actor,
 ) -> Result<Rupiah, MoneyError> {
     let why = reason(&input.reason)?;
@@ -418,7 +430,7 @@ pub async fn adjust(
         action: "customer.adjust",
         why: &why,
     };
-    by_hand(pool, customer_id, change, actor, |_| Ok(())).await
+    by_hand(pool, customer_id, change, today, actor, |_| Ok(())).await
 }
 
 /// A balance change made by hand (a refund, an adjustment), with its reason.
@@ -439,6 +451,7 @@ async fn by_hand(
     pool: &PgPool,
     customer_id: i64,
     change: BalanceChange<'_>,
+    today: NaiveDate,
     actor: Actor,
     allowed: impl FnOnce(&ledger::LockedCustomer) -> Result<(), MoneyError>,
 ) -> Result<Rupiah, MoneyError> {
@@ -455,8 +468,12 @@ async fn by_hand(
             staff_id: actor.staff_id(),
             ..Cause::default()
         },
+        today,
     )
     .await?;
+    if change.amount.is_positive() {
+        standing::resume_if_clear(&mut tx, &customer, today, "credit").await?;
+    }
     audit::record(
         &mut *tx,
         actor,

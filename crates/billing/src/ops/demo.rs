@@ -295,7 +295,12 @@ async fn seed_subscribers(
         if n == 2 {
             services
                 .subscriptions
-                .act(subscription.id, SubscriptionAction::Isolate, Actor::System)
+                .act(
+                    subscription.id,
+                    SubscriptionAction::Isolate,
+                    today,
+                    Actor::System,
+                )
                 .await?;
         }
     }
@@ -342,6 +347,7 @@ const BILLED: [&str; 30] = [
 pub async fn seed_money(
     pool: &PgPool,
     issuing: crate::money::invoices::Issuing,
+    today: chrono::NaiveDate,
 ) -> Result<(), crate::money::error::MoneyError> {
     use crate::core::audit::Actor;
     use crate::money::{customers, invoices, payments};
@@ -414,7 +420,8 @@ pub async fn seed_money(
             request_key: key,
         };
         // Last month's invoice: paid exactly, in part, or with more than due.
-        let first = invoices::issue(pool, issue("bulan lalu"), issuing, Actor::System).await?;
+        let first =
+            invoices::issue(pool, issue("bulan lalu"), issuing, today, Actor::System).await?;
         let paid = match n % 4 {
             0 | 1 => price,
             2 => price - 40_000,
@@ -424,11 +431,13 @@ pub async fn seed_money(
             pool,
             first.id,
             pay(paid, format!("demo-{n:03}-1")),
+            today,
             Actor::System,
         )
         .await?;
         // This month's: carries the debt or the credit; every other one is paid already.
-        let second = invoices::issue(pool, issue("bulan ini"), issuing, Actor::System).await?;
+        let second =
+            invoices::issue(pool, issue("bulan ini"), issuing, today, Actor::System).await?;
         if n % 2 == 1 && second.outstanding > Rupiah::ZERO {
             payments::pay_at_counter(
                 pool,
@@ -438,6 +447,7 @@ pub async fn seed_money(
                     second.outstanding.amount() + if n % 4 == 3 { 10_000 } else { 0 },
                     format!("demo-{n:03}-2"),
                 ),
+                today,
                 Actor::System,
             )
             .await?;

@@ -112,17 +112,25 @@ pub async fn reconcile_tick(services: &Services) -> Result<TickSummary, sqlx::Er
     })
 }
 
-/// Hourly: the isolation run. Subscriptions with an invoice unpaid past its due date and the
-/// grace period (`invoices.isolation_grace_days`) are isolated, once (running it each hour
-/// rather than once a day lets a server that was down catch up); secrets left pending by a sync
-/// that gave up are queued again.
+/// Hourly: the isolation run. The subscriptions of customers who owe money past its due date
+/// and the grace period (`invoices.isolation_grace_days`) are isolated (`money::standing`), once
+/// (running it each hour rather than once a day lets a server that was down catch up); secrets
+/// left pending by a sync that gave up are queued again.
 pub async fn isolation_tick(services: &Services) -> Result<TickSummary, sqlx::Error> {
-    let isolated = crate::pppoe::subscriptions::isolate_overdue(
+    let isolated = match crate::money::standing::isolate_overdue(
         &services.pool,
         services.today(),
         services.config.invoices.isolation_grace_days,
     )
-    .await?;
+    .await
+    {
+        Ok(isolated) => isolated,
+        Err(crate::money::error::MoneyError::Database(e)) => return Err(e),
+        Err(e) => {
+            tracing::error!(error = %e, "isolation run failed");
+            Vec::new()
+        }
+    };
     if !isolated.is_empty() {
         tracing::info!(subscriptions = ?isolated, "isolated for unpaid invoices");
     }
@@ -141,14 +149,18 @@ pub async fn invoice_run_tick(services: &Services) -> Result<TickSummary, sqlx::
         .invoice_run(services.today(), crate::core::audit::Actor::System)
         .await
     {
-        Ok(outcome) if outcome.created > 0 => {
-            tracing::info!(
-                created = outcome.created,
-                skipped = outcome.skipped,
-                "invoice run"
-            )
+        Ok(outcome) => {
+            if outcome.created > 0 {
+                tracing::info!(
+                    created = outcome.created,
+                    skipped = outcome.skipped,
+                    "invoice run"
+                )
+            }
+            for f in &outcome.failed {
+                tracing::error!(subscription = f.subscription_id, reason = %f.reason, "invoice run left a subscription out");
+            }
         }
-        Ok(_) => {}
         Err(crate::money::error::MoneyError::Database(e)) => return Err(e),
         Err(e) => tracing::error!(error = %e, "invoice run failed"),
     }

@@ -1,9 +1,10 @@
 //! PPPoE subscriptions: a customer's monthly service on a router. Every change is written with
 //! its router work in one transaction: the row becomes `pending` (its `version` bumped) and the
 //! router's secret sync is queued in the outbox (see [`crate::pppoe::secrets`]), which
-//! makes `/ppp/secret` follow the row. Isolation for an unpaid invoice is a plain function the
-//! daily job calls; settling the invoice resumes the subscription in the settlement's own
-//! transaction.
+//! makes `/ppp/secret` follow the row. What service was given, day by day, is recorded in
+//! `service_changes` (the plan from a day on, or none while suspended or closed), which the
+//! invoice run bills; who is isolated and resumed for money is decided by `money::standing`,
+//! which calls [`isolate_customers`] and [`resume_customers`] here.
 
 use crate::core::audit::{self, Actor};
 use crate::core::crypto::SecretBox;
@@ -319,6 +320,16 @@ impl SubscriptionService {
         if inserted == 0 {
             return Err(SubscriptionError::UsernameTaken);
         }
+        // Nothing is billed yet: nothing to reconcile.
+        sqlx::query!(
+            "INSERT INTO service_changes (subscription_id, starts, plan_id, reconciled)
+             VALUES ($1, $2, $3, TRUE)",
+            id,
+            start_date,
+            input.plan_id
+        )
+        .execute(&mut *tx)
+        .await?;
         secrets::queue_sync(&mut tx, router_id).await?;
         audit::record(
             &mut *tx,
@@ -438,10 +449,10 @@ impl SubscriptionService {
         .await
     }
 
-    /// Moves a subscription to another PPPoE plan of its router; its session is ended so that
-    /// it reconnects with the new profile.
-    /// When the current period is already invoiced, its unused days are credited at the old
-    /// plan's price and charged at the new one's, as lines of the next invoice.
+    /// Moves a subscription to another PPPoE plan of its router from `today` on; its session is
+    /// ended so that it reconnects with the new profile. The change is recorded for the invoice
+    /// run, which credits what was billed for the days from `today` on (tax as billed) and bills
+    /// them at the new plan's rate (`money::invoice_run`).
     pub async fn change_plan(
         &self,
         id: i64,
@@ -451,9 +462,8 @@ impl SubscriptionService {
     ) -> Result<Subscription, SubscriptionError> {
         let mut tx = self.pool.begin().await?;
         let current = sqlx::query!(
-            "SELECT s.router_id, s.plan_id, s.billed_until, p.name AS plan_name, p.price
-             FROM subscriptions s JOIN plans p ON p.id = s.plan_id
-             WHERE s.id = $1 FOR UPDATE OF s",
+            r#"SELECT router_id, plan_id, status AS "status: SubscriptionStatus"
+               FROM subscriptions WHERE id = $1 FOR UPDATE"#,
             id
         )
         .fetch_optional(&mut *tx)
@@ -463,29 +473,6 @@ impl SubscriptionService {
             return Err(SubscriptionError::PlanNotPppoe);
         }
         if current.plan_id != plan_id {
-            if let Some(billed_until) = current.billed_until.filter(|until| *until > today) {
-                let new = sqlx::query!("SELECT name, price FROM plans WHERE id = $1", plan_id)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                let (days, period_days) = domain::period::remaining_share(today, billed_until);
-                let share =
-                    |price: i64| domain::period::prorate(Rupiah::new(price), days, period_days);
-                let last = billed_until
-                    .pred_opt()
-                    .expect("a period ends after it starts");
-                let span = format!("{} – {}", today.format("%d-%m-%Y"), last.format("%d-%m-%Y"));
-                sqlx::query!(
-                    "INSERT INTO subscription_adjustments (subscription_id, kind, description, amount)
-                     VALUES ($1, 'plan_credit', $2, $3), ($1, 'charge', $4, $5)",
-                    id,
-                    format!("Sisa {} tidak terpakai, {span} ({days} dari {period_days} hari)", current.plan_name),
-                    -share(current.price).amount(),
-                    format!("{}, {span} ({days} dari {period_days} hari)", new.name),
-                    share(new.price).amount()
-                )
-                .execute(&mut *tx)
-                .await?;
-            }
             sqlx::query!(
                 "UPDATE subscriptions SET plan_id = $2, version = version + 1, router_state = 'pending',
                         router_error = NULL, kick_pending = TRUE, updated_at = now()
@@ -495,13 +482,21 @@ impl SubscriptionService {
             )
             .execute(&mut *tx)
             .await?;
+            // A suspended or closed subscription is not billed until it is resumed, on the plan
+            // it then has.
+            if matches!(
+                current.status,
+                SubscriptionStatus::Active | SubscriptionStatus::Isolated
+            ) {
+                record_service(&mut tx, id, today, Some(plan_id)).await?;
+            }
             secrets::queue_sync(&mut tx, current.router_id).await?;
             audit::record(
                 &mut *tx,
                 actor,
                 "subscription.change_plan",
                 Some(("subscription", id.to_string())),
-                serde_json::json!({ "from": current.plan_id, "to": plan_id }),
+                serde_json::json!({ "from": current.plan_id, "to": plan_id, "on": today }),
             )
             .await?;
         }
@@ -511,20 +506,27 @@ impl SubscriptionService {
 
     /// Isolates, resumes, suspends or closes a subscription by hand. Doing what is already
     /// done changes nothing.
+    ///
+    /// Suspending or closing ends billing from `today` (the run credits what was billed for the
+    /// days from then on); resuming a suspended subscription bills it again from `today`, as a
+    /// first period. Isolation does not stop billing.
     pub async fn act(
         &self,
         id: i64,
         action: SubscriptionAction,
+        today: NaiveDate,
         actor: Actor,
     ) -> Result<Subscription, SubscriptionError> {
         let mut tx = self.pool.begin().await?;
-        let status = sqlx::query_scalar!(
-            r#"SELECT status AS "status: SubscriptionStatus" FROM subscriptions WHERE id = $1 FOR UPDATE"#,
+        let row = sqlx::query!(
+            r#"SELECT status AS "status: SubscriptionStatus", plan_id FROM subscriptions
+               WHERE id = $1 FOR UPDATE"#,
             id
         )
         .fetch_optional(&mut *tx)
         .await?
         .ok_or(SubscriptionError::NotFound)?;
+        let status = row.status;
         let target = action.target();
         if status != target {
             use SubscriptionStatus as S;
@@ -541,6 +543,11 @@ impl SubscriptionService {
                 });
             }
             let router_id = set_status(&mut tx, id, target).await?;
+            let billed = |s: SubscriptionStatus| matches!(s, S::Active | S::Isolated);
+            if billed(status) != billed(target) {
+                let plan = billed(target).then_some(row.plan_id);
+                record_service(&mut tx, id, today, plan).await?;
+            }
             secrets::queue_sync(&mut tx, router_id).await?;
             audit::record(
                 &mut *tx,
@@ -691,78 +698,93 @@ async fn set_status(
     .await
 }
 
-/// Isolates every active subscription with an invoice still unpaid `grace_days` after its due
-/// date (on `today`). The daily job calls it; so do tests.
-pub async fn isolate_overdue(
-    pool: &PgPool,
-    today: NaiveDate,
-    grace_days: u32,
-) -> Result<Vec<i64>, sqlx::Error> {
-    let last_due = today - chrono::Days::new(u64::from(grace_days));
-    let mut tx = pool.begin().await?;
-    let isolated = sqlx::query!(
-        "UPDATE subscriptions s SET status = 'isolated', isolated_at = now(), version = version + 1,
-                router_state = 'pending', router_error = NULL, kick_pending = TRUE, updated_at = now()
-         WHERE s.status = 'active'
-           AND EXISTS (SELECT 1 FROM invoices i
-                       WHERE i.subscription_id = s.id AND i.status = 'unpaid' AND i.due_date < $1)
-         RETURNING s.id, s.router_id",
-        last_due
+/// Records that from `day` on the subscription is served on `plan` (none: not billed), for the
+/// invoice run to reconcile. A second change on the same day replaces the first. A day before
+/// the subscription starts counts from its start.
+async fn record_service(
+    conn: &mut PgConnection,
+    id: i64,
+    day: NaiveDate,
+    plan: Option<i64>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "INSERT INTO service_changes (subscription_id, starts, plan_id)
+         SELECT id, GREATEST($2, start_date), $3 FROM subscriptions WHERE id = $1
+         ON CONFLICT (subscription_id, starts)
+         DO UPDATE SET plan_id = EXCLUDED.plan_id, reconciled = FALSE, created_at = now()",
+        id,
+        day,
+        plan
     )
-    .fetch_all(&mut *tx)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Isolates every active subscription of these customers (their standing says they owe money
+/// past due; the caller holds their rows locked). Returns the subscriptions isolated.
+pub async fn isolate_customers(
+    conn: &mut PgConnection,
+    customer_ids: &[i64],
+    why: serde_json::Value,
+) -> Result<Vec<i64>, sqlx::Error> {
+    let isolated = sqlx::query!(
+        "UPDATE subscriptions SET status = 'isolated', isolated_at = now(), version = version + 1,
+                router_state = 'pending', router_error = NULL, kick_pending = TRUE, updated_at = now()
+         WHERE customer_id = ANY($1) AND status = 'active'
+         RETURNING id, router_id",
+        customer_ids
+    )
+    .fetch_all(&mut *conn)
     .await?;
     let routers: std::collections::BTreeSet<i64> = isolated.iter().map(|r| r.router_id).collect();
     for router_id in routers {
-        secrets::queue_sync(&mut tx, router_id).await?;
+        secrets::queue_sync(conn, router_id).await?;
     }
     for row in &isolated {
         audit::record(
-            &mut *tx,
+            &mut *conn,
             Actor::System,
             "subscription.isolate",
             Some(("subscription", row.id.to_string())),
-            serde_json::json!({ "reason": "overdue", "grace_days": grace_days }),
+            why.clone(),
         )
         .await?;
     }
-    tx.commit().await?;
     Ok(isolated.into_iter().map(|r| r.id).collect())
 }
 
-/// Resumes the isolated subscription of a just-settled invoice, unless another of its invoices
-/// due no later is still unpaid (the isolation's cause is then still there). Runs in the
-/// settlement's transaction. Returns the subscription resumed.
-pub async fn resume_if_settled(
+/// Resumes every isolated subscription of the customer (their standing says nothing due is
+/// owed; the caller holds their row locked). Returns the subscriptions resumed.
+pub async fn resume_customers(
     conn: &mut PgConnection,
-    invoice_id: i64,
-) -> Result<Option<i64>, sqlx::Error> {
+    customer_id: i64,
+    why: serde_json::Value,
+) -> Result<Vec<i64>, sqlx::Error> {
     let resumed = sqlx::query!(
-        "UPDATE subscriptions s SET status = 'active', isolated_at = NULL, version = s.version + 1,
+        "UPDATE subscriptions SET status = 'active', isolated_at = NULL, version = version + 1,
                 router_state = 'pending', router_error = NULL, kick_pending = TRUE, updated_at = now()
-         FROM invoices settled
-         WHERE settled.id = $1 AND s.id = settled.subscription_id AND settled.status <> 'unpaid'
-           AND s.status = 'isolated'
-           AND NOT EXISTS (SELECT 1 FROM invoices i
-                           WHERE i.subscription_id = s.id AND i.status = 'unpaid'
-                             AND i.due_date <= settled.due_date)
-         RETURNING s.id, s.router_id",
-        invoice_id
+         WHERE customer_id = $1 AND status = 'isolated'
+         RETURNING id, router_id",
+        customer_id
     )
-    .fetch_optional(&mut *conn)
+    .fetch_all(&mut *conn)
     .await?;
-    let Some(resumed) = resumed else {
-        return Ok(None);
-    };
-    secrets::queue_sync(conn, resumed.router_id).await?;
-    audit::record(
-        &mut *conn,
-        Actor::System,
-        "subscription.resume",
-        Some(("subscription", resumed.id.to_string())),
-        serde_json::json!({ "reason": "paid", "invoice": invoice_id }),
-    )
-    .await?;
-    Ok(Some(resumed.id))
+    let routers: std::collections::BTreeSet<i64> = resumed.iter().map(|r| r.router_id).collect();
+    for router_id in routers {
+        secrets::queue_sync(conn, router_id).await?;
+    }
+    for row in &resumed {
+        audit::record(
+            &mut *conn,
+            Actor::System,
+            "subscription.resume",
+            Some(("subscription", row.id.to_string())),
+            why.clone(),
+        )
+        .await?;
+    }
+    Ok(resumed.into_iter().map(|r| r.id).collect())
 }
 
 /// The router's isolation setting.

@@ -9,7 +9,7 @@ use billing::core::audit::Actor;
 use billing::hotspot::plans;
 use billing::money::invoice_run::{self, RunSettings};
 use billing::money::invoices::{self, Issuing};
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use domain::Rupiah;
 use domain::model::customers::AdjustmentInput;
 use domain::model::invoices::{Invoice, InvoiceStatus, LineKind};
@@ -100,7 +100,7 @@ async fn subscribe(s: &Setup, customer_id: i64, plan_id: i64, start: NaiveDate, 
 }
 
 async fn run(pool: &PgPool, on: NaiveDate) -> (u64, u64) {
-    let outcome = invoice_run::run(pool, on, issuing(), SETTINGS, ADMIN)
+    let outcome = invoice_run::run(pool, on, on, issuing(), SETTINGS, ADMIN)
         .await
         .unwrap();
     (outcome.created, outcome.skipped)
@@ -238,8 +238,8 @@ async fn two_runs_at_once_make_one_invoice_per_subscription_and_period(pool: PgP
     }
     let on = d(2026, 12, 1);
     let (a, b) = tokio::join!(
-        invoice_run::run(&pool, on, issuing(), SETTINGS, ADMIN),
-        invoice_run::run(&pool, on, issuing(), SETTINGS, ADMIN),
+        invoice_run::run(&pool, on, on, issuing(), SETTINGS, ADMIN),
+        invoice_run::run(&pool, on, on, issuing(), SETTINGS, ADMIN),
     );
     assert_eq!(a.unwrap().created + b.unwrap().created, 40);
     let (invoices, distinct): (i64, i64) = sqlx::query_as(
@@ -256,21 +256,26 @@ async fn two_runs_at_once_make_one_invoice_per_subscription_and_period(pool: PgP
         .unwrap();
     let serials: Vec<u32> = numbers.iter().map(|n| n[11..].parse().unwrap()).collect();
     assert_eq!(serials, (1..=40).collect::<Vec<u32>>());
-    // The database refuses a second invoice for a period, whoever writes it.
+    // The database refuses a day billed twice, whoever writes it.
     let refused = sqlx::query(
-        "INSERT INTO invoices (number, customer_id, subscription_id, status, customer_name,
-                               customer_whatsapp, period_start, period_end, total, due_date)
-         SELECT 'INV-202612-99999', customer_id, subscription_id, 'unpaid', customer_name,
-                customer_whatsapp, period_start, period_end, total, due_date
-         FROM invoices LIMIT 1",
+        "INSERT INTO billed_days (subscription_id, invoice_id, starts, ends, billed_ends, amount,
+                                  days, tax_basis_points, prices_include_tax)
+         SELECT subscription_id, invoice_id, ends - 1, ends, ends, 1, 1, 0, FALSE
+         FROM billed_days LIMIT 1",
     )
     .execute(&pool)
-    .await;
-    assert!(refused.is_err());
+    .await
+    .unwrap_err();
+    assert!(
+        refused
+            .to_string()
+            .contains("billed_days_subscription_id_daterange_excl"),
+        "{refused}"
+    );
 }
 
 #[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
-async fn a_plan_change_mid_period_credits_the_old_plan_and_charges_the_new_on_the_next_invoice(
+async fn a_plan_change_mid_period_credits_the_old_plan_and_bills_the_new_from_that_day(
     pool: PgPool,
 ) {
     let s = setup(&pool).await;
@@ -283,9 +288,14 @@ async fn a_plan_change_mid_period_credits_the_old_plan_and_charges_the_new_on_th
         .change_plan(sub, s.plan_300, d(2026, 12, 20), ADMIN)
         .await
         .unwrap();
-    run(&pool, d(2026, 12, 29)).await;
-    let next = invoices_of(&pool, sub).await.pop().unwrap();
-    let lines: Vec<(LineKind, i64)> = next
+    // The next run credits them, 150,000 × 16/31 = 77,419.35 → 77,419, and bills the same days
+    // at the new plan, 300,000 × 16/31 = 154,838.71 → 154,839, the credit applied: 77,420; then
+    // January at 300,000.
+    assert_eq!(run(&pool, d(2026, 12, 29)).await.0, 2);
+    let all = invoices_of(&pool, sub).await;
+    assert_eq!(all.len(), 3);
+    let change = &all[1];
+    let lines: Vec<(LineKind, i64)> = change
         .lines
         .iter()
         .map(|l| (l.kind, l.amount.amount()))
@@ -293,18 +303,21 @@ async fn a_plan_change_mid_period_credits_the_old_plan_and_charges_the_new_on_th
     assert_eq!(
         lines,
         vec![
-            (LineKind::Charge, 300_000),
-            (LineKind::PlanCredit, -77_419),
             (LineKind::Charge, 154_839),
+            (LineKind::CreditApplied, -77_419)
         ]
     );
-    assert_eq!(next.total, Rupiah::new(377_420));
-    assert!(
-        next.lines[1]
-            .description
-            .starts_with("Sisa Rumah 10 Mbps tidak terpakai, 20-12-2026 – 04-01-2027")
+    assert_eq!(change.total, Rupiah::new(77_420));
+    assert_eq!(
+        change.lines[0].description,
+        "Rumah 30 Mbps, 20-12-2026 – 04-01-2027 (16 dari 31 hari)"
     );
-    // The adjustments are used once.
+    assert_eq!(
+        period_of(&pool, change.id).await,
+        (d(2026, 12, 20), d(2027, 1, 4))
+    );
+    assert_eq!(all[2].total, Rupiah::new(300_000));
+    // Credited once: the next runs give nothing back again.
     run(&pool, d(2027, 1, 29)).await;
     let after = invoices_of(&pool, sub).await.pop().unwrap();
     assert_eq!(after.lines.len(), 1);
@@ -342,7 +355,8 @@ async fn a_plan_change_mid_period_credits_the_old_plan_and_charges_the_new_on_th
         .fetch_one(&pool)
         .await
         .unwrap();
-    // 300,000 × 30/31 = 290,323 unused; 10,000 × 30/31 = 9,677 new; next month 10,000.
+    // 300,000 × 30/31 = 290,322.58 → 290,323 back; the same 30 days at 10,000: 9,677.42 →
+    // 9,677; next month 10,000: all from the credit.
     assert_eq!(balance, 290_323 - 9_677 - 10_000);
 }
 
@@ -356,15 +370,15 @@ async fn closed_and_suspended_subscriptions_are_not_billed_isolated_ones_are(poo
     }
     let subscriptions = &s.services.subscriptions;
     subscriptions
-        .act(subs[1], SubscriptionAction::Isolate, ADMIN)
+        .act(subs[1], SubscriptionAction::Isolate, d(2026, 12, 1), ADMIN)
         .await
         .unwrap();
     subscriptions
-        .act(subs[2], SubscriptionAction::Suspend, ADMIN)
+        .act(subs[2], SubscriptionAction::Suspend, d(2026, 12, 1), ADMIN)
         .await
         .unwrap();
     subscriptions
-        .act(subs[3], SubscriptionAction::Close, ADMIN)
+        .act(subs[3], SubscriptionAction::Close, d(2026, 12, 1), ADMIN)
         .await
         .unwrap();
     assert_eq!(run(&pool, d(2026, 12, 1)).await, (2, 0));
@@ -406,6 +420,7 @@ async fn the_balance_is_applied_as_on_every_invoice(pool: PgPool) {
             amount: Rupiah::new(200_000),
             reason: "Deposit".into(),
         },
+        d(2026, 12, 1),
         ADMIN,
     )
     .await
@@ -431,11 +446,6 @@ async fn the_balance_is_applied_as_on_every_invoice(pool: PgPool) {
     .await
     .unwrap();
     assert_eq!((balance, ledger_sum), (0, 0), "the ledger is the balance");
-    // The month of issue is today's.
-    let today = chrono::Utc::now().with_timezone(&chrono_tz::Asia::Jakarta);
-    assert!(
-        first
-            .number
-            .starts_with(&format!("INV-{:04}{:02}-", today.year(), today.month()))
-    );
+    // The month of issue is the run's today's (1 December 2026 here), not the wall clock's.
+    assert!(first.number.starts_with("INV-202612-"), "{}", first.number);
 }

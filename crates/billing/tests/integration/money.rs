@@ -19,6 +19,13 @@ use sqlx::PgPool;
 
 const ADMIN: Actor = Actor::System;
 
+/// The business's day these tests run on: the wall clock's, in the operator's time zone.
+fn today() -> chrono::NaiveDate {
+    chrono::Utc::now()
+        .with_timezone(&chrono_tz::Asia::Jakarta)
+        .date_naive()
+}
+
 fn rp(amount: i64) -> Rupiah {
     Rupiah::new(amount)
 }
@@ -64,6 +71,7 @@ async fn invoice(pool: &PgPool, customer_id: i64, amount: i64) -> domain::model:
             }],
         },
         issuing(),
+        today(),
         ADMIN,
     )
     .await
@@ -94,7 +102,7 @@ async fn the_worked_example_of_carry_over(pool: PgPool) {
         a.number
     );
 
-    let paid = payments::pay_at_counter(&pool, a.id, cash(60_000, "pay-a-0001"), ADMIN)
+    let paid = payments::pay_at_counter(&pool, a.id, cash(60_000, "pay-a-0001"), today(), ADMIN)
         .await
         .unwrap();
     assert_eq!(paid.invoice_status, InvoiceStatus::Partial);
@@ -119,7 +127,7 @@ async fn the_worked_example_of_carry_over(pool: PgPool) {
     );
     assert_eq!(balance(&pool, c).await, Rupiah::ZERO);
 
-    let paid = payments::pay_at_counter(&pool, b.id, cash(100_000, "pay-b-0001"), ADMIN)
+    let paid = payments::pay_at_counter(&pool, b.id, cash(100_000, "pay-b-0001"), today(), ADMIN)
         .await
         .unwrap();
     assert_eq!(paid.invoice_status, InvoiceStatus::Paid);
@@ -143,6 +151,7 @@ async fn the_worked_example_of_carry_over(pool: PgPool) {
             amount: rp(25_000),
             reason: "Kompensasi gangguan".into(),
         },
+        today(),
         ADMIN,
     )
     .await
@@ -159,33 +168,39 @@ async fn the_worked_example_of_carry_over(pool: PgPool) {
 async fn an_exact_payment_pays_and_a_key_sent_again_pays_nothing_twice(pool: PgPool) {
     let c = customer(&pool, 1).await;
     let i = invoice(&pool, c, 75_000).await;
-    let first = payments::pay_at_counter(&pool, i.id, cash(75_000, "same-key-01"), ADMIN)
+    let first = payments::pay_at_counter(&pool, i.id, cash(75_000, "same-key-01"), today(), ADMIN)
         .await
         .unwrap();
     assert_eq!(
         (first.invoice_status, first.balance),
         (InvoiceStatus::Paid, Rupiah::ZERO)
     );
-    let again = payments::pay_at_counter(&pool, i.id, cash(75_000, "same-key-01"), ADMIN)
+    let again = payments::pay_at_counter(&pool, i.id, cash(75_000, "same-key-01"), today(), ADMIN)
         .await
         .unwrap();
     assert_eq!(again.payment_id, first.payment_id);
     // The same key for another amount, or another invoice: refused.
     let other = invoice(&pool, c, 10_000).await;
     for (invoice_id, amount) in [(i.id, 70_000), (other.id, 75_000)] {
-        let refused =
-            payments::pay_at_counter(&pool, invoice_id, cash(amount, "same-key-01"), ADMIN)
-                .await
-                .unwrap_err();
+        let refused = payments::pay_at_counter(
+            &pool,
+            invoice_id,
+            cash(amount, "same-key-01"),
+            today(),
+            ADMIN,
+        )
+        .await
+        .unwrap_err();
         assert!(
             matches!(refused, MoneyError::RequestKeyReused),
             "{refused:?}"
         );
     }
     // A paid invoice takes no second payment.
-    let refused = payments::pay_at_counter(&pool, i.id, cash(75_000, "other-key-01"), ADMIN)
-        .await
-        .unwrap_err();
+    let refused =
+        payments::pay_at_counter(&pool, i.id, cash(75_000, "other-key-01"), today(), ADMIN)
+            .await
+            .unwrap_err();
     assert!(
         matches!(refused, MoneyError::NotPayable(InvoiceStatus::Paid)),
         "{refused:?}"
@@ -227,6 +242,7 @@ async fn numbers_have_no_gaps_and_no_duplicates_under_concurrent_issue(pool: PgP
                     }],
                 },
                 issuing(),
+                today(),
                 ADMIN,
             )
             .await
@@ -259,7 +275,14 @@ async fn concurrent_payments_on_one_invoice_settle_it_once(pool: PgPool) {
         // Half of them send one key twice (a double tap), the rest keys of their own.
         let key = format!("tap-{:04}", k / 2);
         tasks.push(tokio::spawn(async move {
-            payments::pay_at_counter(&pool, i.id, cash(50_000 + 1_000 * (k / 2), &key), ADMIN).await
+            payments::pay_at_counter(
+                &pool,
+                i.id,
+                cash(50_000 + 1_000 * (k / 2), &key),
+                today(),
+                ADMIN,
+            )
+            .await
         }));
     }
     let mut settled = std::collections::BTreeSet::new();
@@ -285,12 +308,12 @@ async fn concurrent_payments_on_one_invoice_settle_it_once(pool: PgPool) {
 async fn reversals_refunds_and_voids_undo_exactly_what_was_done(pool: PgPool) {
     let c = customer(&pool, 1).await;
     let over = invoice(&pool, c, 40_000).await;
-    let paid = payments::pay_at_counter(&pool, over.id, cash(50_000, "over-0001"), ADMIN)
+    let paid = payments::pay_at_counter(&pool, over.id, cash(50_000, "over-0001"), today(), ADMIN)
         .await
         .unwrap();
     assert_eq!(paid.balance, rp(10_000));
     // Reversed: the credit goes, the invoice asks for its total again.
-    let reversed = payments::reverse(&pool, paid.payment_id, "Salah input", ADMIN)
+    let reversed = payments::reverse(&pool, paid.payment_id, "Salah input", today(), ADMIN)
         .await
         .unwrap();
     assert_eq!(
@@ -298,7 +321,7 @@ async fn reversals_refunds_and_voids_undo_exactly_what_was_done(pool: PgPool) {
         (InvoiceStatus::Unpaid, Rupiah::ZERO)
     );
     assert!(matches!(
-        payments::reverse(&pool, paid.payment_id, "Lagi", ADMIN)
+        payments::reverse(&pool, paid.payment_id, "Lagi", today(), ADMIN)
             .await
             .unwrap_err(),
         MoneyError::AlreadyReversed
@@ -306,11 +329,12 @@ async fn reversals_refunds_and_voids_undo_exactly_what_was_done(pool: PgPool) {
     assert_invariant(&pool, c).await;
 
     // A partial payment reversed: the debt it made is cleared.
-    let partial = payments::pay_at_counter(&pool, over.id, cash(15_000, "part-0001"), ADMIN)
-        .await
-        .unwrap();
+    let partial =
+        payments::pay_at_counter(&pool, over.id, cash(15_000, "part-0001"), today(), ADMIN)
+            .await
+            .unwrap();
     assert_eq!(partial.balance, rp(-25_000));
-    let undone = payments::reverse(&pool, partial.payment_id, "Uang palsu", ADMIN)
+    let undone = payments::reverse(&pool, partial.payment_id, "Uang palsu", today(), ADMIN)
         .await
         .unwrap();
     assert_eq!(undone.balance, Rupiah::ZERO);
@@ -324,6 +348,7 @@ async fn reversals_refunds_and_voids_undo_exactly_what_was_done(pool: PgPool) {
             amount: rp(5_000),
             reason: "Bonus".into(),
         },
+        today(),
         ADMIN,
     )
     .await
@@ -331,16 +356,24 @@ async fn reversals_refunds_and_voids_undo_exactly_what_was_done(pool: PgPool) {
     let with_credit = invoice(&pool, c, 20_000).await;
     assert_eq!(with_credit.total, rp(15_000));
     assert_eq!(balance(&pool, c).await, Rupiah::ZERO);
-    let voided = invoices::void(&pool, with_credit.id, "Dobel", issuing().timezone, ADMIN)
-        .await
-        .unwrap();
+    let voided = invoices::void(
+        &pool,
+        with_credit.id,
+        "Dobel",
+        issuing().timezone,
+        today(),
+        ADMIN,
+    )
+    .await
+    .unwrap();
     assert_eq!(voided.status, InvoiceStatus::Void);
     assert_eq!(balance(&pool, c).await, rp(5_000), "the credit came back");
-    let settled = payments::pay_at_counter(&pool, over.id, cash(40_000, "full-0001"), ADMIN)
-        .await
-        .unwrap();
+    let settled =
+        payments::pay_at_counter(&pool, over.id, cash(40_000, "full-0001"), today(), ADMIN)
+            .await
+            .unwrap();
     assert!(matches!(
-        invoices::void(&pool, over.id, "x", issuing().timezone, ADMIN)
+        invoices::void(&pool, over.id, "x", issuing().timezone, today(), ADMIN)
             .await
             .unwrap_err(),
         MoneyError::HasPayment
@@ -356,6 +389,7 @@ async fn reversals_refunds_and_voids_undo_exactly_what_was_done(pool: PgPool) {
                 amount: rp(5_001),
                 reason: "Pindah".into()
             },
+            today(),
             ADMIN
         )
         .await
@@ -369,6 +403,7 @@ async fn reversals_refunds_and_voids_undo_exactly_what_was_done(pool: PgPool) {
             amount: rp(5_000),
             reason: "Pindah".into(),
         },
+        today(),
         ADMIN,
     )
     .await
@@ -401,6 +436,7 @@ async fn the_tax_line_is_added_or_shown_as_included(pool: PgPool) {
                 },
                 ..issuing()
             },
+            today(),
             ADMIN,
         )
         .await
@@ -538,15 +574,17 @@ async fn a_customers_payments_are_listed_and_a_portal_password_lets_them_in(pool
     use domain::model::invoices::PaymentStatus;
     let id = customer(&pool, 1).await;
     let a = invoice(&pool, id, 100_000).await;
-    let wrong = payments::pay_at_counter(&pool, a.id, cash(60_000, "list-pay-0001"), ADMIN)
+    let wrong =
+        payments::pay_at_counter(&pool, a.id, cash(60_000, "list-pay-0001"), today(), ADMIN)
+            .await
+            .unwrap();
+    payments::reverse(&pool, wrong.payment_id, "entered twice", today(), ADMIN)
         .await
         .unwrap();
-    payments::reverse(&pool, wrong.payment_id, "entered twice", ADMIN)
-        .await
-        .unwrap();
-    let right = payments::pay_at_counter(&pool, a.id, cash(100_000, "list-pay-0002"), ADMIN)
-        .await
-        .unwrap();
+    let right =
+        payments::pay_at_counter(&pool, a.id, cash(100_000, "list-pay-0002"), today(), ADMIN)
+            .await
+            .unwrap();
     let listed = payments::of_customer(&pool, id, 10).await.unwrap();
     assert_eq!(
         listed.iter().map(|p| (p.id, p.status)).collect::<Vec<_>>(),
@@ -672,7 +710,7 @@ async fn play(pool: &PgPool, customer_id: i64, steps: &[Step], case: usize) {
             Step::Pay(percent) => {
                 if let Some((id, due)) = newest_unpaid(pool, customer_id).await {
                     let amount = (due * i64::from(percent) / 100).max(1);
-                    payments::pay_at_counter(pool, id, cash(amount, &key(n, 0)), ADMIN)
+                    payments::pay_at_counter(pool, id, cash(amount, &key(n, 0)), today(), ADMIN)
                         .await
                         .unwrap();
                 }
@@ -684,7 +722,8 @@ async fn play(pool: &PgPool, customer_id: i64, steps: &[Step], case: usize) {
                         let key = key(n, k);
                         async move {
                             let amount = (due * i64::from(percent) / 100).max(1);
-                            payments::pay_at_counter(&pool, id, cash(amount, &key), ADMIN).await
+                            payments::pay_at_counter(&pool, id, cash(amount, &key), today(), ADMIN)
+                                .await
                         }
                     };
                     let (x, y) = tokio::join!(pay(a, 0), pay(b, 1));
@@ -700,6 +739,7 @@ async fn play(pool: &PgPool, customer_id: i64, steps: &[Step], case: usize) {
                         amount: rp(amount),
                         reason: "Acak".into(),
                     },
+                    today(),
                     ADMIN,
                 )
                 .await
@@ -707,7 +747,7 @@ async fn play(pool: &PgPool, customer_id: i64, steps: &[Step], case: usize) {
             }
             Step::Void => {
                 if let Some((id, _)) = newest_unpaid(pool, customer_id).await {
-                    invoices::void(pool, id, "Acak", issuing().timezone, ADMIN)
+                    invoices::void(pool, id, "Acak", issuing().timezone, today(), ADMIN)
                         .await
                         .unwrap();
                 }
@@ -722,7 +762,9 @@ async fn play(pool: &PgPool, customer_id: i64, steps: &[Step], case: usize) {
                 .await
                 .unwrap();
                 if let Some(id) = newest {
-                    payments::reverse(pool, id, "Acak", ADMIN).await.unwrap();
+                    payments::reverse(pool, id, "Acak", today(), ADMIN)
+                        .await
+                        .unwrap();
                 }
             }
             Step::Refund(percent) => {
@@ -736,6 +778,7 @@ async fn play(pool: &PgPool, customer_id: i64, steps: &[Step], case: usize) {
                             amount: rp(amount),
                             reason: "Acak".into(),
                         },
+                        today(),
                         ADMIN,
                     )
                     .await
@@ -769,10 +812,10 @@ async fn the_ledger_invariant_holds_over_random_histories(pool: PgPool) {
 #[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
 async fn the_demo_books_balance_and_load_once(pool: PgPool) {
     billing::ops::demo::seed(&pool).await.unwrap();
-    billing::ops::demo::seed_money(&pool, issuing())
+    billing::ops::demo::seed_money(&pool, issuing(), today())
         .await
         .unwrap();
-    billing::ops::demo::seed_money(&pool, issuing())
+    billing::ops::demo::seed_money(&pool, issuing(), today())
         .await
         .unwrap();
     let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM customers")

@@ -240,7 +240,7 @@ async fn changes_made_while_the_router_is_down_all_reach_it_once_it_is_back(pool
         .unwrap();
     let subscriptions = &s.services.subscriptions;
     subscriptions
-        .act(subs[0].id, SubscriptionAction::Suspend, ADMIN)
+        .act(subs[0].id, SubscriptionAction::Suspend, today(), ADMIN)
         .await
         .unwrap();
     subscriptions
@@ -248,7 +248,7 @@ async fn changes_made_while_the_router_is_down_all_reach_it_once_it_is_back(pool
         .await
         .unwrap();
     subscriptions
-        .act(subs[2].id, SubscriptionAction::Close, ADMIN)
+        .act(subs[2].id, SubscriptionAction::Close, today(), ADMIN)
         .await
         .unwrap();
     let outcome = drain(&s.services).await;
@@ -339,6 +339,7 @@ async fn overdue_invoice(
             timezone: chrono_tz::Asia::Jakarta,
             due_days: 7,
         },
+        today(),
         ADMIN,
     )
     .await
@@ -381,20 +382,18 @@ async fn isolation_moves_an_unpaid_subscriber_to_the_isolation_profile_and_payin
     s.sim.login_ppp_secret("budi").unwrap();
     s.sim.login_ppp_secret("siti").unwrap();
     // Invoices are due no earlier than their day of issue: the run is dated four days on.
-    let issued = chrono::Utc::now()
-        .with_timezone(&chrono_tz::Asia::Jakarta)
-        .date_naive();
+    let issued = today();
     let run_day = issued + chrono::Days::new(4);
     let invoice = overdue_invoice(&pool, budi, late.id, issued).await;
     // Siti's invoice is overdue by one day only on the run's day: within the grace period of three.
     overdue_invoice(&pool, siti, recent.id, issued + chrono::Days::new(3)).await;
 
-    let isolated = subscriptions::isolate_overdue(&pool, run_day, 3)
+    let isolated = billing::money::standing::isolate_overdue(&pool, run_day, 3)
         .await
         .unwrap();
     assert_eq!(isolated, vec![late.id]);
     assert!(
-        subscriptions::isolate_overdue(&pool, run_day, 3)
+        billing::money::standing::isolate_overdue(&pool, run_day, 3)
             .await
             .unwrap()
             .is_empty(),
@@ -425,6 +424,7 @@ async fn isolation_moves_an_unpaid_subscriber_to_the_isolation_profile_and_payin
             note: None,
             request_key: "pay-budi-0001".into(),
         },
+        today(),
         ADMIN,
     )
     .await
@@ -449,7 +449,7 @@ async fn isolation_moves_an_unpaid_subscriber_to_the_isolation_profile_and_payin
         .unwrap();
     s.services
         .subscriptions
-        .act(recent.id, SubscriptionAction::Isolate, ADMIN)
+        .act(recent.id, SubscriptionAction::Isolate, today(), ADMIN)
         .await
         .unwrap();
     drain(&s.services).await;
@@ -460,13 +460,13 @@ async fn isolation_moves_an_unpaid_subscriber_to_the_isolation_profile_and_payin
     // Resuming a closed subscription is refused.
     s.services
         .subscriptions
-        .act(recent.id, SubscriptionAction::Close, ADMIN)
+        .act(recent.id, SubscriptionAction::Close, today(), ADMIN)
         .await
         .unwrap();
     let refused = s
         .services
         .subscriptions
-        .act(recent.id, SubscriptionAction::Resume, ADMIN)
+        .act(recent.id, SubscriptionAction::Resume, today(), ADMIN)
         .await;
     assert!(
         matches!(refused, Err(SubscriptionError::Transition { .. })),
@@ -645,7 +645,7 @@ async fn importing_a_routers_secrets_twice_adds_them_once(pool: PgPool) {
     assert_eq!(read.pppoe_password.as_deref(), Some("budi-rumah-pw"));
     s.services
         .subscriptions
-        .act(imported.id, SubscriptionAction::Suspend, ADMIN)
+        .act(imported.id, SubscriptionAction::Suspend, today(), ADMIN)
         .await
         .unwrap();
     drain(&s.services).await;

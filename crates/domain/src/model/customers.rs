@@ -130,6 +130,11 @@ pub enum LedgerKind {
     Reversal,
     /// Credit paid out to the customer.
     Refund,
+    /// Days billed and not used (a change of plan, a suspension, a close), given back with the
+    /// tax they were billed with.
+    PlanCredit,
+    /// A payment toward the balance (debt paid off).
+    Payment,
 }
 
 impl LedgerKind {
@@ -143,6 +148,8 @@ impl LedgerKind {
             LedgerKind::Adjustment => "adjustment",
             LedgerKind::Reversal => "reversal",
             LedgerKind::Refund => "refund",
+            LedgerKind::PlanCredit => "plan_credit",
+            LedgerKind::Payment => "payment",
         }
     }
 
@@ -156,6 +163,8 @@ impl LedgerKind {
             LedgerKind::Adjustment,
             LedgerKind::Reversal,
             LedgerKind::Refund,
+            LedgerKind::PlanCredit,
+            LedgerKind::Payment,
         ]
         .into_iter()
         .find(|k| k.as_str() == value)

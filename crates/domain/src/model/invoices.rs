@@ -313,7 +313,7 @@ pub struct InvoiceRunRequest {
 }
 
 /// What the monthly invoice run did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InvoiceRunOutcome {
     /// Invoices issued.
@@ -321,4 +321,16 @@ pub struct InvoiceRunOutcome {
     /// Subscriptions due but not billed: their customer is closed, or their plan's price is 0
     /// (not set yet).
     pub skipped: u64,
+    /// Subscriptions whose invoice could not be made, each with the reason; the others were
+    /// billed all the same, and these are tried again by the next run.
+    #[serde(default)]
+    pub failed: Vec<RunFailure>,
+}
+
+/// A subscription the invoice run could not bill, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RunFailure {
+    pub subscription_id: i64,
+    pub reason: String,
 }
