@@ -124,3 +124,27 @@ END
 $$;
 CREATE TRIGGER balance_ledger_append_only BEFORE UPDATE OR DELETE ON balance_ledger
     FOR EACH ROW EXECUTE FUNCTION balance_ledger_append_only();
+
+-- Printed sheets ---------------------------------------------------------------------------------
+
+-- The vouchers a sheet held, so that a printed sheet can be printed again (a jammed printer) as
+-- an explicit, audited action, while a new sheet only ever takes vouchers never printed.
+ALTER TABLE print_sheets ADD COLUMN voucher_ids BIGINT[];
+
+-- Payments ----------------------------------------------------------------------------------------
+
+-- A transfer's reference (the bank's), to match the payment with the bank statement: required for
+-- new transfers at the counter (checked by the application; older rows have none).
+ALTER TABLE payments ADD COLUMN reference TEXT CHECK (reference IS NULL OR length(trim(reference)) BETWEEN 1 AND 100);
+-- A payment toward the balance (a customer's debt, paid at the counter) belongs to no invoice.
+ALTER TABLE payments ALTER COLUMN invoice_id DROP NOT NULL;
+
+-- The daily check that every customer's balance is the sum of their ledger rows: its outcomes,
+-- the latest of which the health report reads (a mismatch makes it degraded).
+CREATE TABLE ledger_checks (
+    id          BIGSERIAL PRIMARY KEY,
+    checked_at  TIMESTAMPTZ NOT NULL DEFAULT now(),
+    customers   BIGINT NOT NULL,
+    mismatches  BIGINT NOT NULL,
+    details     JSONB NOT NULL DEFAULT '[]'::jsonb
+);

@@ -102,7 +102,7 @@ struct Schedule {
     >,
 }
 
-fn schedules(config: &billing::Config) -> [Schedule; 5] {
+fn schedules(config: &billing::Config) -> [Schedule; 6] {
     let activation = config.activation_interval_seconds;
     [
         Schedule {
@@ -134,6 +134,12 @@ fn schedules(config: &billing::Config) -> [Schedule; 5] {
             cron: "0 10 * * * *".to_owned(),
             period: Duration::from_secs(3600),
             run: |s| Box::pin(async move { billing::ops::schedule::invoice_run_tick(&s).await }),
+        },
+        Schedule {
+            name: "ledger-check",
+            cron: "0 40 2 * * *".to_owned(),
+            period: Duration::from_secs(86_400),
+            run: |s| Box::pin(async move { billing::ops::schedule::ledger_check_tick(&s).await }),
         },
     ]
 }

@@ -139,6 +139,7 @@ fn check_label(i18n: leptos_i18n::I18nContext<Locale>, check: &str) -> String {
     match check {
         "database" => t_string!(i18n, health_database).to_string(),
         "redis" => t_string!(i18n, health_redis).to_string(),
+        "ledger" => t_string!(i18n, health_ledger).to_string(),
         other => match other.strip_prefix("router:") {
             Some(name) => {
                 let name = name.to_owned();

@@ -18,6 +18,15 @@ pub async fn my_account() -> Result<Customer, AppError> {
         .ok_or(AppError::Unauthenticated)
 }
 
+/// What the caller owes in all: their unpaid invoices and their debt.
+#[server(prefix = "/rpc")]
+pub async fn my_owed() -> Result<Rupiah, AppError> {
+    use crate::auth::ssr::{require, services};
+    let caller = require(&[domain::Role::Customer]).await?;
+    let services = services()?;
+    Ok(billing::money::standing::owed_in_all(&services.pool, caller.principal.id).await?)
+}
+
 /// The caller's own invoices, newest first (at most 24); never anyone else's.
 #[server(prefix = "/rpc")]
 pub async fn my_invoices() -> Result<Vec<InvoiceRow>, AppError> {
@@ -263,9 +272,11 @@ fn MyBalanceHistory() -> impl IntoView {
 pub fn PortalHome() -> impl IntoView {
     let i18n = use_i18n();
     let account = Resource::new(|| (), |_| my_account());
+    let owed = Resource::new(|| (), |_| my_owed());
     view! {
         <Suspense fallback=move || view! { <p class="muted">{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
+                let owed = owed.await.unwrap_or(Rupiah::ZERO);
                 account.await.map(|a| {
                     let name = a.name.clone();
                     let debt = a.balance.is_negative();
@@ -282,6 +293,10 @@ pub fn PortalHome() -> impl IntoView {
                             <span class="stat-label">{t!(i18n, balance)}</span>
                             <span class="balance" data-balance=a.balance.amount()>{a.balance.to_string()}</span>
                             {hint.map(|hint| view! { <p class="muted small">{hint}</p> })}
+                            {(owed > Rupiah::ZERO).then(move || view! {
+                                <p class="owed" data-owed=owed.amount()>{t!(i18n, balance_owed_in_all, amount = owed.to_string())}</p>
+                                <p class="muted small">{t!(i18n, portal_pay_at_counter)}</p>
+                            })}
                         </section>
                         <crate::pages::subscriptions::MySubscriptions />
                         <MyInvoices />

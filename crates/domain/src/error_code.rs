@@ -158,6 +158,8 @@ error_codes! {
     /// An invoice with a payment is not voided: reverse the payment first.
     InvoiceHasPayment = "invoice_has_payment",
     InvoiceVoid = "invoice_void",
+    /// Only a sheet marked printed is printed again.
+    SheetNotPrinted = "sheet_not_printed",
     /// A later change of plan credited part of this invoice's days: it is not voided.
     InvoiceCredited = "invoice_credited",
     /// A later period of the subscription is billed: void that invoice first.
@@ -168,6 +170,10 @@ error_codes! {
     PaymentAmount = "payment_amount",
     PaymentMethod = "payment_method",
     PaymentReversed = "payment_reversed",
+    /// A transfer without its reference.
+    PaymentReference = "payment_reference",
+    /// A cashier's payment over what is due: credit is an admin's to give.
+    PaymentOverDue = "payment_over_due",
     Reason = "reason",
     /// A balance change of zero rupiah.
     AdjustmentAmount = "adjustment_amount",

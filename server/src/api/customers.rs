@@ -13,7 +13,7 @@ use domain::model::customers::{
     AdjustmentInput, CustomerInput, CustomerPage, CustomerRecord, CustomerStatus, Ledger,
     RefundInput,
 };
-use domain::model::invoices::PaymentRecord;
+use domain::model::invoices::{PaymentInput, PaymentReceipt, PaymentRecord};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -26,7 +26,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(search, create))
         .routes(routes!(get_one, update))
         .routes(routes!(customer_ledger))
-        .routes(routes!(customer_payments))
+        .routes(routes!(customer_payments, pay_toward_balance))
         .routes(routes!(adjust))
         .routes(routes!(refund))
 }
@@ -153,6 +153,32 @@ async fn customer_payments(
     Ok(axum::Json(
         payments::of_customer(&services.pool, id, 200).await?,
     ))
+}
+
+/// Takes a payment toward the customer's balance: their debt (a partial payment's rest, or debt
+/// set by hand), payable at once, before any invoice carries it. A cashier takes at most the
+/// debt (`payment_over_due` beyond it); an admin may take more, which becomes credit. A transfer
+/// needs its `reference`. The same `request_key` again answers with the same payment. Once
+/// nothing due is owed, the customer's isolated subscriptions are served again. Admins and
+/// cashiers.
+#[utoipa::path(post, path = "/api/v2/customers/{id}/payments", tag = "customers",
+    params(("id" = i64, Path)), request_body = PaymentInput,
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 201, body = PaymentReceipt), (status = 400, body = ErrorBody),
+               (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+               (status = 404, body = ErrorBody),
+               (status = 409, description = "The key was used for another payment (`request_key_reused`)", body = ErrorBody),
+               (status = 422, description = "Invalid, or more than the debt from a cashier (`payment_over_due`)", body = ErrorBody)))]
+async fn pay_toward_balance(
+    State(services): State<Services>,
+    caller: AuthUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<PaymentInput>,
+) -> Result<(StatusCode, axum::Json<PaymentReceipt>), ApiError> {
+    let actor = caller.require(STAFF)?.principal.actor();
+    let receipt =
+        payments::pay_toward_balance(&services.pool, id, body, services.today(), actor).await?;
+    Ok((StatusCode::CREATED, axum::Json(receipt)))
 }
 
 /// The customer's balance after a change.

@@ -117,6 +117,7 @@ const LINKS: &[Links] = &[
             ("/api/v2/customers/{id}", "get"),
             ("/api/v2/customers/{id}", "put"),
             ("/api/v2/customers/{id}/ledger", "get"),
+            ("/api/v2/customers/{id}/payments", "post"),
             ("/api/v2/customers/{id}/adjustments", "post"),
             ("/api/v2/customers/{id}/refunds", "post"),
         ],

@@ -88,7 +88,7 @@ async fn create(
     Ok((StatusCode::CREATED, axum::Json(created)))
 }
 
-/// One subscription, with its PPPoE password. Admins and cashiers.
+/// One subscription; its PPPoE password for admins only. Admins and cashiers.
 #[utoipa::path(get, path = "/api/v2/subscriptions/{id}", tag = "subscriptions", params(("id" = i64, Path)),
     security(("bearer" = []), ("cookie" = [])),
     responses((status = 200, body = Subscription), (status = 400, body = ErrorBody),
@@ -99,8 +99,12 @@ async fn get_one(
     caller: AuthUser,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<axum::Json<Subscription>, ApiError> {
-    caller.require(STAFF)?;
-    Ok(axum::Json(services.subscriptions.get(id).await?))
+    let role = caller.require(STAFF)?.principal.role;
+    let mut subscription = services.subscriptions.get(id).await?;
+    if role != Role::Admin {
+        subscription.pppoe_password = None;
+    }
+    Ok(axum::Json(subscription))
 }
 
 /// Moves a subscription to another PPPoE plan of its router from today on; its session is ended

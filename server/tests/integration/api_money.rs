@@ -100,11 +100,14 @@ async fn an_operator_bills_and_collects_at_the_counter(pool: PgPool) {
     .await;
     assert_eq!(b.body["total"], 90_000, "{}", b.text);
     let b_id = b.body["id"].as_i64().unwrap();
+    // More than is due becomes credit: an admin's to take (a cashier takes at most what is due),
+    // and a transfer carries its bank reference.
     let paid = post(
         &app,
-        &kasir,
+        &admin,
         &format!("/api/v2/invoices/{b_id}/payments"),
-        json!({"amount": 100000, "method": "transfer", "request_key": "counter-0002"}),
+        json!({"amount": 100000, "method": "transfer", "request_key": "counter-0002",
+               "reference": "BCA 0001"}),
     )
     .await;
     assert_eq!(

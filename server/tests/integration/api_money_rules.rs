@@ -358,3 +358,79 @@ async fn a_step_down_credits_the_tax_that_was_charged(pool: PgPool) {
         "credit {credit} (of {line} + {tax} billed)"
     );
 }
+
+/// Who may move money: a cashier takes at most what is due (a billion on a 10,000 invoice gave
+/// 999,990,000 of refundable credit); a transfer carries its reference, shown on the receipt and
+/// the payments list.
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
+async fn a_cashier_takes_what_is_due_and_a_transfer_its_reference(pool: PgPool) {
+    let shop = shop(TestApp::new(pool).await).await;
+    shop.app
+        .create_staff("kasir", "kasir12345", Role::Staff)
+        .await;
+    let kasir = shop.app.token("kasir", "kasir12345").await;
+    let c = shop.customer(1).await;
+    let invoice = shop.overdue_invoice(c, 10_000, 0).await;
+    let uri = format!("/api/v2/invoices/{invoice}/payments");
+    let over = shop
+        .app
+        .request(
+            "POST",
+            &uri,
+            Auth::Bearer(&kasir),
+            Some(
+                json!({"amount": 1_000_000_000, "method": "cash", "request_key": "kasir-over-01"}),
+            ),
+        )
+        .await;
+    assert_eq!(
+        over.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        over.text
+    );
+    assert_eq!(
+        (over.body["field"].as_str(), over.body["code"].as_str()),
+        (Some("amount"), Some("payment_over_due"))
+    );
+    assert_eq!(shop.balance(c).await, 0, "nothing changed");
+    let no_reference = shop
+        .app
+        .request(
+            "POST",
+            &uri,
+            Auth::Bearer(&kasir),
+            Some(json!({"amount": 10_000, "method": "transfer", "request_key": "kasir-trf-01"})),
+        )
+        .await;
+    assert_eq!(no_reference.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(no_reference.body["field"], "reference");
+    let paid = shop
+        .app
+        .request(
+            "POST",
+            &uri,
+            Auth::Bearer(&kasir),
+            Some(
+                json!({"amount": 10_000, "method": "transfer", "request_key": "kasir-trf-02",
+                        "reference": "BCA 0712 8841"}),
+            ),
+        )
+        .await;
+    assert_eq!(paid.status, StatusCode::CREATED, "{}", paid.text);
+    assert_eq!(paid.body["reference"], "BCA 0712 8841");
+    let listed = shop
+        .call("GET", &format!("/api/v2/customers/{c}/payments"), None)
+        .await;
+    assert_eq!(listed.status, StatusCode::OK, "{}", listed.text);
+    assert_eq!(
+        listed.body[0]["reference"], "BCA 0712 8841",
+        "{}",
+        listed.text
+    );
+    // An admin may take more than is due: the rest is credit.
+    let second = shop.overdue_invoice(c, 10_000, 0).await;
+    let credit = shop.pay(second, 25_000, "admin-over-01").await;
+    assert_eq!(credit.status, StatusCode::CREATED, "{}", credit.text);
+    assert_eq!(shop.balance(c).await, 15_000);
+}

@@ -5,7 +5,7 @@ use crate::support;
 
 use axum::http::StatusCode;
 use domain::Role;
-use serde_json::json;
+use serde_json::{Value, json};
 use sqlx::PgPool;
 use support::{Auth, TestApp, drain, site};
 
@@ -118,6 +118,10 @@ async fn a_subscription_is_made_changed_isolated_and_closed_through_the_api(pool
     let uri = format!("/api/v2/subscriptions/{id}");
     let read = app.request("GET", &uri, Auth::Bearer(&cashier), None).await;
     assert_eq!(read.body["router_state"], "synced");
+    // The PPPoE password is the admins' (and its customer's), not the cashier's.
+    assert_eq!(read.body["pppoe_password"], Value::Null, "{}", read.text);
+    let by_admin = app.request("GET", &uri, Auth::Bearer(&admin), None).await;
+    assert_eq!(by_admin.body["pppoe_password"], password.as_str());
 
     // Online now: the live session.
     site.sim.login_ppp_secret("budi").unwrap();

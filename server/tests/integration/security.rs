@@ -377,7 +377,12 @@ async fn health_probes_each_router_once_an_interval_and_names_none_in_public(poo
             .iter()
             .map(|c| c["name"].as_str().unwrap().to_owned())
             .collect();
-        assert_eq!(names, ["database", "redis", "routers"], "{}", answer.text);
+        assert_eq!(
+            names,
+            ["database", "redis", "ledger", "routers"],
+            "{}",
+            answer.text
+        );
         assert!(
             !answer.text.contains("Tower")
                 && !answer.text.contains("Menara")

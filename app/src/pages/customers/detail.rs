@@ -72,6 +72,7 @@ struct Actions {
     save: ServerAction<SaveCustomer>,
     invoice: ServerAction<NewInvoice>,
     pay: ServerAction<TakePayment>,
+    debt: ServerAction<PayDebt>,
     void: ServerAction<VoidInvoice>,
     reverse: ServerAction<ReversePayment>,
     balance: ServerAction<ChangeBalance>,
@@ -84,6 +85,7 @@ impl Actions {
             save: ServerAction::new(),
             invoice: ServerAction::new(),
             pay: ServerAction::new(),
+            debt: ServerAction::new(),
             void: ServerAction::new(),
             reverse: ServerAction::new(),
             balance: ServerAction::new(),
@@ -101,6 +103,7 @@ pub fn CustomerPage() -> impl IntoView {
         successes(actions.save),
         successes(actions.invoice),
         successes(actions.pay),
+        successes(actions.debt),
         successes(actions.void),
         successes(actions.reverse),
         successes(actions.balance),
@@ -126,11 +129,14 @@ fn CustomerOverviewView(file: CustomerOverview, actions: Actions) -> impl IntoVi
     let c = file.customer.clone();
     let (status, balance) = (c.status, c.balance);
     let manage = file.can_manage;
-    let nothing_to_pay = !file.invoices.is_empty()
-        && file
-            .invoices
-            .iter()
-            .all(|i| i.status != InvoiceStatus::Unpaid);
+    let owed = file.owed;
+    // Never "nothing to pay" while an invoice is unpaid or debt is owed.
+    let nothing_to_pay = !file.invoices.is_empty() && owed == Rupiah::ZERO;
+    let debt = if c.balance.is_negative() {
+        -c.balance
+    } else {
+        Rupiah::ZERO
+    };
     view! {
         <div class="page-head">
             <h1 data-customer=c.id>{c.name.clone()}</h1>
@@ -145,10 +151,16 @@ fn CustomerOverviewView(file: CustomerOverview, actions: Actions) -> impl IntoVi
                         t_string!(i18n, customer_balance_debt).to_string()
                     } else if balance > Rupiah::ZERO {
                         t_string!(i18n, customer_balance_credit).to_string()
-                    } else {
+                    } else if owed == Rupiah::ZERO {
                         t_string!(i18n, customer_balance_zero).to_string()
+                    } else {
+                        String::new()
                     }}
                 </p>
+                {(owed > Rupiah::ZERO).then(move || view! {
+                    <p class="owed" data-owed=owed.amount()>{t!(i18n, balance_owed_in_all, amount = owed.to_string())}</p>
+                })}
+                {(debt > Rupiah::ZERO).then(move || view! { <DebtForm customer_id=c.id debt action=actions.debt /> })}
             </section>
             <DetailsCard file=file.clone() actions />
         </div>
@@ -365,6 +377,7 @@ fn InvoiceCard(invoice: InvoiceRow, actions: Actions, manage: bool) -> impl Into
                 <details class="undo">
                 <summary>{t!(i18n, invoice_void_action)}</summary>
                 <ActionForm action=void attr:class="void-form">
+                    <p class="muted small" data-void-hint>{t!(i18n, invoice_void_hint)}</p>
                     <input type="hidden" name="invoice_id" value=id />
                     <label>
                         <span>{t!(i18n, invoice_void_why)}</span>
@@ -402,6 +415,53 @@ fn request_key() -> String {
     uuid::Uuid::new_v4().to_string()
 }
 
+/// A payment toward the balance: the debt, paid now; the amount starts at the debt.
+#[component]
+fn DebtForm(customer_id: i64, debt: Rupiah, action: ServerAction<PayDebt>) -> impl IntoView {
+    let i18n = use_i18n();
+    let key = request_key();
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    view! {
+        <details class="debt-payment" open=true>
+            <summary>{t!(i18n, balance_pay_debt)}</summary>
+            <p class="muted small">{t!(i18n, balance_pay_debt_hint)}</p>
+            {move || action.value().get().and_then(Result::ok).map(|id| view! {
+                <p class="outcome outcome-ok" role="status">
+                    <a href=format!("/print/receipts/{id}") target="_blank">{t!(i18n, payment_print_receipt)}</a>
+                </p>
+            })}
+            <FormError error />
+            <ActionForm action attr:class="payment-form debt-form">
+                <input type="hidden" name="customer_id" value=customer_id />
+                <input type="hidden" name="request_key" value=key />
+                <label>
+                    <span>{t!(i18n, payment_amount)}</span>
+                    <input type="text" name="amount" inputmode="numeric" required value=debt.amount().to_string()
+                        autocomplete="off" />
+                </label>
+                <label>
+                    <span>{t!(i18n, payment_method)}</span>
+                    <select name="method">
+                        <option value="cash" selected>{t!(i18n, payment_cash)}</option>
+                        <option value="transfer">{t!(i18n, payment_transfer)}</option>
+                    </select>
+                </label>
+                <label>
+                    <span>{t!(i18n, payment_reference)} " " <span class="muted">{t!(i18n, payment_reference_hint)}</span></span>
+                    <input type="text" name="reference" maxlength="100" autocomplete="off" />
+                </label>
+                <label class="wide">
+                    <span>{t!(i18n, payment_note)} " " <span class="muted">{t!(i18n, optional)}</span></span>
+                    <input type="text" name="note" maxlength="500" autocomplete="off" />
+                </label>
+                <div class="form-actions">
+                    <SubmitButton pending=action.pending() label=Signal::derive(move || t_string!(i18n, balance_pay_debt).to_string()) />
+                </div>
+            </ActionForm>
+        </details>
+    }
+}
+
 /// Takes a cash or transfer payment for an unpaid invoice; the amount starts at what is due.
 #[component]
 fn PaymentForm(
@@ -426,6 +486,10 @@ fn PaymentForm(
                     <option value="cash" selected>{t!(i18n, payment_cash)}</option>
                     <option value="transfer">{t!(i18n, payment_transfer)}</option>
                 </select>
+            </label>
+            <label>
+                <span>{t!(i18n, payment_reference)} " " <span class="muted">{t!(i18n, payment_reference_hint)}</span></span>
+                <input type="text" name="reference" maxlength="100" autocomplete="off" />
             </label>
             <label class="wide">
                 <span>{t!(i18n, payment_note)} " " <span class="muted">{t!(i18n, optional)}</span></span>
@@ -454,12 +518,13 @@ fn PaymentItem(
             <div class="payment-head">
                 <span>
                     <strong class="numeric">{payment.amount.to_string()}</strong> " · " {method} " · "
-                    <span class="mono">{payment.invoice_number.clone()}</span>
+                    <span class="mono">{payment.invoice_number.clone().unwrap_or_else(|| t_string!(i18n, doc_toward_balance).to_string())}</span>
                 </span>
                 {reversed.then(move || view! { <span class="badge badge-neutral">{t!(i18n, payment_reversed)}</span> })}
             </div>
             <p class="small muted">
                 {payment.at.clone()}
+                {payment.reference.clone().map(|r| view! { " · " <span class="mono" data-reference>{r}</span> })}
                 {payment.note.clone().map(|n| view! { " · " {n} })}
                 {payment.reversal_reason.clone().map(|r| view! { " · " {t!(i18n, payment_reversed_why, reason = r)} })}
             </p>

@@ -65,13 +65,16 @@ pub struct LedgerRow {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PaymentRow {
     pub id: i64,
-    pub invoice_number: String,
+    /// None: a payment toward the balance.
+    pub invoice_number: Option<String>,
     pub amount: Rupiah,
     pub method: PaymentMethod,
     pub status: PaymentStatus,
     pub note: Option<String>,
     pub reversal_reason: Option<String>,
     pub at: String,
+    /// A transfer's reference.
+    pub reference: Option<String>,
 }
 
 /// Everything a customer's page shows.
@@ -81,6 +84,8 @@ pub struct CustomerOverview {
     pub invoices: Vec<InvoiceRow>,
     pub ledger: Vec<LedgerRow>,
     pub payments: Vec<PaymentRow>,
+    /// What the customer owes in all: unpaid invoices and debt.
+    pub owed: Rupiah,
     /// Whether the caller may change things (an admin), or only read and take payments.
     pub can_manage: bool,
 }
@@ -278,7 +283,9 @@ pub async fn customer_file(customer_id: i64) -> Result<CustomerOverview, AppErro
     .await?;
     let history = ledger::ledger(pool, customer_id, 100).await?;
     let paid = payments::of_customer(pool, customer_id, 50).await?;
+    let owed = billing::money::standing::owed_in_all(pool, customer_id).await?;
     Ok(CustomerOverview {
+        owed,
         customer,
         invoices: invoice_page
             .invoices
@@ -300,6 +307,7 @@ pub async fn customer_file(customer_id: i64) -> Result<CustomerOverview, AppErro
                 status: p.status,
                 note: p.note,
                 reversal_reason: p.reversal_reason,
+                reference: p.reference,
                 at: local_time(p.recorded_at, &zone),
             })
             .collect(),
@@ -364,6 +372,7 @@ pub async fn take_payment(
     method: String,
     note: String,
     request_key: String,
+    reference: String,
 ) -> Result<i64, AppError> {
     use crate::auth::ssr::{require, services};
     use crate::pages::fields::{optional_text, required_number};
@@ -390,6 +399,52 @@ pub async fn take_payment(
             method,
             note: optional_text(note),
             request_key,
+            reference: optional_text(reference),
+        },
+        services.today(),
+        caller.principal.actor(),
+    )
+    .await?;
+    Ok(receipt.payment_id)
+}
+
+/// Takes a payment toward the customer's balance (their debt) at the counter; answers with the
+/// payment's id, for its receipt. A cashier takes at most the debt.
+#[server(prefix = "/rpc")]
+pub async fn pay_debt(
+    customer_id: i64,
+    amount: String,
+    method: String,
+    note: String,
+    request_key: String,
+    reference: String,
+) -> Result<i64, AppError> {
+    use crate::auth::ssr::{require, services};
+    use crate::pages::fields::{optional_text, required_number};
+    use domain::ErrorCode;
+    let caller = require(&[domain::Role::Admin, domain::Role::Staff]).await?;
+    let amount = required_number(&amount, "amount", ErrorCode::PaymentAmount)?;
+    let method = match method.as_str() {
+        "cash" => PaymentMethod::Cash,
+        "transfer" => PaymentMethod::Transfer,
+        _ => {
+            return Err(AppError::invalid(
+                "method",
+                ErrorCode::PaymentMethod,
+                "the counter takes cash or transfer",
+            ));
+        }
+    };
+    let services = services()?;
+    let receipt = billing::money::payments::pay_toward_balance(
+        &services.pool,
+        customer_id,
+        domain::model::invoices::PaymentInput {
+            amount: Rupiah::new(amount),
+            method,
+            note: optional_text(note),
+            request_key,
+            reference: optional_text(reference),
         },
         services.today(),
         caller.principal.actor(),

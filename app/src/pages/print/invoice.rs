@@ -39,19 +39,22 @@ pub struct InvoicePaper {
 pub struct ReceiptPaper {
     pub business: Business,
     pub payment_id: i64,
-    pub invoice_number: String,
-    pub invoice_status: InvoiceStatus,
+    /// The invoice paid; none for a payment toward the balance (debt).
+    pub invoice_number: Option<String>,
+    pub invoice_status: Option<InvoiceStatus>,
     pub customer_name: String,
     pub amount: Rupiah,
     pub method: PaymentMethod,
     pub status: PaymentStatus,
-    /// What the invoice asked for when it was paid.
-    pub invoice_total: Rupiah,
+    /// What the invoice asked for when it was paid (none toward the balance).
+    pub invoice_total: Option<Rupiah>,
     /// A partial payment's rest, moved to the balance as debt.
     pub carried: Rupiah,
     /// An overpayment's excess, moved to the balance as credit.
     pub excess: Rupiah,
     pub at: String,
+    /// A transfer's reference.
+    pub reference: Option<String>,
 }
 
 #[cfg(feature = "ssr")]
@@ -114,14 +117,19 @@ pub async fn printed_receipt(payment_id: i64) -> Result<ReceiptPaper, AppError> 
     let services = services()?;
     let receipt = billing::money::payments::receipt(&services.pool, payment_id).await?;
     may_read(&caller, receipt.customer_id, MoneyError::PaymentNotFound)?;
-    let invoice =
-        billing::money::invoices::get(&services.pool, receipt.invoice_id, services.config.timezone)
-            .await?;
+    let invoice = match receipt.invoice_id {
+        Some(id) => {
+            Some(billing::money::invoices::get(&services.pool, id, services.config.timezone).await?)
+        }
+        None => None,
+    };
     let settled = receipt.status == PaymentStatus::Settled;
-    let excess = if settled && receipt.amount > invoice.total {
-        receipt.amount - invoice.total
-    } else {
-        Rupiah::ZERO
+    let (total, carried) = invoice.as_ref().map_or((None, Rupiah::ZERO), |i| {
+        (Some(i.total), i.carried_to_balance)
+    });
+    let excess = match total {
+        Some(total) if settled && receipt.amount > total => receipt.amount - total,
+        _ => Rupiah::ZERO,
     };
     Ok(ReceiptPaper {
         business: business(&services.config),
@@ -132,14 +140,11 @@ pub async fn printed_receipt(payment_id: i64) -> Result<ReceiptPaper, AppError> 
         amount: receipt.amount,
         method: receipt.method,
         status: receipt.status,
-        invoice_total: invoice.total,
-        carried: if settled {
-            invoice.carried_to_balance
-        } else {
-            Rupiah::ZERO
-        },
+        invoice_total: total,
+        carried: if settled { carried } else { Rupiah::ZERO },
         excess,
         at: local_time(receipt.recorded_at, &services.config.timezone),
+        reference: receipt.reference,
     })
 }
 
@@ -263,7 +268,6 @@ pub fn PrintReceiptPage() -> impl IntoView {
                         Ok(r) => {
                             let (paid_by, invoice_status) = (r.method, r.invoice_status);
                             let method = move || payment_method_label(i18n, paid_by);
-                            let status = move || invoice_status_label(i18n, invoice_status);
                             view! {
                                 <article class="doc doc-thermal doc-receipt" data-receipt=r.payment_id>
                                     <BusinessHeader business=r.business.clone() />
@@ -273,11 +277,17 @@ pub fn PrintReceiptPage() -> impl IntoView {
                                     })}
                                     <dl class="doc-facts">
                                         <dt>{t!(i18n, doc_received_from)}</dt><dd>{r.customer_name.clone()}</dd>
-                                        <dt>{t!(i18n, doc_for_invoice)}</dt><dd class="mono">{r.invoice_number.clone()}</dd>
+                                        {match r.invoice_number.clone() {
+                                            Some(number) => view! { <dt>{t!(i18n, doc_for_invoice)}</dt><dd class="mono">{number}</dd> }.into_any(),
+                                            None => view! { <dt>{t!(i18n, doc_for)}</dt><dd>{t!(i18n, doc_toward_balance)}</dd> }.into_any(),
+                                        }}
                                         <dt>{t!(i18n, payment_method)}</dt><dd>{method}</dd>
+                                        {r.reference.clone().map(|reference| view! {
+                                            <dt>{t!(i18n, payment_reference)}</dt><dd class="mono">{reference}</dd>
+                                        })}
                                         <dt>{t!(i18n, doc_date)}</dt><dd>{r.at.clone()}</dd>
-                                        <dt>{t!(i18n, status)}</dt><dd>{status}</dd>
-                                        <dt>{t!(i18n, invoice_total)}</dt><dd class="numeric">{r.invoice_total.to_string()}</dd>
+                                        {invoice_status.map(|s| view! { <dt>{t!(i18n, status)}</dt><dd>{move || invoice_status_label(i18n, s)}</dd> })}
+                                        {r.invoice_total.map(|total| view! { <dt>{t!(i18n, invoice_total)}</dt><dd class="numeric">{total.to_string()}</dd> })}
                                     </dl>
                                     <p class="doc-amount numeric">{r.amount.to_string()}</p>
                                     {(r.carried > Rupiah::ZERO).then(move || view! {

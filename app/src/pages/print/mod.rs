@@ -125,6 +125,7 @@ pub fn PrintSheetPage() -> impl IntoView {
     let layout = use_layout();
     let confirm = ServerAction::<ConfirmSheet>::new();
     let release = ServerAction::<ReleaseSheet>::new();
+    let reprint = ServerAction::<ReprintSheet>::new();
     // Loaded again once the sheet is confirmed or released.
     let sheet = Resource::new(
         move || (id.get(), confirm.version().get(), release.version().get()),
@@ -138,7 +139,7 @@ pub fn PrintSheetPage() -> impl IntoView {
             <Suspense fallback=move || view! { <p class="muted print-note">{t!(i18n, loading)}</p> }>
                 {move || Suspend::new(async move {
                     match sheet.await {
-                        Ok(sheet) => view! { <SheetBody sheet layout confirm release /> }.into_any(),
+                        Ok(sheet) => view! { <SheetBody sheet layout confirm release reprint /> }.into_any(),
                         Err(e) => view! { <p class="form-error print-note">{error_message(i18n, &e)}</p> }.into_any(),
                     }
                 })}
@@ -153,6 +154,7 @@ fn SheetBody(
     layout: Memo<Layout>,
     confirm: ServerAction<ConfirmSheet>,
     release: ServerAction<ReleaseSheet>,
+    reprint: ServerAction<ReprintSheet>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let error = Signal::derive(move || {
@@ -161,6 +163,7 @@ fn SheetBody(
             .get()
             .and_then(Result::err)
             .or_else(|| release.value().get().and_then(Result::err))
+            .or_else(|| reprint.value().get().and_then(Result::err))
     });
     let (id, quantity, remaining) = (sheet.id, sheet.quantity, sheet.batch_remaining);
     let back = match sheet.batch_id {
@@ -198,20 +201,42 @@ fn SheetBody(
             <VoucherSheet vouchers=sheet.cards layout />
         }
         .into_any(),
-        SheetState::Printed | SheetState::Released => view! {
-            <div class="print-note sheet-status" data-sheet-state=state.name()>
-                <p>
-                    {if state == SheetState::Printed {
-                        t!(i18n, print_sheet_printed, id, quantity).into_any()
-                    } else {
-                        t!(i18n, print_sheet_released, id, quantity).into_any()
-                    }}
-                    {next}
-                </p>
-                <p><a class="button button-secondary" href=back>{t!(i18n, print_back)}</a></p>
-            </div>
+        SheetState::Printed | SheetState::Released => {
+            let cards = sheet.cards;
+            // A printed sheet is printed again only by its own button: audited.
+            let again = move || reprint.value().get().is_some_and(|r| r.is_ok());
+            view! {
+                <div class="print-note sheet-status" data-sheet-state=state.name()>
+                    <p>
+                        {if state == SheetState::Printed {
+                            t!(i18n, print_sheet_printed, id, quantity).into_any()
+                        } else {
+                            t!(i18n, print_sheet_released, id, quantity).into_any()
+                        }}
+                        {next}
+                    </p>
+                    <FormError error />
+                    <div class="sheet-actions">
+                        {(state == SheetState::Printed).then(|| view! {
+                            <ActionForm action=reprint>
+                                <input type="hidden" name="id" value=id />
+                                <button type="submit" class="button button-secondary" data-reprint-sheet disabled=move || reprint.pending().get() || again()>
+                                    {t!(i18n, print_reprint)}
+                                </button>
+                            </ActionForm>
+                        })}
+                        <a class="button button-secondary" href=back>{t!(i18n, print_back)}</a>
+                    </div>
+                    <Show when=again>
+                        <p class="muted" data-reprinting>{t!(i18n, print_reprinting)}</p>
+                    </Show>
+                </div>
+                <Show when=again>
+                    <VoucherSheet vouchers=cards.clone() layout />
+                </Show>
+            }
+            .into_any()
         }
-        .into_any(),
     }
 }
 

@@ -143,6 +143,15 @@ pub async fn confirm_sheet(id: i64) -> Result<u64, AppError> {
     Ok(marked)
 }
 
+/// A printed sheet printed again (the printer jammed): audited; its vouchers stay as they are.
+#[server(prefix = "/rpc")]
+pub async fn reprint_sheet(id: i64) -> Result<u64, AppError> {
+    use crate::auth::ssr::{require, services};
+    let caller = require(&[domain::Role::Admin]).await?;
+    let services = services()?;
+    Ok(billing::hotspot::sheets::reprint(&services.pool, id, caller.principal.actor()).await?)
+}
+
 /// The sheet was not printed: its vouchers go back to stock.
 #[server(prefix = "/rpc")]
 pub async fn release_sheet(id: i64) -> Result<u64, AppError> {

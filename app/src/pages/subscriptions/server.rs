@@ -82,17 +82,21 @@ fn customer_filter(customer_id: i64) -> billing::pppoe::subscriptions::Subscript
     }
 }
 
-/// A customer's subscriptions and the PPPoE plans on offer. Admins and cashiers.
+/// A customer's subscriptions and the PPPoE plans on offer. Admins and cashiers; the PPPoE
+/// passwords only to admins.
 #[server(prefix = "/rpc")]
 pub async fn customer_subscriptions(customer_id: i64) -> Result<SubscriptionsOfCustomer, AppError> {
     use crate::auth::ssr::{require, services};
     let caller = require(&[domain::Role::Admin, domain::Role::Staff]).await?;
     let services = services()?;
+    let filter = customer_filter(customer_id);
+    let admin = caller.principal.role == domain::Role::Admin;
     Ok(SubscriptionsOfCustomer {
-        subscriptions: services
-            .subscriptions
-            .list_with_passwords(&customer_filter(customer_id))
-            .await?,
+        subscriptions: if admin {
+            services.subscriptions.list_with_passwords(&filter).await?
+        } else {
+            services.subscriptions.list(&filter).await?.subscriptions
+        },
         plans: pppoe_plans(&services).await?,
         can_manage: caller.principal.role == domain::Role::Admin,
     })

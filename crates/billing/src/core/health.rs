@@ -38,9 +38,10 @@ where
     }
 }
 
-/// The critical checks: database and Redis.
+/// The critical checks, database and Redis, and the latest daily ledger check (not critical:
+/// balances that differ from their ledger make the service degraded, not down).
 pub async fn check(pool: &PgPool, redis: &RedisPool) -> HealthReport {
-    let (database, redis) = tokio::join!(
+    let (database, redis, ledger) = tokio::join!(
         timed("database", true, async {
             sqlx::query_scalar!("SELECT 1 AS \"one!\"")
                 .fetch_one(pool)
@@ -50,6 +51,21 @@ pub async fn check(pool: &PgPool, redis: &RedisPool) -> HealthReport {
         timed("redis", true, async {
             redis.ping::<String>(None).await.map(|_| ())
         }),
+        timed("ledger", false, async {
+            let latest = sqlx::query!(
+                "SELECT mismatches, checked_at FROM ledger_checks ORDER BY id DESC LIMIT 1"
+            )
+            .fetch_optional(pool)
+            .await
+            .map_err(|e| e.to_string())?;
+            match latest {
+                Some(l) if l.mismatches > 0 => Err(format!(
+                    "{} customers' balance differs from their ledger (checked {})",
+                    l.mismatches, l.checked_at
+                )),
+                _ => Ok(()),
+            }
+        }),
     );
-    HealthReport::from_checks(vec![database, redis])
+    HealthReport::from_checks(vec![database, redis, ledger])
 }

@@ -28,6 +28,8 @@ pub enum SheetError {
     NotFound,
     #[error("the sheet was already marked printed or released")]
     Closed,
+    #[error("only a sheet marked printed is printed again")]
+    NotPrinted,
     #[error("database error")]
     Database(#[from] sqlx::Error),
 }
@@ -43,6 +45,10 @@ impl Explain for SheetError {
             SheetError::Closed => Problem::Conflict {
                 field: Some("sheet_id"),
                 code: ErrorCode::SheetClosed,
+            },
+            SheetError::NotPrinted => Problem::Conflict {
+                field: Some("sheet_id"),
+                code: ErrorCode::SheetNotPrinted,
             },
             SheetError::Database(_) => Problem::Internal,
         }
@@ -66,14 +72,15 @@ impl SheetSelection {
     }
 }
 
-/// How many vouchers of the selection could go on a sheet now: unsold, not withdrawn, not
-/// refused by the router, on no open sheet. Vouchers printed before may be printed again.
+/// How many vouchers of the selection could go on a sheet now: never printed, unsold, not
+/// withdrawn, not refused by the router, on no open sheet. A printed sheet is printed again only
+/// by [`reprint`].
 pub async fn printable(pool: &PgPool, selection: &SheetSelection) -> Result<i64, SheetError> {
     let (batch_id, ids) = selection.checked()?;
     Ok(sqlx::query_scalar!(
         r#"SELECT count(*) AS "count!" FROM vouchers
            WHERE ($1::BIGINT IS NULL OR batch_id = $1) AND ($2::BIGINT[] IS NULL OR id = ANY($2))
-             AND status = 'created' AND sold_at IS NULL AND sheet_id IS NULL
+             AND status = 'created' AND sold_at IS NULL AND sheet_id IS NULL AND printed_at IS NULL
              AND router_state IN ('pending', 'pushed')"#,
         batch_id,
         ids
@@ -106,7 +113,7 @@ pub async fn open(
          FROM (SELECT id FROM vouchers
                WHERE ($2::BIGINT IS NULL OR batch_id = $2) AND ($3::BIGINT[] IS NULL OR id = ANY($3))
                  AND status = 'created' AND sold_at IS NULL AND sheet_id IS NULL
-                 AND router_state IN ('pending', 'pushed')
+                 AND printed_at IS NULL AND router_state IN ('pending', 'pushed')
                ORDER BY id LIMIT $4
                FOR UPDATE) candidate
          WHERE v.id = candidate.id
@@ -126,14 +133,15 @@ pub async fn open(
                 "ids"
             },
             ErrorCode::SheetNothingToPrint,
-            "nothing in this selection can be printed: sold, withdrawn, or on an open sheet",
+            "nothing in this selection can be printed: printed already, sold, withdrawn, or on an open sheet",
         )
         .into());
     }
     sqlx::query!(
-        "UPDATE print_sheets SET vouchers = $2 WHERE id = $1",
+        "UPDATE print_sheets SET vouchers = $2, voucher_ids = $3 WHERE id = $1",
         sheet_id,
-        reserved.len() as i32
+        reserved.len() as i32,
+        &reserved
     )
     .execute(&mut *tx)
     .await?;
@@ -152,19 +160,23 @@ pub async fn open(
 /// A sheet with the vouchers it holds, ready to print.
 pub async fn get(pool: &PgPool, sheet_id: i64) -> Result<PrintSheet, SheetError> {
     let sheet = sqlx::query!(
-        "SELECT id, batch_id, opened_at, printed_at, released_at, vouchers FROM print_sheets WHERE id = $1",
+        "SELECT id, batch_id, opened_at, printed_at, released_at, vouchers, voucher_ids FROM print_sheets WHERE id = $1",
         sheet_id
     )
     .fetch_optional(pool)
     .await?
     .ok_or(SheetError::NotFound)?;
+    // An open sheet holds its vouchers; a printed one shows those it held (to print again).
     let rows = sqlx::query!(
         "SELECT v.id, v.code, v.password, p.name AS plan_name, r.name AS router_name, v.price,
                 p.validity_seconds AS \"validity_seconds!\", r.hotspot_login_url
          FROM vouchers v JOIN plans p ON p.id = v.plan_id JOIN routers r ON r.id = v.router_id
          WHERE v.sheet_id = $1
+            OR (v.id = ANY($2::BIGINT[]) AND $3 AND v.status = 'created' AND v.sold_at IS NULL)
          ORDER BY v.id",
-        sheet_id
+        sheet_id,
+        sheet.voucher_ids.as_deref() as Option<&[i64]>,
+        sheet.printed_at.is_some()
     )
     .fetch_all(pool)
     .await?;
@@ -258,6 +270,32 @@ async fn close(
     .await?;
     tx.commit().await?;
     Ok(vouchers.len() as u64)
+}
+
+/// A printed sheet is printed again (the printer jammed): nothing changes for its vouchers, and
+/// the audit log says who printed which codes a second time. Returns how many it holds.
+pub async fn reprint(pool: &PgPool, sheet_id: i64, actor: Actor) -> Result<u64, SheetError> {
+    let mut tx = pool.begin().await?;
+    let sheet = sqlx::query!(
+        "SELECT printed_at, voucher_ids FROM print_sheets WHERE id = $1 FOR UPDATE",
+        sheet_id
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(SheetError::NotFound)?;
+    let (Some(_), Some(ids)) = (sheet.printed_at, sheet.voucher_ids) else {
+        return Err(SheetError::NotPrinted);
+    };
+    audit::record(
+        &mut *tx,
+        actor,
+        "sheet.reprint",
+        Some(("print_sheet", sheet_id.to_string())),
+        serde_json::json!({ "voucher_ids": ids }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(ids.len() as u64)
 }
 
 /// Locks an open sheet for closing; a closed or unknown one is refused.

@@ -36,6 +36,10 @@ pub enum MoneyError {
     AlreadyReversed,
     #[error("this request key was used for another payment (another invoice, amount or method)")]
     RequestKeyReused,
+    #[error(
+        "a cashier takes at most the amount due ({due}); credit beyond it is given by an admin"
+    )]
+    OverDue { due: domain::Rupiah },
     #[error("the refund is more than the customer's credit of {credit}")]
     RefundOverCredit { credit: domain::Rupiah },
     #[error(transparent)]
@@ -72,6 +76,10 @@ impl Explain for MoneyError {
             MoneyError::VoidNotLatest(_) => conflict("invoice_id", ErrorCode::InvoiceNotLatest),
             MoneyError::AlreadyReversed => conflict("payment_id", ErrorCode::PaymentReversed),
             MoneyError::RequestKeyReused => conflict("request_key", ErrorCode::RequestKeyReused),
+            MoneyError::OverDue { .. } => Problem::Invalid {
+                field: "amount",
+                code: ErrorCode::PaymentOverDue,
+            },
             MoneyError::RefundOverCredit { .. } => Problem::Invalid {
                 field: "amount",
                 code: ErrorCode::RefundAmount,

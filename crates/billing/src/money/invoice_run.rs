@@ -83,7 +83,7 @@ pub async fn run(
     let mut outcome = InvoiceRunOutcome::default();
     let mut failed: BTreeMap<i64, String> = BTreeMap::new();
     for pass in 0..MAX_PASSES {
-        let done = run_pass(pool, on, today, issuing, settings, actor, pass == 0).await?;
+        let (done, more) = run_pass(pool, on, today, issuing, settings, actor, pass == 0).await?;
         outcome.created += done.created;
         if pass == 0 {
             outcome.skipped = done.skipped;
@@ -91,7 +91,8 @@ pub async fn run(
         for f in done.failed {
             failed.entry(f.subscription_id).or_insert(f.reason);
         }
-        if done.created == 0 {
+        // Another pass only when a subscription billed in this one is due again.
+        if done.created == 0 || !more {
             break;
         }
     }
@@ -202,7 +203,7 @@ async fn run_pass(
     settings: RunSettings,
     actor: Actor,
     first: bool,
-) -> Result<InvoiceRunOutcome, MoneyError> {
+) -> Result<(InvoiceRunOutcome, bool), MoneyError> {
     let mut tx = pool.begin().await?;
     sqlx::query!("SELECT pg_advisory_xact_lock($1)", RUN_LOCK)
         .execute(&mut *tx)
@@ -220,7 +221,7 @@ async fn run_pass(
     .fetch_all(&mut *tx)
     .await?;
     if candidates.is_empty() {
-        return Ok(InvoiceRunOutcome::default());
+        return Ok((InvoiceRunOutcome::default(), false));
     }
     let mut customer_ids: Vec<i64> = candidates.iter().map(|c| c.customer_id).collect();
     customer_ids.sort_unstable();
@@ -328,6 +329,10 @@ async fn run_pass(
     }
 
     let created = works.iter().filter(|w| w.invoice.is_some()).count();
+    // Whether a subscription billed now has its next period due too (a catch-up).
+    let more = works.iter().any(|w| {
+        w.invoice.is_some() && matches!(w.billed_until, Some(Some(until)) if until <= horizon)
+    });
     if !works.is_empty() {
         // All at once; if that fails, customer by customer, each alone in a savepoint.
         sqlx::query("SAVEPOINT run_all").execute(&mut *tx).await?;
@@ -370,20 +375,26 @@ async fn run_pass(
             }
             audit_pass(&mut tx, actor, on, written, skipped, &failed, first).await?;
             tx.commit().await?;
-            return Ok(InvoiceRunOutcome {
-                created: written as u64,
-                skipped,
-                failed,
-            });
+            return Ok((
+                InvoiceRunOutcome {
+                    created: written as u64,
+                    skipped,
+                    failed,
+                },
+                more,
+            ));
         }
     }
     audit_pass(&mut tx, actor, on, created, skipped, &failed, first).await?;
     tx.commit().await?;
-    Ok(InvoiceRunOutcome {
-        created: created as u64,
-        skipped,
-        failed,
-    })
+    Ok((
+        InvoiceRunOutcome {
+            created: created as u64,
+            skipped,
+            failed,
+        },
+        more,
+    ))
 }
 
 /// The pass's audit entry, when it issued anything, or (the first pass of a run) left a

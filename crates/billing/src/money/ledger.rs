@@ -164,3 +164,47 @@ pub async fn ledger(pool: &PgPool, customer_id: i64, limit: i64) -> Result<Ledge
     .collect();
     Ok(Ledger { balance, entries })
 }
+
+/// Checks that every customer's balance is the sum of their ledger rows, records the outcome
+/// (`ledger_checks`, which the health report reads) and audits each mismatch. Returns how many
+/// customers differ.
+pub async fn verify(pool: &PgPool) -> Result<u64, MoneyError> {
+    let mut tx = pool.begin().await?;
+    let customers = sqlx::query_scalar!(r#"SELECT count(*) AS "n!" FROM customers"#)
+        .fetch_one(&mut *tx)
+        .await?;
+    let mismatches = sqlx::query!(
+        r#"SELECT c.id, c.balance, COALESCE(l.sum, 0)::BIGINT AS "ledger!"
+           FROM customers c
+           LEFT JOIN (SELECT customer_id, sum(amount) AS sum FROM balance_ledger GROUP BY customer_id) l
+                  ON l.customer_id = c.id
+           WHERE c.balance <> COALESCE(l.sum, 0)
+           ORDER BY c.id"#
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let details: Vec<serde_json::Value> = mismatches
+        .iter()
+        .map(|m| serde_json::json!({ "customer": m.id, "balance": m.balance, "ledger": m.ledger }))
+        .collect();
+    sqlx::query!(
+        "INSERT INTO ledger_checks (customers, mismatches, details) VALUES ($1, $2, $3)",
+        customers,
+        mismatches.len() as i64,
+        serde_json::Value::Array(details.clone())
+    )
+    .execute(&mut *tx)
+    .await?;
+    for detail in details {
+        crate::core::audit::record(
+            &mut *tx,
+            crate::core::audit::Actor::System,
+            "ledger.mismatch",
+            Some(("customer", detail["customer"].to_string())),
+            detail,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(mismatches.len() as u64)
+}

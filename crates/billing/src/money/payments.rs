@@ -29,6 +29,8 @@ pub struct SettleRequest {
     pub note: Option<String>,
     pub request_key: String,
     pub gateway_reference: Option<String>,
+    /// A transfer's reference at the counter.
+    pub reference: Option<String>,
 }
 
 fn check(invoice_id: i64, input: PaymentInput) -> Result<SettleRequest, MoneyError> {
@@ -58,6 +60,27 @@ fn check(invoice_id: i64, input: PaymentInput) -> Result<SettleRequest, MoneyErr
             "request_key is 8–64 letters, digits, '-' or '_'",
         ));
     }
+    let reference = input
+        .reference
+        .map(|r| r.trim().to_owned())
+        .filter(|r| !r.is_empty());
+    match (&reference, input.method) {
+        (None, PaymentMethod::Transfer) => {
+            return Err(invalid(
+                "reference",
+                ErrorCode::PaymentReference,
+                "a transfer needs its reference (from the bank), to match it with the statement",
+            ));
+        }
+        (Some(r), _) if r.chars().count() > 100 || r.chars().any(char::is_control) => {
+            return Err(invalid(
+                "reference",
+                ErrorCode::PaymentReference,
+                "a reference is at most 100 characters",
+            ));
+        }
+        _ => {}
+    }
     let note = input
         .note
         .map(|n| n.trim().to_owned())
@@ -79,6 +102,7 @@ fn check(invoice_id: i64, input: PaymentInput) -> Result<SettleRequest, MoneyErr
         note,
         request_key: key.to_owned(),
         gateway_reference: None,
+        reference,
     })
 }
 
@@ -119,11 +143,16 @@ pub async fn settle(
     }
     let due = invoice.total - invoice.amount_paid;
     let settlement = Settlement::of(due, request.amount);
+    // A cashier takes at most what is due; credit beyond it is an admin's to give (it can be
+    // refunded in cash).
+    if matches!(settlement, Settlement::Over { .. }) && !may_give_credit(&mut tx, actor).await? {
+        return Err(MoneyError::OverDue { due });
+    }
     let staff_id = actor.staff_id();
     let payment_id = sqlx::query_scalar!(
         "INSERT INTO payments (invoice_id, customer_id, method, amount, request_key, note,
-                               recorded_by, gateway_reference)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                               recorded_by, gateway_reference, reference)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
          ON CONFLICT (request_key) DO NOTHING
          RETURNING id",
         invoice.id,
@@ -133,7 +162,8 @@ pub async fn settle(
         request.request_key,
         request.note,
         staff_id,
-        request.gateway_reference
+        request.gateway_reference,
+        request.reference
     )
     .fetch_optional(&mut *tx)
     .await?;
@@ -196,6 +226,20 @@ pub async fn settle(
     receipt(pool, payment_id).await
 }
 
+/// Whether the actor may turn a payment into credit: admins and the system, not cashiers.
+async fn may_give_credit(conn: &mut PgConnection, actor: Actor) -> Result<bool, MoneyError> {
+    let Some(staff_id) = actor.staff_id() else {
+        return Ok(matches!(actor, Actor::System));
+    };
+    Ok(sqlx::query_scalar!(
+        r#"SELECT role = 'admin' AS "admin!" FROM staff_users WHERE id = $1"#,
+        staff_id
+    )
+    .fetch_optional(conn)
+    .await?
+    .unwrap_or(false))
+}
+
 /// The payment a request key already made, if it matches the request; 409 if it does not.
 async fn replay(
     pool: &PgPool,
@@ -210,7 +254,7 @@ async fn replay(
     match existing {
         None => Ok(None),
         Some(p)
-            if p.invoice_id == request.invoice_id
+            if p.invoice_id == Some(request.invoice_id)
                 && p.amount == request.amount.amount()
                 && p.method == request.method.as_str() =>
         {
@@ -223,10 +267,10 @@ async fn replay(
 /// A payment as its receipt shows it, with the invoice's and the balance's state now.
 pub async fn receipt(pool: &PgPool, payment_id: i64) -> Result<PaymentReceipt, MoneyError> {
     let r = sqlx::query!(
-        r#"SELECT p.id, p.invoice_id, i.number, i.status AS invoice_status, p.amount, p.method,
-                  p.status, c.balance, c.id AS customer_id, c.name, p.created_at
+        r#"SELECT p.id, p.invoice_id, i.number AS "number?", i.status AS "invoice_status?", p.amount, p.method,
+                  p.status, c.balance, c.id AS customer_id, c.name, p.created_at, p.reference
            FROM payments p
-           JOIN invoices i ON i.id = p.invoice_id
+           LEFT JOIN invoices i ON i.id = p.invoice_id
            JOIN customers c ON c.id = p.customer_id
            WHERE p.id = $1"#,
         payment_id
@@ -238,7 +282,10 @@ pub async fn receipt(pool: &PgPool, payment_id: i64) -> Result<PaymentReceipt, M
         payment_id: r.id,
         invoice_id: r.invoice_id,
         invoice_number: r.number,
-        invoice_status: InvoiceStatus::parse(&r.invoice_status).expect("known status"),
+        invoice_status: r
+            .invoice_status
+            .as_deref()
+            .map(|s| InvoiceStatus::parse(s).expect("known status")),
         amount: Rupiah::new(r.amount),
         method: PaymentMethod::parse(&r.method).expect("known method"),
         status: payment_status(&r.status),
@@ -246,6 +293,7 @@ pub async fn receipt(pool: &PgPool, payment_id: i64) -> Result<PaymentReceipt, M
         customer_id: r.customer_id,
         customer_name: r.name,
         recorded_at: r.created_at,
+        reference: r.reference,
     })
 }
 
@@ -256,10 +304,10 @@ pub async fn of_customer(
     limit: i64,
 ) -> Result<Vec<PaymentRecord>, MoneyError> {
     let rows = sqlx::query!(
-        r#"SELECT p.id, p.invoice_id, i.number, p.amount, p.method, p.status, p.note,
-                  p.created_at, p.reversal_reason
+        r#"SELECT p.id, p.invoice_id, i.number AS "number?", p.amount, p.method, p.status, p.note,
+                  p.created_at, p.reversal_reason, p.reference
            FROM payments p
-           JOIN invoices i ON i.id = p.invoice_id
+           LEFT JOIN invoices i ON i.id = p.invoice_id
            WHERE p.customer_id = $1
            ORDER BY p.id DESC
            LIMIT $2"#,
@@ -280,6 +328,7 @@ pub async fn of_customer(
             note: r.note,
             recorded_at: r.created_at,
             reversal_reason: r.reversal_reason,
+            reference: r.reference,
         })
         .collect())
 }
@@ -302,11 +351,17 @@ pub async fn reverse(
     actor: Actor,
 ) -> Result<PaymentReceipt, MoneyError> {
     let why = reason(why)?;
-    let invoice_id =
-        sqlx::query_scalar!("SELECT invoice_id FROM payments WHERE id = $1", payment_id)
-            .fetch_optional(pool)
-            .await?
-            .ok_or(MoneyError::PaymentNotFound)?;
+    let found = sqlx::query!(
+        "SELECT invoice_id, customer_id FROM payments WHERE id = $1",
+        payment_id
+    )
+    .fetch_optional(pool)
+    .await?
+    .ok_or(MoneyError::PaymentNotFound)?;
+    let Some(invoice_id) = found.invoice_id else {
+        return reverse_balance_payment(pool, payment_id, found.customer_id, &why, today, actor)
+            .await;
+    };
     let mut tx = pool.begin().await?;
     let (mut customer, invoice) = lock_invoice(&mut tx, invoice_id).await?;
     let payment = sqlx::query!(
@@ -353,6 +408,159 @@ pub async fn reverse(
         "payment.reverse",
         Some(("payment", payment_id.to_string())),
         serde_json::json!({ "invoice": invoice.number, "amount": payment.amount, "reason": why }),
+    )
+    .await?;
+    tx.commit().await?;
+    receipt(pool, payment_id).await
+}
+
+/// Undoes a payment toward the balance: the balance loses what it gave.
+async fn reverse_balance_payment(
+    pool: &PgPool,
+    payment_id: i64,
+    customer_id: i64,
+    why: &str,
+    today: NaiveDate,
+    actor: Actor,
+) -> Result<PaymentReceipt, MoneyError> {
+    let mut tx = pool.begin().await?;
+    let mut customer = ledger::lock_customer(&mut tx, customer_id).await?;
+    let payment = sqlx::query!(
+        "SELECT amount, status FROM payments WHERE id = $1 FOR UPDATE",
+        payment_id
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    if payment.status == "reversed" {
+        return Err(MoneyError::AlreadyReversed);
+    }
+    let staff_id = actor.staff_id();
+    ledger::post(
+        &mut tx,
+        &mut customer,
+        -Rupiah::new(payment.amount),
+        LedgerKind::Reversal,
+        Cause {
+            payment_id: Some(payment_id),
+            note: Some(why),
+            staff_id,
+            ..Cause::default()
+        },
+        today,
+    )
+    .await?;
+    sqlx::query!(
+        "UPDATE payments SET status = 'reversed', reversed_at = now(), reversed_by = $2,
+                reversal_reason = $3
+         WHERE id = $1",
+        payment_id,
+        staff_id,
+        why
+    )
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut *tx,
+        actor,
+        "payment.reverse",
+        Some(("payment", payment_id.to_string())),
+        serde_json::json!({ "toward": "balance", "amount": payment.amount, "reason": why }),
+    )
+    .await?;
+    tx.commit().await?;
+    receipt(pool, payment_id).await
+}
+
+/// A payment toward the customer's balance at the counter: their debt (a partial payment's
+/// rest, an adjustment), payable at once without waiting for an invoice to carry it. The same
+/// request key again answers with the same payment. A cashier takes at most the debt; an admin
+/// may take more, which becomes credit. Once nothing due is owed, isolated subscriptions are
+/// served again.
+pub async fn pay_toward_balance(
+    pool: &PgPool,
+    customer_id: i64,
+    input: PaymentInput,
+    today: NaiveDate,
+    actor: Actor,
+) -> Result<PaymentReceipt, MoneyError> {
+    let request = check(0, input)?;
+    let replayed = |p: Option<(i64, Option<i64>, i64, i64, String)>| match p {
+        None => Ok(None),
+        Some((id, None, customer, amount, method))
+            if customer == customer_id
+                && amount == request.amount.amount()
+                && method == request.method.as_str() =>
+        {
+            Ok(Some(id))
+        }
+        Some(_) => Err(MoneyError::RequestKeyReused),
+    };
+    let find = || async {
+        Ok::<_, MoneyError>(
+            sqlx::query!(
+                "SELECT id, invoice_id, customer_id, amount, method FROM payments WHERE request_key = $1",
+                request.request_key
+            )
+            .fetch_optional(pool)
+            .await?
+            .map(|p| (p.id, p.invoice_id, p.customer_id, p.amount, p.method)),
+        )
+    };
+    if let Some(id) = replayed(find().await?)? {
+        return receipt(pool, id).await;
+    }
+    let mut tx = pool.begin().await?;
+    let mut customer = ledger::lock_customer(&mut tx, customer_id).await?;
+    let debt = (-customer.balance).max(Rupiah::ZERO);
+    if request.amount > debt && !may_give_credit(&mut tx, actor).await? {
+        return Err(MoneyError::OverDue { due: debt });
+    }
+    let staff_id = actor.staff_id();
+    let payment_id = sqlx::query_scalar!(
+        "INSERT INTO payments (invoice_id, customer_id, method, amount, request_key, note,
+                               recorded_by, reference)
+         VALUES (NULL, $1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (request_key) DO NOTHING
+         RETURNING id",
+        customer.id,
+        request.method.as_str(),
+        request.amount.amount(),
+        request.request_key,
+        request.note,
+        staff_id,
+        request.reference
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(payment_id) = payment_id else {
+        drop(tx);
+        return match replayed(find().await?)? {
+            Some(id) => receipt(pool, id).await,
+            None => Err(MoneyError::RequestKeyReused),
+        };
+    };
+    ledger::post(
+        &mut tx,
+        &mut customer,
+        request.amount,
+        LedgerKind::Payment,
+        Cause {
+            payment_id: Some(payment_id),
+            note: request.reference.as_deref(),
+            staff_id,
+            ..Cause::default()
+        },
+        today,
+    )
+    .await?;
+    standing::resume_if_clear(&mut tx, &customer, today, "paid").await?;
+    audit::record(
+        &mut *tx,
+        actor,
+        "payment.record",
+        Some(("payment", payment_id.to_string())),
+        serde_json::json!({ "toward": "balance", "customer": customer.id,
+                            "amount": request.amount.amount(), "method": request.method.as_str() }),
     )
     .await?;
     tx.commit().await?;

@@ -15,6 +15,7 @@ use crate::money::error::MoneyError;
 use crate::money::ledger::{self, LockedCustomer};
 use crate::pppoe::subscriptions;
 use chrono::NaiveDate;
+use domain::Rupiah;
 use sqlx::{PgConnection, PgPool};
 
 /// Whether the customer (locked) owes anything owed since `day` or before.
@@ -97,4 +98,19 @@ pub async fn isolate_overdue(
     .await?;
     tx.commit().await?;
     Ok(isolated)
+}
+
+/// What the customer owes in all: what their unpaid invoices still ask for, and their debt.
+pub async fn owed_in_all(pool: &PgPool, customer_id: i64) -> Result<Rupiah, MoneyError> {
+    let owed = sqlx::query_scalar!(
+        r#"SELECT (COALESCE((SELECT sum(total - amount_paid) FROM invoices
+                             WHERE customer_id = c.id AND status = 'unpaid'), 0)
+                   + GREATEST(-c.balance, 0))::BIGINT AS "owed!"
+           FROM customers c WHERE c.id = $1"#,
+        customer_id
+    )
+    .fetch_optional(pool)
+    .await?
+    .ok_or(MoneyError::CustomerNotFound)?;
+    Ok(Rupiah::new(owed))
 }

@@ -417,6 +417,7 @@ pub async fn seed_money(
                 PaymentMethod::Cash
             },
             note: None,
+            reference: (n % 3 == 0).then(|| format!("BCA {}", 7_100 + n)),
             request_key: key,
         };
         // Last month's invoice: paid exactly, in part, or with more than due.

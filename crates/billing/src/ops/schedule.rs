@@ -167,6 +167,20 @@ pub async fn invoice_run_tick(services: &Services) -> Result<TickSummary, sqlx::
     Ok(TickSummary::default())
 }
 
+/// Daily: every customer's balance must be the sum of their ledger rows. A mismatch is logged,
+/// audited, and turns the health report degraded until a later check finds none.
+pub async fn ledger_check_tick(services: &Services) -> Result<TickSummary, sqlx::Error> {
+    match crate::money::ledger::verify(&services.pool).await {
+        Ok(mismatches) if mismatches > 0 => {
+            tracing::error!(mismatches, "balances differ from their ledger")
+        }
+        Ok(_) => {}
+        Err(crate::money::error::MoneyError::Database(e)) => return Err(e),
+        Err(e) => tracing::error!(error = %e, "ledger check failed"),
+    }
+    Ok(TickSummary::default())
+}
+
 /// Drains the router outbox until `shutdown` resolves (see [`outbox::work`]).
 pub async fn outbox_worker(services: Services, shutdown: impl std::future::Future<Output = ()>) {
     let handler = services.router_jobs();

@@ -7,6 +7,7 @@ mod support;
 mod auth_service;
 mod invoice_run;
 mod money;
+mod money_model;
 mod money_rules;
 mod outbox;
 mod provisioning;

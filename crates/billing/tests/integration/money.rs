@@ -12,9 +12,6 @@ use domain::model::invoices::{
     InvoiceInput, InvoiceStatus, LineInput, LineKind, PaymentInput, PaymentMethod,
 };
 use domain::settlement::TaxRule;
-use proptest::prelude::*;
-use proptest::strategy::ValueTree;
-use proptest::test_runner::{Config as ProptestConfig, TestRunner};
 use sqlx::PgPool;
 
 const ADMIN: Actor = Actor::System;
@@ -84,6 +81,7 @@ fn cash(amount: i64, key: &str) -> PaymentInput {
         method: PaymentMethod::Cash,
         note: None,
         request_key: key.to_owned(),
+        reference: None,
     }
 }
 
@@ -105,7 +103,7 @@ async fn the_worked_example_of_carry_over(pool: PgPool) {
     let paid = payments::pay_at_counter(&pool, a.id, cash(60_000, "pay-a-0001"), today(), ADMIN)
         .await
         .unwrap();
-    assert_eq!(paid.invoice_status, InvoiceStatus::Partial);
+    assert_eq!(paid.invoice_status, Some(InvoiceStatus::Partial));
     assert_eq!(paid.balance, rp(-40_000));
     let a = invoices::get(&pool, a.id, issuing().timezone)
         .await
@@ -130,7 +128,7 @@ async fn the_worked_example_of_carry_over(pool: PgPool) {
     let paid = payments::pay_at_counter(&pool, b.id, cash(100_000, "pay-b-0001"), today(), ADMIN)
         .await
         .unwrap();
-    assert_eq!(paid.invoice_status, InvoiceStatus::Paid);
+    assert_eq!(paid.invoice_status, Some(InvoiceStatus::Paid));
     assert_eq!(paid.balance, rp(10_000));
 
     // The next invoice uses the credit: 30,000 − 10,000.
@@ -173,7 +171,7 @@ async fn an_exact_payment_pays_and_a_key_sent_again_pays_nothing_twice(pool: PgP
         .unwrap();
     assert_eq!(
         (first.invoice_status, first.balance),
-        (InvoiceStatus::Paid, Rupiah::ZERO)
+        (Some(InvoiceStatus::Paid), Rupiah::ZERO)
     );
     let again = payments::pay_at_counter(&pool, i.id, cash(75_000, "same-key-01"), today(), ADMIN)
         .await
@@ -318,7 +316,7 @@ async fn reversals_refunds_and_voids_undo_exactly_what_was_done(pool: PgPool) {
         .unwrap();
     assert_eq!(
         (reversed.invoice_status, reversed.balance),
-        (InvoiceStatus::Unpaid, Rupiah::ZERO)
+        (Some(InvoiceStatus::Unpaid), Rupiah::ZERO)
     );
     assert!(matches!(
         payments::reverse(&pool, paid.payment_id, "Lagi", today(), ADMIN)
@@ -378,7 +376,7 @@ async fn reversals_refunds_and_voids_undo_exactly_what_was_done(pool: PgPool) {
             .unwrap_err(),
         MoneyError::HasPayment
     ));
-    assert_eq!(settled.invoice_status, InvoiceStatus::Paid);
+    assert_eq!(settled.invoice_status, Some(InvoiceStatus::Paid));
 
     // Credit paid out, never more than there is.
     assert!(matches!(
@@ -594,7 +592,7 @@ async fn a_customers_payments_are_listed_and_a_portal_password_lets_them_in(pool
         ]
     );
     assert_eq!(listed[1].reversal_reason.as_deref(), Some("entered twice"));
-    assert_eq!(listed[0].invoice_number, a.number);
+    assert_eq!(listed[0].invoice_number.as_deref(), Some(a.number.as_str()));
     let other = customer(&pool, 2).await;
     assert!(
         payments::of_customer(&pool, other, 10)
@@ -657,156 +655,6 @@ async fn assert_invariant(pool: &PgPool, customer_id: i64) {
         "charges {charges}, paid {paid}, reversed {reversed}, refunds {refunds}, \
          adjustments {adjustments}, outstanding {outstanding}, balance {balance}"
     );
-}
-
-/// One step of a customer's history.
-#[derive(Debug, Clone)]
-enum Step {
-    Issue(i64),
-    /// Pay the newest unpaid invoice: its due, times this factor in percent (below 100 partial,
-    /// above over).
-    Pay(u32),
-    /// Two payments of the newest unpaid invoice at once.
-    PayTwiceAtOnce(u32, u32),
-    Adjust(i64),
-    /// Void the newest unpaid invoice.
-    Void,
-    /// Reverse the newest settled payment.
-    Reverse,
-    /// Refund this percentage of the credit.
-    Refund(u32),
-}
-
-fn step() -> impl Strategy<Value = Step> {
-    prop_oneof![
-        3 => (1i64..=200).prop_map(|k| Step::Issue(k * 1_000)),
-        3 => (10u32..=200).prop_map(Step::Pay),
-        1 => (10u32..=200, 10u32..=200).prop_map(|(a, b)| Step::PayTwiceAtOnce(a, b)),
-        1 => (-50i64..=50).prop_filter("not zero", |k| *k != 0).prop_map(|k| Step::Adjust(k * 1_000)),
-        1 => Just(Step::Void),
-        1 => Just(Step::Reverse),
-        1 => (1u32..=100).prop_map(Step::Refund),
-    ]
-}
-
-async fn newest_unpaid(pool: &PgPool, customer_id: i64) -> Option<(i64, i64)> {
-    sqlx::query_as(
-        "SELECT id, total - amount_paid FROM invoices WHERE customer_id = $1 AND status = 'unpaid'
-         ORDER BY id DESC LIMIT 1",
-    )
-    .bind(customer_id)
-    .fetch_optional(pool)
-    .await
-    .unwrap()
-}
-
-async fn play(pool: &PgPool, customer_id: i64, steps: &[Step], case: usize) {
-    let key = |n: usize, k: usize| format!("case{case:05}-step{n:03}-{k}");
-    for (n, step) in steps.iter().enumerate() {
-        match *step {
-            Step::Issue(amount) => {
-                invoice(pool, customer_id, amount).await;
-            }
-            Step::Pay(percent) => {
-                if let Some((id, due)) = newest_unpaid(pool, customer_id).await {
-                    let amount = (due * i64::from(percent) / 100).max(1);
-                    payments::pay_at_counter(pool, id, cash(amount, &key(n, 0)), today(), ADMIN)
-                        .await
-                        .unwrap();
-                }
-            }
-            Step::PayTwiceAtOnce(a, b) => {
-                if let Some((id, due)) = newest_unpaid(pool, customer_id).await {
-                    let pay = |percent: u32, k: usize| {
-                        let pool = pool.clone();
-                        let key = key(n, k);
-                        async move {
-                            let amount = (due * i64::from(percent) / 100).max(1);
-                            payments::pay_at_counter(&pool, id, cash(amount, &key), today(), ADMIN)
-                                .await
-                        }
-                    };
-                    let (x, y) = tokio::join!(pay(a, 0), pay(b, 1));
-                    let settled = [&x, &y].iter().filter(|r| r.is_ok()).count();
-                    assert_eq!(settled, 1, "{x:?} {y:?}");
-                }
-            }
-            Step::Adjust(amount) => {
-                payments::adjust(
-                    pool,
-                    customer_id,
-                    AdjustmentInput {
-                        amount: rp(amount),
-                        reason: "Acak".into(),
-                    },
-                    today(),
-                    ADMIN,
-                )
-                .await
-                .unwrap();
-            }
-            Step::Void => {
-                if let Some((id, _)) = newest_unpaid(pool, customer_id).await {
-                    invoices::void(pool, id, "Acak", issuing().timezone, today(), ADMIN)
-                        .await
-                        .unwrap();
-                }
-            }
-            Step::Reverse => {
-                let newest: Option<i64> = sqlx::query_scalar(
-                    "SELECT id FROM payments WHERE customer_id = $1 AND status = 'settled'
-                     ORDER BY id DESC LIMIT 1",
-                )
-                .bind(customer_id)
-                .fetch_optional(pool)
-                .await
-                .unwrap();
-                if let Some(id) = newest {
-                    payments::reverse(pool, id, "Acak", today(), ADMIN)
-                        .await
-                        .unwrap();
-                }
-            }
-            Step::Refund(percent) => {
-                let credit = balance(pool, customer_id).await.amount();
-                let amount = credit * i64::from(percent) / 100;
-                if amount > 0 {
-                    payments::refund(
-                        pool,
-                        customer_id,
-                        RefundInput {
-                            amount: rp(amount),
-                            reason: "Acak".into(),
-                        },
-                        today(),
-                        ADMIN,
-                    )
-                    .await
-                    .unwrap();
-                }
-            }
-        }
-        assert_invariant(pool, customer_id).await;
-    }
-}
-
-/// Random histories (set `MONEY_CASES` for more): after every step of each, the invariant holds.
-#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
-async fn the_ledger_invariant_holds_over_random_histories(pool: PgPool) {
-    let cases: usize = std::env::var("MONEY_CASES")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(1_000);
-    let mut runner = TestRunner::new(ProptestConfig {
-        rng_algorithm: proptest::test_runner::RngAlgorithm::ChaCha,
-        ..ProptestConfig::default()
-    });
-    let histories = proptest::collection::vec(step(), 1..12);
-    for case in 0..cases {
-        let steps = histories.new_tree(&mut runner).unwrap().current();
-        let c = customer(&pool, case as u32).await;
-        play(&pool, c, &steps, case).await;
-    }
 }
 
 #[sqlx::test(migrator = "billing::core::db::MIGRATOR")]

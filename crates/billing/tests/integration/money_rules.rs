@@ -171,6 +171,7 @@ impl Setup {
                 method: PaymentMethod::Cash,
                 note: None,
                 request_key: key.into(),
+                reference: None,
             },
             on,
             ADMIN,
@@ -606,4 +607,151 @@ async fn a_catch_up_run_issues_and_numbers_on_today(pool: PgPool) {
         "{refused:?}"
     );
     let _ = InvoiceStatus::Paid;
+}
+
+/// The ledger is append-only in the database, and the daily check finds a balance that differs
+/// from it: logged, audited, and the health report degraded (not down).
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
+async fn the_ledger_is_append_only_and_checked_daily(pool: PgPool) {
+    let s = setup(&pool).await;
+    let c = s.customer(1).await;
+    payments::adjust(
+        &pool,
+        c,
+        domain::model::customers::AdjustmentInput {
+            amount: Rupiah::new(5_000),
+            reason: "Deposit".into(),
+        },
+        d(2026, 12, 1),
+        ADMIN,
+    )
+    .await
+    .unwrap();
+    for statement in [
+        "UPDATE balance_ledger SET amount = 1",
+        "DELETE FROM balance_ledger",
+    ] {
+        let refused = sqlx::query(statement).execute(&pool).await.unwrap_err();
+        assert!(refused.to_string().contains("append-only"), "{refused}");
+    }
+    billing::ops::schedule::ledger_check_tick(&s.services)
+        .await
+        .unwrap();
+    let report = billing::core::health::check(&pool, &s.services.redis).await;
+    let ledger = report.checks.iter().find(|c| c.name == "ledger").unwrap();
+    assert_eq!(ledger.status, domain::model::health::HealthStatus::Healthy);
+    assert!(!ledger.critical);
+
+    // A balance moved outside the ledger (by hand in the database, say).
+    sqlx::query("UPDATE customers SET balance = balance + 1 WHERE id = $1")
+        .bind(c)
+        .execute(&pool)
+        .await
+        .unwrap();
+    billing::ops::schedule::ledger_check_tick(&s.services)
+        .await
+        .unwrap();
+    let report = billing::core::health::check(&pool, &s.services.redis).await;
+    let ledger = report.checks.iter().find(|c| c.name == "ledger").unwrap();
+    assert_eq!(
+        ledger.status,
+        domain::model::health::HealthStatus::Unhealthy
+    );
+    assert!(
+        ledger.error.as_deref().unwrap().starts_with("1 customers'"),
+        "{ledger:?}"
+    );
+    assert_eq!(report.status, domain::model::health::HealthStatus::Degraded);
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_logs WHERE action = 'ledger.mismatch' AND entity_id = $1",
+    )
+    .bind(c.to_string())
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(audited, 1);
+}
+
+/// A debt is payable at once at the counter, toward the balance: a cashier takes at most the
+/// debt; paying it all resumes the isolated subscriber.
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
+async fn a_debt_is_paid_toward_the_balance(pool: PgPool) {
+    let s = setup(&pool).await;
+    let plan = s.plan("Rumah 100", 100_000).await;
+    let c = s.customer(1).await;
+    let sub = s.subscribe(c, plan, d(2026, 10, 1), 1).await;
+    s.run(d(2026, 10, 1), 0).await;
+    let invoice = s.invoice_ids(c).await[0];
+    // 75,000 of 100,000: 25,000 of debt, owed since 1 October; isolated on the 5th.
+    s.pay(invoice, 75_000, "part-0000001", d(2026, 10, 2)).await;
+    standing::isolate_overdue(&pool, d(2026, 10, 5), 3)
+        .await
+        .unwrap();
+    assert_eq!(s.status(sub).await, "isolated");
+    assert_eq!(
+        standing::owed_in_all(&pool, c).await.unwrap(),
+        Rupiah::new(25_000)
+    );
+    let kasir: i64 = sqlx::query_scalar(
+        "INSERT INTO staff_users (username, name, password_hash, role)
+         VALUES ('kasir', 'Kasir', 'x', 'staff') RETURNING id",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let pay = |amount: i64, key: &str| PaymentInput {
+        amount: Rupiah::new(amount),
+        method: PaymentMethod::Cash,
+        note: None,
+        request_key: key.into(),
+        reference: None,
+    };
+    let over = payments::pay_toward_balance(
+        &pool,
+        c,
+        pay(30_000, "debt-over-0001"),
+        d(2026, 10, 5),
+        Actor::Staff(kasir),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(over, billing::money::error::MoneyError::OverDue { due } if due == Rupiah::new(25_000)),
+        "{over:?}"
+    );
+    let receipt = payments::pay_toward_balance(
+        &pool,
+        c,
+        pay(25_000, "debt-pay-0001"),
+        d(2026, 10, 5),
+        Actor::Staff(kasir),
+    )
+    .await
+    .unwrap();
+    assert_eq!(receipt.invoice_id, None);
+    assert_eq!(receipt.balance, Rupiah::ZERO);
+    assert_eq!(s.status(sub).await, "active", "nothing due is owed");
+    // The same key again is the same payment.
+    let again = payments::pay_toward_balance(
+        &pool,
+        c,
+        pay(25_000, "debt-pay-0001"),
+        d(2026, 10, 5),
+        Actor::Staff(kasir),
+    )
+    .await
+    .unwrap();
+    assert_eq!(again.payment_id, receipt.payment_id);
+    assert_eq!(s.balance(c).await, 0);
+    // Reversed, the debt is back.
+    payments::reverse(
+        &pool,
+        receipt.payment_id,
+        "Salah input",
+        d(2026, 10, 6),
+        ADMIN,
+    )
+    .await
+    .unwrap();
+    assert_eq!(s.balance(c).await, -25_000);
 }

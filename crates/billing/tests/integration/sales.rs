@@ -253,8 +253,9 @@ async fn sold_vouchers_never_print_and_an_open_sheet_holds_its_vouchers_from_the
         .unwrap();
     assert_eq!(after_release.voucher_id, ids[1]);
 
-    // Printed for good: the counter never sells them, and a sheet of the batch prints them again
-    // (the paper may have jammed) but never the sold ones.
+    // Printed for good: the counter never sells them, and no new sheet takes them again (two
+    // paper copies of one code would be sold twice); printing the same sheet again (the paper
+    // jammed) is its own audited action.
     let again = sheets::open(&pool, &whole_batch, Actor::System)
         .await
         .unwrap();
@@ -268,10 +269,24 @@ async fn sold_vouchers_never_print_and_an_open_sheet_holds_its_vouchers_from_the
         .await
         .unwrap();
     assert!(!ids.contains(&next.voucher_id));
-    let reprint = sheets::open(&pool, &whole_batch, Actor::System)
-        .await
-        .unwrap();
-    let reprinted: Vec<i64> = sheets::get(&pool, reprint)
+    assert!(matches!(
+        sheets::open(&pool, &whole_batch, Actor::System).await,
+        Err(SheetError::Invalid(e)) if e.code == domain::ErrorCode::SheetNothingToPrint
+    ));
+    assert_eq!(
+        sheets::printable(&pool, &whole_batch).await.unwrap(),
+        0,
+        "nothing printed is offered again"
+    );
+    assert!(matches!(
+        sheets::reprint(&pool, sheet_id, Actor::System).await,
+        Err(SheetError::NotPrinted)
+    ));
+    assert_eq!(
+        sheets::reprint(&pool, again, Actor::System).await.unwrap(),
+        2
+    );
+    let reprinted: Vec<i64> = sheets::get(&pool, again)
         .await
         .unwrap()
         .vouchers
@@ -279,13 +294,14 @@ async fn sold_vouchers_never_print_and_an_open_sheet_holds_its_vouchers_from_the
         .map(|v| v.id)
         .collect();
     assert_eq!(reprinted, ids[2..].to_vec());
-    assert!(
-        sheets::open_sheets(&pool)
-            .await
-            .unwrap()
-            .iter()
-            .any(|s| s.id == reprint)
-    );
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_logs WHERE action = 'sheet.reprint' AND entity_id = $1",
+    )
+    .bind(again.to_string())
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(audited, 1);
 }
 
 #[sqlx::test(migrator = "billing::core::db::MIGRATOR")]

@@ -423,6 +423,7 @@ async fn isolation_moves_an_unpaid_subscriber_to_the_isolation_profile_and_payin
             method: PaymentMethod::Cash,
             note: None,
             request_key: "pay-budi-0001".into(),
+            reference: None,
         },
         today(),
         ADMIN,

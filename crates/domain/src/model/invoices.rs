@@ -239,6 +239,13 @@ pub struct PaymentInput {
         )
     )]
     pub request_key: String,
+    /// The transfer's reference (the bank's), required for `transfer`: 1–100 characters.
+    #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 100, example = "BCA 0712 8841")
+    )]
+    pub reference: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -255,9 +262,10 @@ pub enum PaymentStatus {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PaymentReceipt {
     pub payment_id: i64,
-    pub invoice_id: i64,
-    pub invoice_number: String,
-    pub invoice_status: InvoiceStatus,
+    /// The invoice it paid; none for a payment toward the balance (debt).
+    pub invoice_id: Option<i64>,
+    pub invoice_number: Option<String>,
+    pub invoice_status: Option<InvoiceStatus>,
     #[cfg_attr(feature = "openapi", schema(value_type = i64))]
     pub amount: Rupiah,
     pub method: PaymentMethod,
@@ -268,6 +276,9 @@ pub struct PaymentReceipt {
     pub customer_id: i64,
     pub customer_name: String,
     pub recorded_at: DateTime<Utc>,
+    /// A transfer's reference.
+    #[serde(default)]
+    pub reference: Option<String>,
 }
 
 /// A payment as a customer's page lists it.
@@ -275,8 +286,9 @@ pub struct PaymentReceipt {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PaymentRecord {
     pub id: i64,
-    pub invoice_id: i64,
-    pub invoice_number: String,
+    /// The invoice it paid; none for a payment toward the balance (debt).
+    pub invoice_id: Option<i64>,
+    pub invoice_number: Option<String>,
     #[cfg_attr(feature = "openapi", schema(value_type = i64))]
     pub amount: Rupiah,
     pub method: PaymentMethod,
@@ -284,6 +296,9 @@ pub struct PaymentRecord {
     pub note: Option<String>,
     pub recorded_at: DateTime<Utc>,
     pub reversal_reason: Option<String>,
+    /// A transfer's reference.
+    #[serde(default)]
+    pub reference: Option<String>,
 }
 
 /// Why a payment or an invoice is undone.
