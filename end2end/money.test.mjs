@@ -201,3 +201,80 @@ test('a cashier finds a customer and takes their payment in cash, on a tablet', 
     assert.deepEqual(browser.pageErrors, [], 'no uncaught errors in the page');
   }),
 );
+
+test('a debt is paid at once at the counter, toward the balance, and the customer sees what is owed on a phone', { timeout: TEST_TIMEOUT_MS }, async () => {
+  const serial = String(randomInt(10_000_000, 99_999_999));
+  const customer = {
+    name: `Rina Marlina ${serial.slice(0, 3)}`,
+    whatsapp: `0815${serial}`,
+    password: `rina-${serial}`,
+  };
+
+  // An admin bills Rp 100.000 and takes Rp 60.000: Rp 40.000 of debt, and no invoice asks for it.
+  await withBrowser(DESKTOP, async (page) => {
+    await login(page, ADMIN.username, ADMIN.password);
+    await visit(page, '/admin/customers');
+    await page.getByRole('button', { name: 'Pelanggan baru' }).click();
+    const form = page.locator('form.customer-form');
+    await form.locator('input[name="name"]').fill(customer.name);
+    await form.locator('input[name="whatsapp"]').fill(customer.whatsapp);
+    await form.locator('button[type="submit"]').click();
+    await page.waitForURL(/\/admin\/customers\/\d+$/);
+    await page.locator('h1', { hasText: customer.name }).waitFor();
+    const invoiceForm = page.locator('#new-invoice form');
+    await invoiceForm.locator('input[name="lines[0][description]"]').fill('Pemasangan');
+    await invoiceForm.locator('input[name="lines[0][amount]"]').fill('100.000');
+    await invoiceForm.locator('button[type="submit"]').click();
+    await page.locator('#new-invoice .outcome-ok').waitFor();
+    const invoice = page.locator('#invoices .invoice-item').first();
+    await invoice.locator('.payment-form input[name="amount"]').waitFor();
+    await invoice.locator('.payment-form input[name="amount"]').fill('60.000');
+    await invoice.locator('.payment-form button[type="submit"]').click();
+    await page.waitForFunction(() => document.querySelector('.balance')?.dataset.balance === '-40000');
+    assert.equal(await page.locator('.balance-card .owed').getAttribute('data-owed'), '40000');
+    assert.equal(await page.locator('#invoices [data-nothing-to-pay]').count(), 0, 'never "nothing to pay" beside a debt');
+    await page.locator('.portal-login summary').click();
+    await page.locator('.portal-login input[name="password"]').fill(customer.password);
+    await page.locator('.portal-login button[type="submit"]').click();
+    await page.locator('.portal-login .outcome-ok').waitFor();
+  });
+
+  // On her phone she sees what she owes in all, and where to pay it: never "nothing to pay".
+  await withBrowser(PHONE, async (page, browser) => {
+    await login(page, customer.whatsapp, customer.password);
+    await page.locator('.balance-card .owed').waitFor();
+    assert.equal(await page.locator('.balance-card .owed').getAttribute('data-owed'), '40000');
+    assert.match(await text(page.locator('.balance-card')), /Total yang harus dibayar: Rp 40\.000/);
+    await assertFitsWidth(page, PHONE);
+    await screenshot(page, 'portal-debt-phone');
+    assert.deepEqual(browser.pageErrors, [], 'no uncaught errors in the page');
+  });
+
+  // The cashier takes the debt at once: not more than it, and the receipt says what it paid.
+  await withBrowser(TABLET, async (page, browser) => {
+    await login(page, CASHIER.username, CASHIER.password);
+    await visit(page, `/pos/customers?q=${customer.whatsapp}`);
+    await page.locator('.customer-row', { hasText: customer.name }).locator('a').tap();
+    await page.waitForURL(/\/pos\/customers\/\d+$/);
+    await page.locator('body[data-hydrated="true"]').waitFor({ state: 'attached' });
+    const debt = page.locator('.balance-card .debt-form');
+    await debt.waitFor();
+    assert.equal(await debt.locator('input[name="amount"]').inputValue(), '40000', 'the amount starts at the debt');
+    await debt.locator('input[name="amount"]').fill('50.000');
+    await debt.locator('button[type="submit"]').tap();
+    await page.locator('.balance-card .form-error').waitFor();
+    assert.match(await text(page.locator('.balance-card .form-error')), /Kasir menerima paling banyak/);
+    await debt.locator('input[name="amount"]').fill('40.000');
+    await debt.locator('button[type="submit"]').tap();
+    await page.waitForFunction(() => document.querySelector('.balance')?.dataset.balance === '0');
+    assert.equal(await page.locator('.balance-card .debt-form').count(), 0, 'nothing more to pay');
+    const listed = page.locator('#payments .payment-item').first();
+    assert.match(await text(listed), /Utang di saldo/);
+    await screenshot(page, 'cashier-debt-paid-tablet');
+    const receipt = await listed.locator('a', { hasText: /Cetak/ }).getAttribute('href');
+    await visit(page, receipt);
+    assert.match(await text(page.locator('.doc-receipt')), /Utang di saldo/);
+    assert.equal(await text(page.locator('.doc-amount')), 'Rp 40.000');
+    assert.deepEqual(browser.pageErrors, [], 'no uncaught errors in the page');
+  });
+});

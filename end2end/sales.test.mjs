@@ -505,6 +505,13 @@ test('printed sheets hold their vouchers from the counter, never print sold ones
       await page.locator('button[data-confirm-print]').click();
       await page.locator('[data-sheet-state="printed"]').waitFor();
       assert.equal(pathOf(page).split('?')[0], sheetPath);
+      assert.equal(await page.locator('.voucher-card').count(), 0, 'a printed sheet is not printed again by itself');
+      // The paper jammed: the same sheet printed again is its own (audited) action.
+      await page.locator('button[data-reprint-sheet]').click();
+      await page.locator('[data-reprinting]').waitFor();
+      await page.locator('.voucher-card').first().waitFor();
+      assert.equal(await page.locator('.voucher-card').count(), 8, 'the same eight vouchers');
+      await screenshot(page, 'sheet-reprint');
 
       // The voucher list tells the sold vouchers of the batch from the printed ones.
       await visit(page, `/admin/vouchers?batch=${stock}`);
@@ -515,11 +522,17 @@ test('printed sheets hold their vouchers from the counter, never print sold ones
       assert.deepEqual(soldRows, [...soldCodes].sort(), 'the two vouchers sold from this stock');
       assert.equal(await page.locator('.vouchers-table [data-printed]').count(), 8, 'the rest is marked printed');
 
-      // A selection from the voucher list: an open sheet, listed on the voucher page until it is
-      // released.
-      await visit(page, `/admin/vouchers?batch=${stock}`);
+      // A printed voucher never goes on a new sheet: the batch has nothing left to print.
+      await visit(page, `/print/vouchers?batch=${stock}`);
+      await page.locator('[data-printable="0"]').waitFor();
+      assert.equal(await page.locator('button[data-open-sheet]').count(), 0, 'nothing of the batch to print');
+
+      // A selection from the voucher list (vouchers never printed): an open sheet, listed on the
+      // voucher page until it is released.
+      await visit(page, '/admin/vouchers');
+      await page.locator('.vouchers-table tr[data-voucher]').first().waitFor();
       const chosen = [];
-      for (const row of (await page.locator('.vouchers-table tr[data-voucher]:not(:has([data-sold]))').all()).slice(0, 2)) {
+      for (const row of (await page.locator('.vouchers-table tr[data-voucher]:not(:has([data-sold])):not(:has([data-printed]))').all()).slice(0, 2)) {
         await row.locator('input[type="checkbox"][name="id"]').check();
         chosen.push(await row.getAttribute('data-voucher'));
       }

@@ -117,7 +117,7 @@ async fn update(
 ) -> Result<axum::Json<CustomerRecord>, ApiError> {
     let actor = caller.require(&[Role::Admin])?.principal.actor();
     Ok(axum::Json(
-        customers::update(&services.pool, id, body, actor).await?,
+        customers::update(&services.pool, id, body, services.today(), actor).await?,
     ))
 }
 

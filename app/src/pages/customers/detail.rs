@@ -178,7 +178,7 @@ fn CustomerOverviewView(file: CustomerOverview, actions: Actions) -> impl IntoVi
                 }.into_any()
             }}
             {nothing_to_pay.then(move || view! {
-                <p class="muted small">{t!(i18n, customer_nothing_to_pay)}</p>
+                <p class="muted small" data-nothing-to-pay>{t!(i18n, customer_nothing_to_pay)}</p>
             })}
         </section>
         {manage.then(move || view! { <NewInvoiceForm customer_id=c.id closed={c.status == CustomerStatus::Closed} action=actions.invoice /> })}

@@ -249,10 +249,12 @@ pub async fn save_customer(
     let caller = require(&[domain::Role::Admin]).await?;
     let status = status_filter(&status)?;
     let input = customer_input(name, whatsapp, email, address, notes, status);
+    let services = services()?;
     billing::money::customers::update(
-        &services()?.pool,
+        &services.pool,
         customer_id,
         input,
+        services.today(),
         caller.principal.actor(),
     )
     .await?;

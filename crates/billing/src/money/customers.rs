@@ -100,14 +100,23 @@ pub async fn create(
     get(pool, id).await
 }
 
+/// Changes a customer's details and status. Closing a customer ends the billing of their
+/// subscriptions from `today` (the run credits what was billed for the days after); reopening
+/// bills them again from `today`, as a first period: the months in between are never billed.
 pub async fn update(
     pool: &PgPool,
     id: i64,
     input: CustomerInput,
+    today: chrono::NaiveDate,
     actor: Actor,
 ) -> Result<CustomerRecord, MoneyError> {
     let d = parse(input)?;
     let mut tx = pool.begin().await?;
+    let before = crate::money::ledger::lock_customer(&mut tx, id).await?;
+    let closing = d.status.as_str() == "closed";
+    if (before.status == "closed") != closing {
+        crate::pppoe::subscriptions::record_customer_service(&mut tx, id, today, !closing).await?;
+    }
     let updated = sqlx::query!(
         "UPDATE customers SET name = $2, whatsapp = $3, email = $4, address = $5, notes = $6,
                 status = $7, updated_at = now()

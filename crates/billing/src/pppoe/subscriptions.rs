@@ -721,6 +721,29 @@ async fn record_service(
     Ok(())
 }
 
+/// Records that from `day` on the customer's served subscriptions are billed on their plans
+/// (`billed`) or not at all (their customer closed), for the invoice run to reconcile.
+pub async fn record_customer_service(
+    conn: &mut PgConnection,
+    customer_id: i64,
+    day: NaiveDate,
+    billed: bool,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "INSERT INTO service_changes (subscription_id, starts, plan_id)
+         SELECT id, GREATEST($2, start_date), CASE WHEN $3 THEN plan_id END FROM subscriptions
+         WHERE customer_id = $1 AND status IN ('active', 'isolated')
+         ON CONFLICT (subscription_id, starts)
+         DO UPDATE SET plan_id = EXCLUDED.plan_id, reconciled = FALSE, created_at = now()",
+        customer_id,
+        day,
+        billed
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// Isolates every active subscription of these customers (their standing says they owe money
 /// past due; the caller holds their rows locked). Returns the subscriptions isolated.
 pub async fn isolate_customers(

@@ -755,3 +755,55 @@ async fn a_debt_is_paid_toward_the_balance(pool: PgPool) {
     .unwrap();
     assert_eq!(s.balance(c).await, -25_000);
 }
+
+/// Rule 3: the months a customer was closed are never billed: closing credits the days billed
+/// after it, reopening bills from that day as a first period.
+#[sqlx::test(migrator = "billing::core::db::MIGRATOR")]
+async fn a_closed_customer_is_not_billed_until_reopened(pool: PgPool) {
+    let s = setup(&pool).await;
+    let plan = s.plan("Rumah 150", 150_000).await;
+    let c = s.customer(1).await;
+    let sub = s.subscribe(c, plan, d(2026, 12, 1), 1).await;
+    s.run(d(2026, 12, 1), 0).await;
+    let details = billing::money::customers::get(&pool, c).await.unwrap();
+    let input = |status| domain::model::customers::CustomerInput {
+        name: details.name.clone(),
+        whatsapp: details.whatsapp.clone(),
+        email: None,
+        address: None,
+        notes: None,
+        status: Some(status),
+    };
+    // Closed on 21 December: 11 of 31 days back, 150,000 × 11/31 = 53,225.81 → 53,226.
+    billing::money::customers::update(
+        &pool,
+        c,
+        input(domain::model::customers::CustomerStatus::Closed),
+        d(2026, 12, 21),
+        ADMIN,
+    )
+    .await
+    .unwrap();
+    s.run(d(2026, 12, 21), 0).await;
+    assert_eq!(s.balance(c).await, 53_226);
+    assert_eq!(s.run(d(2027, 1, 26), 0).await, 0, "nothing while closed");
+    // Reopened on 10 February: [10 Feb, 1 Mar), 19 of 28 days: 150,000 × 19/28 = 101,785.71 →
+    // 101,786, less the credit: 48,560.
+    billing::money::customers::update(
+        &pool,
+        c,
+        input(domain::model::customers::CustomerStatus::Active),
+        d(2027, 2, 10),
+        ADMIN,
+    )
+    .await
+    .unwrap();
+    assert_eq!(s.run(d(2027, 2, 10), 0).await, 1);
+    assert_eq!(
+        s.invoices(sub).await,
+        vec![
+            inv(d(2026, 12, 1), d(2026, 12, 31), 150_000, "unpaid"),
+            inv(d(2027, 2, 10), d(2027, 2, 28), 101_786 - 53_226, "unpaid"),
+        ]
+    );
+}
