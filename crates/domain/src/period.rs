@@ -220,11 +220,17 @@ mod tests {
     #[test]
     fn a_credit_is_what_the_line_charged_for_those_days() {
         // A first period from the 14th with billing day 1: 18 of December's 31 days billed,
-        // 100,000 × 18/31 = 58,064.52 → 58,065 on the line. A change on the 21st gives back
-        // 11 of those 18 days: 58,065 × 11/18 = 35,483.06 → 35,483 (not 11/31 of the price).
+        // 100,000 × 18/31 = 58,064.52 → 58,065 on the line. A change before it starts gives back
+        // those 18 days, 58,065 (a month's share counted from the change, 24/31 of 100,000 =
+        // 77,419, would give back days never billed).
+        assert_eq!(
+            credit_for(&[(line(58_065, 18, NO_TAX), 18)]),
+            Rupiah::new(58_065)
+        );
+        // A change on the 21st gives back 11 of the 18: 58,065 × 11/18 = 35,484.17 → 35,484.
         assert_eq!(
             credit_for(&[(line(58_065, 18, NO_TAX), 11)]),
-            Rupiah::new(35_483)
+            Rupiah::new(35_484)
         );
         // A whole period: 300,000 for 31 days, 16 given back: 154,838.71 → 154,839.
         assert_eq!(
