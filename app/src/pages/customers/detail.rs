@@ -518,7 +518,10 @@ fn PaymentItem(
             <div class="payment-head">
                 <span>
                     <strong class="numeric">{payment.amount.to_string()}</strong> " · " {method} " · "
-                    <span class="mono">{payment.invoice_number.clone().unwrap_or_else(|| t_string!(i18n, doc_toward_balance).to_string())}</span>
+                    {match payment.invoice_number.clone() {
+                        Some(number) => view! { <span class="mono">{number}</span> }.into_any(),
+                        None => view! { <span data-toward-balance>{t!(i18n, doc_toward_balance)}</span> }.into_any(),
+                    }}
                 </span>
                 {reversed.then(move || view! { <span class="badge badge-neutral">{t!(i18n, payment_reversed)}</span> })}
             </div>
