@@ -79,6 +79,14 @@ async fn main() {
     .execute(pool)
     .await
     .unwrap();
+    // Served on the plan from the start, as a subscription made through the API is.
+    sqlx::query(
+        "INSERT INTO service_changes (subscription_id, starts, plan_id, reconciled)
+         SELECT id, start_date, plan_id, TRUE FROM subscriptions",
+    )
+    .execute(pool)
+    .await
+    .unwrap();
     let issuing = Issuing::from_config(&bench.services.config);
 
     let (mut first, mut second) = (Vec::new(), Vec::new());

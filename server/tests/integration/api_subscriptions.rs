@@ -308,6 +308,8 @@ async fn a_customer_sees_only_their_own_subscriptions(pool: PgPool) {
     assert_eq!(mine.status, StatusCode::OK, "{}", mine.text);
     assert!(mine.text.contains("siti-rumah"), "{}", mine.text);
     assert!(!mine.text.contains("budi"), "{}", mine.text);
+    // Her own PPPoE password is hers to see (to set up her router).
+    assert!(mine.text.contains("\"pppoe_password\":\""), "{}", mine.text);
     for (path, form) in [
         (CustomerSubscriptions::PATH, format!("customer_id={budi}")),
         (AllSubscriptions::PATH, "status=".to_owned()),

@@ -523,6 +523,9 @@ pub fn MySubscriptions() -> impl IntoView {
                                         {isolated.then(|| view! { <p class="notice notice-bad">{t!(i18n, my_internet_isolated)}</p> })}
                                         <dl class="facts">
                                             <dt>{t!(i18n, pppoe_username)}</dt><dd><code>{s.pppoe_username}</code></dd>
+                                            {s.pppoe_password.clone().map(|password| view! {
+                                                <dt>{t!(i18n, pppoe_password)}</dt><dd><code data-pppoe-password>{password}</code></dd>
+                                            })}
                                             <dt>{t!(i18n, price_per_month)}</dt><dd>{s.price.to_string()}</dd>
                                             <dt>{t!(i18n, billing_day)}</dt><dd>{s.billing_day}</dd>
                                             <dt>{t!(i18n, session_now)}</dt><dd><SessionCell session=Some(session) /></dd>

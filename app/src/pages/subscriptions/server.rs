@@ -320,16 +320,16 @@ pub async fn my_subscriptions() -> Result<Vec<(Subscription, PppSession)>, AppEr
     use billing::pppoe::subscriptions::SubscriptionFilter;
     let caller = require(&[domain::Role::Customer]).await?;
     let services = services()?;
+    // With their PPPoE passwords: the customer's own (to set up their router), as admins see them.
     let page = services
         .subscriptions
-        .list(&SubscriptionFilter {
+        .list_with_passwords(&SubscriptionFilter {
             customer_id: Some(caller.principal.id),
             limit: 20,
             ..Default::default()
         })
         .await?;
     let mine: Vec<Subscription> = page
-        .subscriptions
         .into_iter()
         .filter(|s| s.status != domain::SubscriptionStatus::Closed)
         .collect();

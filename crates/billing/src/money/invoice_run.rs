@@ -299,6 +299,7 @@ async fn run_pass(
         settings,
     };
     let mut works: Vec<Work> = Vec::new();
+    let mut invoiced = 0;
     let mut skipped = 0;
     let mut failed = Vec::new();
     for sub in &subs {
@@ -312,11 +313,12 @@ async fn run_pass(
             spans.get(&sub.id).map_or(&[][..], Vec::as_slice),
             &mut copy,
             debt_from.get(&sub.customer_id).map(String::as_str),
-            works.iter().filter(|w| w.invoice.is_some()).count(),
+            invoiced,
         );
         match planned {
             Ok(Outcome::Work(work)) => {
                 *customer = copy;
+                invoiced += usize::from(work.invoice.is_some());
                 works.push(work);
             }
             Ok(Outcome::Skipped) => skipped += 1,
