@@ -415,6 +415,29 @@ fn request_key() -> String {
     uuid::Uuid::new_v4().to_string()
 }
 
+/// How a counter payment is made: cash or transfer, the transfer's reference, a note.
+#[component]
+fn PaymentFields() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <label>
+            <span>{t!(i18n, payment_method)}</span>
+            <select name="method">
+                <option value="cash" selected>{t!(i18n, payment_cash)}</option>
+                <option value="transfer">{t!(i18n, payment_transfer)}</option>
+            </select>
+        </label>
+        <label>
+            <span>{t!(i18n, payment_reference)} " " <span class="muted">{t!(i18n, payment_reference_hint)}</span></span>
+            <input type="text" name="reference" maxlength="100" autocomplete="off" />
+        </label>
+        <label class="wide">
+            <span>{t!(i18n, payment_note)} " " <span class="muted">{t!(i18n, optional)}</span></span>
+            <input type="text" name="note" maxlength="500" autocomplete="off" />
+        </label>
+    }
+}
+
 /// A payment toward the balance: the debt, paid now; the amount starts at the debt.
 #[component]
 fn DebtForm(customer_id: i64, debt: Rupiah, action: ServerAction<PayDebt>) -> impl IntoView {
@@ -439,21 +462,7 @@ fn DebtForm(customer_id: i64, debt: Rupiah, action: ServerAction<PayDebt>) -> im
                     <input type="text" name="amount" inputmode="numeric" required value=debt.amount().to_string()
                         autocomplete="off" />
                 </label>
-                <label>
-                    <span>{t!(i18n, payment_method)}</span>
-                    <select name="method">
-                        <option value="cash" selected>{t!(i18n, payment_cash)}</option>
-                        <option value="transfer">{t!(i18n, payment_transfer)}</option>
-                    </select>
-                </label>
-                <label>
-                    <span>{t!(i18n, payment_reference)} " " <span class="muted">{t!(i18n, payment_reference_hint)}</span></span>
-                    <input type="text" name="reference" maxlength="100" autocomplete="off" />
-                </label>
-                <label class="wide">
-                    <span>{t!(i18n, payment_note)} " " <span class="muted">{t!(i18n, optional)}</span></span>
-                    <input type="text" name="note" maxlength="500" autocomplete="off" />
-                </label>
+                <PaymentFields />
                 <div class="form-actions">
                     <SubmitButton pending=action.pending() label=Signal::derive(move || t_string!(i18n, balance_pay_debt).to_string()) />
                 </div>
@@ -480,21 +489,7 @@ fn PaymentForm(
                 <input type="text" name="amount" inputmode="numeric" required value=outstanding.amount().to_string()
                     autocomplete="off" />
             </label>
-            <label>
-                <span>{t!(i18n, payment_method)}</span>
-                <select name="method">
-                    <option value="cash" selected>{t!(i18n, payment_cash)}</option>
-                    <option value="transfer">{t!(i18n, payment_transfer)}</option>
-                </select>
-            </label>
-            <label>
-                <span>{t!(i18n, payment_reference)} " " <span class="muted">{t!(i18n, payment_reference_hint)}</span></span>
-                <input type="text" name="reference" maxlength="100" autocomplete="off" />
-            </label>
-            <label class="wide">
-                <span>{t!(i18n, payment_note)} " " <span class="muted">{t!(i18n, optional)}</span></span>
-                <input type="text" name="note" maxlength="500" autocomplete="off" />
-            </label>
+            <PaymentFields />
             <div class="form-actions">
                 <SubmitButton pending=pay.pending() label=Signal::derive(move || t_string!(i18n, payment_take).to_string()) />
             </div>

@@ -365,21 +365,18 @@ pub async fn new_invoice(
     Ok(invoice.number)
 }
 
-/// Takes a payment at the counter; answers with the payment's id, for its receipt. The
-/// request key (made when the form was shown) makes a second tap the same payment.
-#[server(prefix = "/rpc")]
-pub async fn take_payment(
-    invoice_id: i64,
+/// A payment at the counter as the payment forms post it: the amount as typed, cash or
+/// transfer, an optional note and the transfer's reference.
+#[cfg(feature = "ssr")]
+fn counter_payment(
     amount: String,
     method: String,
     note: String,
     request_key: String,
     reference: String,
-) -> Result<i64, AppError> {
-    use crate::auth::ssr::{require, services};
+) -> Result<domain::model::invoices::PaymentInput, AppError> {
     use crate::pages::fields::{optional_text, required_number};
     use domain::ErrorCode;
-    let caller = require(&[domain::Role::Admin, domain::Role::Staff]).await?;
     let amount = required_number(&amount, "amount", ErrorCode::PaymentAmount)?;
     let method = match method.as_str() {
         "cash" => PaymentMethod::Cash,
@@ -392,17 +389,34 @@ pub async fn take_payment(
             ));
         }
     };
+    Ok(domain::model::invoices::PaymentInput {
+        amount: Rupiah::new(amount),
+        method,
+        note: optional_text(note),
+        request_key,
+        reference: optional_text(reference),
+    })
+}
+
+/// Takes a payment at the counter; answers with the payment's id, for its receipt. The
+/// request key (made when the form was shown) makes a second tap the same payment.
+#[server(prefix = "/rpc")]
+pub async fn take_payment(
+    invoice_id: i64,
+    amount: String,
+    method: String,
+    note: String,
+    request_key: String,
+    reference: String,
+) -> Result<i64, AppError> {
+    use crate::auth::ssr::{require, services};
+    let caller = require(&[domain::Role::Admin, domain::Role::Staff]).await?;
+    let input = counter_payment(amount, method, note, request_key, reference)?;
     let services = services()?;
     let receipt = billing::money::payments::pay_at_counter(
         &services.pool,
         invoice_id,
-        domain::model::invoices::PaymentInput {
-            amount: Rupiah::new(amount),
-            method,
-            note: optional_text(note),
-            request_key,
-            reference: optional_text(reference),
-        },
+        input,
         services.today(),
         caller.principal.actor(),
     )
@@ -422,32 +436,13 @@ pub async fn pay_debt(
     reference: String,
 ) -> Result<i64, AppError> {
     use crate::auth::ssr::{require, services};
-    use crate::pages::fields::{optional_text, required_number};
-    use domain::ErrorCode;
     let caller = require(&[domain::Role::Admin, domain::Role::Staff]).await?;
-    let amount = required_number(&amount, "amount", ErrorCode::PaymentAmount)?;
-    let method = match method.as_str() {
-        "cash" => PaymentMethod::Cash,
-        "transfer" => PaymentMethod::Transfer,
-        _ => {
-            return Err(AppError::invalid(
-                "method",
-                ErrorCode::PaymentMethod,
-                "the counter takes cash or transfer",
-            ));
-        }
-    };
+    let input = counter_payment(amount, method, note, request_key, reference)?;
     let services = services()?;
     let receipt = billing::money::payments::pay_toward_balance(
         &services.pool,
         customer_id,
-        domain::model::invoices::PaymentInput {
-            amount: Rupiah::new(amount),
-            method,
-            note: optional_text(note),
-            request_key,
-            reference: optional_text(reference),
-        },
+        input,
         services.today(),
         caller.principal.actor(),
     )
